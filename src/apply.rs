@@ -1,0 +1,100 @@
+//! Applying edits in one pass over the original text.
+
+use ruff_text_size::{TextRange, TextSize};
+
+use crate::edit::{Edit, Piece};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("edits overlap at {0:?} and {1:?}")]
+pub struct OverlapError(pub TextRange, pub TextRange);
+
+/// Applies `edits` to `source`: untouched bytes are copied verbatim; nested edits are applied
+/// inside the source slices of the edit that contains them. Insertions at the same offset
+/// keep their given order.
+pub fn apply(source: &str, edits: &[Edit]) -> Result<String, OverlapError> {
+    let mut order: Vec<usize> = (0..edits.len()).collect();
+    // Insertions before replacements at the same offset; an enclosing edit before those it nests.
+    order.sort_by_key(|&i| {
+        let range = edits[i].range;
+        (range.start(), !range.is_empty(), std::cmp::Reverse(range.end()), i)
+    });
+    let sorted: Vec<&Edit> = order.iter().map(|&i| &edits[i]).collect();
+    let mut out = String::with_capacity(source.len() + 64);
+    emit(source, TextRange::up_to(TextSize::of(source)), &sorted, &mut out)?;
+    Ok(out)
+}
+
+/// Emits `span` of `source` with the edits that fall inside it.
+fn emit(source: &str, span: TextRange, edits: &[&Edit], out: &mut String) -> Result<(), OverlapError> {
+    let mut cursor = span.start();
+    let mut i = 0;
+    while i < edits.len() {
+        let edit = edits[i];
+        if edit.range.start() < cursor {
+            return Err(OverlapError(edits[i - 1].range, edit.range));
+        }
+        // Edits nested in this one's kept slices are applied while emitting those slices.
+        let mut j = i + 1;
+        while j < edits.len() && edits[j].range.start() < edit.range.end() {
+            if !edit.nests(edits[j]) {
+                return Err(OverlapError(edit.range, edits[j].range));
+            }
+            j += 1;
+        }
+        out.push_str(&source[TextRange::new(cursor, edit.range.start())]);
+        let nested = &edits[i + 1..j];
+        for piece in &edit.pieces {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Source(range) => {
+                    let inner: Vec<&Edit> = nested
+                        .iter()
+                        .copied()
+                        .filter(|e| range.contains_range(e.range))
+                        .collect();
+                    emit(source, *range, &inner, out)?;
+                }
+            }
+        }
+        cursor = edit.range.end();
+        i = j;
+    }
+    out.push_str(&source[TextRange::new(cursor, span.end())]);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(a: u32, b: u32) -> TextRange {
+        TextRange::new(a.into(), b.into())
+    }
+
+    #[test]
+    fn copies_untouched_bytes() {
+        let src = "a = f(1)\r\n\tb\n";
+        let out = apply(src, &[Edit::replace(r(4, 5), "g")]).unwrap();
+        assert_eq!(out, "a = g(1)\r\n\tb\n");
+    }
+
+    #[test]
+    fn nested_edits_apply_inside_kept_slices() {
+        // f(g(1)) -> F(G(1)): the outer edit keeps the argument, whose callee is edited too.
+        let src = "f(g(1))";
+        let outer = Edit {
+            range: r(0, 7),
+            pieces: vec![Piece::Text("F(".into()), Piece::Source(r(2, 6)), Piece::Text(")".into())],
+        };
+        let inner = Edit::replace(r(2, 3), "G");
+        assert_eq!(apply(src, &[outer, inner]).unwrap(), "F(G(1))");
+    }
+
+    #[test]
+    fn insertions_keep_their_order_and_overlaps_are_rejected() {
+        let src = "x\n";
+        let out = apply(src, &[Edit::insert(0.into(), "a\n"), Edit::insert(0.into(), "b\n")]).unwrap();
+        assert_eq!(out, "a\nb\nx\n");
+        assert!(apply("abcdef", &[Edit::delete(r(0, 3)), Edit::delete(r(2, 4))]).is_err());
+    }
+}

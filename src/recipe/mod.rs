@@ -1,0 +1,443 @@
+//! Recipe loading and validation: the built-in `transforms/` plus `--recipes DIR`.
+//!
+//! Recipes are data; this module turns files into a validated [`Catalog`] the matcher can
+//! index by canonical name. Every error names the file, line and column.
+
+pub mod model;
+pub mod template;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{Expr, ExprContext};
+
+pub use model::{Category, NamesFile, RecipeFile, ResultUse, Rule, Safety, SiteKind, Target, When};
+pub use template::{Filter, Hole, HoleValue, Segment, Template};
+
+use crate::imports::ImportSpec;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// A recipe file that could not be loaded.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct RecipeError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// What a compiled rule does.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Replace(Template),
+    ReplaceCallee(Template),
+    RemoveStatement,
+    ModuleMap(BTreeMap<String, String>),
+    Manual(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    pub on: SiteKind,
+    pub when: When,
+    pub action: Action,
+    pub imports: Vec<ImportSpec>,
+    pub safety: Safety,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Recipe {
+    pub id: String,
+    pub summary: String,
+    pub category: Category,
+    pub description: Option<String>,
+    pub matches: Vec<String>,
+    pub targets: BTreeMap<Target, Vec<CompiledRule>>,
+    pub guide: BTreeMap<Target, String>,
+    /// Where it came from, for messages (`transforms/recipes/sleep.toml`).
+    pub origin: String,
+    /// The TOML text, for `recipes show`.
+    pub source: String,
+}
+
+impl Recipe {
+    pub fn rules(&self, target: Target) -> &[CompiledRule] {
+        self.targets.get(&target).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// All loaded recipes plus Eventlet's re-export table.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub recipes: Vec<Recipe>,
+    reexports: BTreeMap<String, String>,
+}
+
+impl Catalog {
+    /// The recipes built into the binary.
+    pub fn builtin() -> Result<Catalog, Vec<RecipeError>> {
+        let files = embedded::RECIPES.iter().map(|(p, s)| (p.to_string(), s.to_string()));
+        Catalog::from_sources(embedded::NAMES, files.collect())
+    }
+
+    /// Built-in recipes plus every `*.toml` in `dirs` (a recipe with a built-in id replaces it).
+    pub fn load(dirs: &[PathBuf]) -> Result<Catalog, Vec<RecipeError>> {
+        let mut files: Vec<(String, String)> =
+            embedded::RECIPES.iter().map(|(p, s)| (p.to_string(), s.to_string())).collect();
+        let mut errors = Vec::new();
+        for dir in dirs {
+            match read_recipe_dir(dir) {
+                Ok(extra) => files.extend(extra),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Catalog::from_sources(embedded::NAMES, files)
+    }
+
+    /// Builds a catalog from `(path, text)` pairs; later files override earlier ids.
+    pub fn from_sources(
+        names: (&str, &str),
+        files: Vec<(String, String)>,
+    ) -> Result<Catalog, Vec<RecipeError>> {
+        let mut errors = Vec::new();
+        let reexports = match toml::from_str::<NamesFile>(names.1) {
+            Ok(n) => n.reexports,
+            Err(e) => {
+                errors.push(toml_error(names.0, names.1, &e));
+                BTreeMap::new()
+            }
+        };
+        let mut recipes: Vec<Recipe> = Vec::new();
+        for (path, text) in files {
+            match compile(&path, &text) {
+                Ok(recipe) => {
+                    recipes.retain(|r| r.id != recipe.id);
+                    recipes.push(recipe);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        // One name, one recipe per target: otherwise which rewrite applies would depend on order.
+        let mut owner: HashMap<(Target, &str), &str> = HashMap::new();
+        for recipe in &recipes {
+            for target in recipe.targets.keys() {
+                for name in &recipe.matches {
+                    if let Some(other) = owner.insert((*target, name), &recipe.id) {
+                        errors.push(RecipeError {
+                            path: recipe.origin.clone(),
+                            line: 1,
+                            column: 1,
+                            message: format!(
+                                "`{name}` is already matched by recipe `{other}` for target {target}"
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            recipes.sort_by(|a, b| a.id.cmp(&b.id));
+            Ok(Catalog { recipes, reexports })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Maps a qualified name through Eventlet's re-exports (`eventlet.sleep` →
+    /// `eventlet.greenthread.sleep`), longest matching prefix first.
+    pub fn canonical(&self, qualified: &str) -> String {
+        let mut end = qualified.len();
+        loop {
+            let prefix = &qualified[..end];
+            if let Some(canonical) = self.reexports.get(prefix) {
+                return format!("{canonical}{}", &qualified[end..]);
+            }
+            match prefix.rfind('.') {
+                Some(dot) => end = dot,
+                None => return qualified.to_string(),
+            }
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Recipe> {
+        self.recipes.iter().find(|r| r.id == id)
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.recipes.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    /// Targets at least one recipe defines.
+    pub fn targets(&self) -> Vec<Target> {
+        let set: std::collections::BTreeSet<Target> =
+            self.recipes.iter().flat_map(|r| r.targets.keys().copied()).collect();
+        set.into_iter().collect()
+    }
+
+    /// The example fixture of a built-in recipe: `(file name, contents)`.
+    pub fn example(&self, id: &str) -> Option<(&'static str, &'static [u8])> {
+        embedded::EXAMPLES
+            .iter()
+            .find(|(rid, _, _)| *rid == id)
+            .map(|(_, name, bytes)| (*name, *bytes))
+    }
+}
+
+fn read_recipe_dir(dir: &Path) -> Result<Vec<(String, String)>, RecipeError> {
+    let fail = |message: String| RecipeError {
+        path: dir.display().to_string(),
+        line: 0,
+        column: 0,
+        message,
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read recipe directory: {e}")))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            std::fs::read_to_string(&p)
+                .map(|text| (p.display().to_string(), text))
+                .map_err(|e| fail(format!("cannot read {}: {e}", p.display())))
+        })
+        .collect()
+}
+
+fn toml_error(path: &str, text: &str, error: &toml::de::Error) -> RecipeError {
+    let (line, column) = error
+        .span()
+        .map(|span| line_column(text, span.start))
+        .unwrap_or((1, 1));
+    RecipeError {
+        path: path.to_string(),
+        line,
+        column,
+        message: error.message().to_string(),
+    }
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Finds the line of a key in the text, for errors found after deserialisation.
+fn locate(text: &str, needle: &str) -> (usize, usize) {
+    text.find(needle).map_or((1, 1), |at| line_column(text, at))
+}
+
+fn compile(path: &str, text: &str) -> Result<Recipe, RecipeError> {
+    let file: RecipeFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+    let fail = |needle: &str, message: String| {
+        let (line, column) = locate(text, needle);
+        RecipeError {
+            path: path.to_string(),
+            line,
+            column,
+            message,
+        }
+    };
+    if file.id.is_empty()
+        || !file.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(fail("id", format!("recipe id `{}` must be lowercase letters, digits and `-`", file.id)));
+    }
+    let stem = Path::new(path).file_stem().map(|s| s.to_string_lossy().to_string());
+    if stem.as_deref() != Some(file.id.as_str()) {
+        return Err(fail("id", format!("recipe id `{}` must match its file name", file.id)));
+    }
+    if file.matches.is_empty() {
+        return Err(fail("matches", "`matches` must name at least one Eventlet object".to_string()));
+    }
+    if file.target.is_empty() {
+        return Err(fail("id", "the recipe defines no target (`[target.threading]`)".to_string()));
+    }
+    let mut targets = BTreeMap::new();
+    let mut guide = BTreeMap::new();
+    for (target, rules) in &file.target {
+        let mut compiled = Vec::new();
+        let target_imports = rules
+            .imports
+            .iter()
+            .map(|i| ImportSpec::parse(i).map_err(|e| fail(i, e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if rules.rules.is_empty() {
+            return Err(fail(&format!("[target.{target}]"), format!("target {target} has no `[[target.{target}.rule]]`")));
+        }
+        for rule in &rules.rules {
+            compiled.push(compile_rule(rule, rules, &target_imports, &file, &fail)?);
+        }
+        targets.insert(*target, compiled);
+        if let Some(g) = &rules.guide {
+            guide.insert(*target, g.clone());
+        }
+    }
+    Ok(Recipe {
+        id: file.id,
+        summary: file.summary,
+        category: file.category,
+        description: file.description,
+        matches: file.matches,
+        targets,
+        guide,
+        origin: path.to_string(),
+        source: text.to_string(),
+    })
+}
+
+fn compile_rule(
+    rule: &Rule,
+    rules: &model::TargetRules,
+    target_imports: &[ImportSpec],
+    file: &RecipeFile,
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<CompiledRule, RecipeError> {
+    let mut actions = Vec::new();
+    if let Some(t) = &rule.replace {
+        actions.push(("replace", t.as_str()));
+    }
+    if let Some(t) = &rule.replace_callee {
+        actions.push(("replace-callee", t.as_str()));
+    }
+    if rule.remove_statement {
+        actions.push(("remove-statement", "remove-statement"));
+    }
+    if !rule.module_map.is_empty() {
+        actions.push(("module-map", "module-map"));
+    }
+    if let Some(m) = &rule.manual {
+        actions.push(("manual", m.as_str()));
+    }
+    let [(kind, needle)] = actions[..] else {
+        return Err(fail(
+            "[[target",
+            format!(
+                "each rule needs exactly one of replace, replace-callee, remove-statement, module-map, manual (found {})",
+                if actions.is_empty() { "none".to_string() } else { actions.iter().map(|a| a.0).collect::<Vec<_>>().join(", ") }
+            ),
+        ));
+    };
+    let mut imports = target_imports.to_vec();
+    for i in &rule.imports {
+        imports.push(ImportSpec::parse(i).map_err(|e| fail(i, e))?);
+    }
+    let action = match kind {
+        "replace" | "replace-callee" => {
+            let template = Template::parse(needle).map_err(|e| fail(needle, format!("template `{needle}`: {e}")))?;
+            if kind == "replace-callee" && rule.on != SiteKind::Call {
+                return Err(fail(needle, "`replace-callee` needs `on = \"call\"`".to_string()));
+            }
+            let allowed_holes = kind == "replace" && rule.on == SiteKind::Call;
+            if let Some(hole) = template.holes().into_iter().find(|h| !allowed_holes && h.value != HoleValue::Receiver) {
+                return Err(fail(needle, format!("hole {hole:?} is only available when replacing a whole call")));
+            }
+            check_template(&template, &imports).map_err(|e| fail(needle, e))?;
+            if kind == "replace" { Action::Replace(template) } else { Action::ReplaceCallee(template) }
+        }
+        "remove-statement" => {
+            if rule.on != SiteKind::Call || rule.when.result != Some(ResultUse::Discarded) {
+                return Err(fail(
+                    "remove-statement",
+                    "`remove-statement` needs `on = \"call\"` and `when = { result = \"discarded\" }`".to_string(),
+                ));
+            }
+            Action::RemoveStatement
+        }
+        "module-map" => {
+            if rule.on != SiteKind::Module {
+                return Err(fail("module-map", "`module-map` needs `on = \"module\"`".to_string()));
+            }
+            let keys: HashSet<&String> = rule.module_map.keys().collect();
+            let names: HashSet<&String> = file.matches.iter().collect();
+            if let Some(missing) = names.difference(&keys).next() {
+                return Err(fail(missing, format!("`{missing}` is matched but has no `module-map` entry")));
+            }
+            if let Some(extra) = keys.difference(&names).next() {
+                return Err(fail(extra, format!("`module-map` entry `{extra}` is not in `matches`")));
+            }
+            for module in rule.module_map.values() {
+                if module.is_empty() || !module.split('.').all(is_identifier) {
+                    return Err(fail(module, format!("`{module}` is not a module path")));
+                }
+            }
+            Action::ModuleMap(rule.module_map.clone())
+        }
+        _ => Action::Manual(needle.to_string()),
+    };
+    if matches!(action, Action::Manual(_)) && rule.safety.is_some_and(|s| s != Safety::Manual) {
+        return Err(fail("manual", "a `manual` rule cannot have a safety other than manual".to_string()));
+    }
+    let safety = match action {
+        Action::Manual(_) => Safety::Manual,
+        _ => rule.safety.or(rules.safety).unwrap_or(Safety::Review),
+    };
+    if safety == Safety::Manual && !matches!(action, Action::Manual(_)) {
+        return Err(fail("safety", "`safety = \"manual\"` needs a `manual` action with guidance".to_string()));
+    }
+    Ok(CompiledRule {
+        on: rule.on,
+        when: rule.when.clone(),
+        action,
+        imports,
+        safety,
+        note: rule.note.clone().or_else(|| rules.note.clone()),
+    })
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The template must parse as a Python expression, and every name it introduces must come
+/// from the rule's imports (or be a builtin).
+fn check_template(template: &Template, imports: &[ImportSpec]) -> Result<(), String> {
+    const PLACEHOLDER: &str = "__hole__";
+    let sample = template.sample(PLACEHOLDER);
+    let parsed = ruff_python_parser::parse_expression(&sample)
+        .map_err(|e| format!("template `{}` is not a Python expression: {}", template.source, e.error))?;
+    struct Names(Vec<String>);
+    impl<'a> Visitor<'a> for Names {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(name) = expr {
+                if name.ctx == ExprContext::Load {
+                    self.0.push(name.id.to_string());
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut names = Names(Vec::new());
+    names.visit_expr(parsed.expr());
+    for name in names.0 {
+        let provided = name == PLACEHOLDER
+            || imports.iter().any(|i| i.bound_name() == name)
+            || ruff_python_stdlib::builtins::is_python_builtin(&name, 13, false);
+        if !provided {
+            return Err(format!(
+                "template `{}` uses `{name}`, which no import of the rule provides",
+                template.source
+            ));
+        }
+    }
+    for import in imports {
+        if !sample.contains(import.bound_name()) {
+            return Err(format!("import `{}` is not used by template `{}`", import.render(), template.source));
+        }
+    }
+    Ok(())
+}

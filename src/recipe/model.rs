@@ -1,0 +1,221 @@
+//! The recipe file format: typed serde models with unknown keys rejected.
+//!
+//! A recipe names the Eventlet objects it matches (canonical qualified names) and, per
+//! migration target, an ordered list of rules. The first rule whose `on` kind and `when`
+//! conditions fit a site, and whose template can be rendered for it, is applied.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+
+/// One recipe file (`transforms/recipes/<id>.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RecipeFile {
+    pub id: String,
+    pub summary: String,
+    pub category: Category,
+    /// Longer explanation, shown by `recipes show`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Canonical qualified names this recipe handles (`eventlet.greenthread.sleep`).
+    pub matches: Vec<String>,
+    /// Per-target rules, keyed by target name.
+    pub target: BTreeMap<Target, TargetRules>,
+}
+
+/// Rules of one recipe for one target.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TargetRules {
+    /// Default safety for the rules below (each rule may override it).
+    #[serde(default)]
+    pub safety: Option<Safety>,
+    /// Imports every rule of this target needs (each rule may add its own).
+    #[serde(default)]
+    pub imports: Vec<String>,
+    /// Why a `review` rewrite needs a human eye; shown in reports.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The guide chapter to read for manual items.
+    #[serde(default)]
+    pub guide: Option<String>,
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<Rule>,
+}
+
+/// One rewrite rule. Exactly one action (`replace`, `replace-callee`, `remove-statement`,
+/// `module-map`, `manual`) must be given.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Rule {
+    pub on: SiteKind,
+    #[serde(default)]
+    pub when: When,
+    /// Template for the whole matched expression (the call, or the reference).
+    #[serde(default)]
+    pub replace: Option<String>,
+    /// Template for the callee only; the argument list is kept byte for byte.
+    #[serde(default)]
+    pub replace_callee: Option<String>,
+    /// Delete the statement the call stands in (`pass` where a block would become empty).
+    #[serde(default)]
+    pub remove_statement: bool,
+    /// For `on = "module"`: every matched module and the stdlib module replacing it.
+    #[serde(default)]
+    pub module_map: BTreeMap<String, String>,
+    /// No faithful rewrite: report the site with this guidance.
+    #[serde(default)]
+    pub manual: Option<String>,
+    #[serde(default)]
+    pub imports: Vec<String>,
+    #[serde(default)]
+    pub safety: Option<Safety>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Where in the code a matched name appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SiteKind {
+    /// The callee of a call: `eventlet.sleep(1)`.
+    Call,
+    /// Any other use of the name as a value: `cb = eventlet.sleep`.
+    Reference,
+    /// A module: its imports are rebound and attribute chains through it rewritten.
+    Module,
+}
+
+/// Conditions on a site; all given conditions must hold.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct When {
+    /// Exact number of arguments (positional and keyword).
+    #[serde(default)]
+    pub args: Option<usize>,
+    #[serde(default)]
+    pub min_args: Option<usize>,
+    #[serde(default)]
+    pub max_args: Option<usize>,
+    /// Whether the call's value is used or discarded (an expression statement).
+    #[serde(default)]
+    pub result: Option<ResultUse>,
+    /// Keyword arguments that must be present.
+    #[serde(default)]
+    pub has_keywords: Vec<String>,
+    /// `false`: the call must not use `*args` / `**kwargs`.
+    #[serde(default)]
+    pub starred: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResultUse {
+    Used,
+    Discarded,
+}
+
+/// How far a rewrite can be trusted (ruff's applicability).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Safety {
+    /// Same observable behaviour.
+    Safe,
+    /// Correct in the common case; a human should read it.
+    Review,
+    /// No faithful automatic rewrite: reported, not applied.
+    Manual,
+}
+
+impl fmt::Display for Safety {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Safety::Safe => "safe",
+            Safety::Review => "review",
+            Safety::Manual => "manual",
+        })
+    }
+}
+
+/// Migration targets. A target is offered on the command line once recipes define it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    Threading,
+}
+
+impl Target {
+    pub const ALL: &'static [Target] = &[Target::Threading];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Threading => "threading",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Target> {
+        Target::ALL.iter().copied().find(|t| t.name() == name)
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The guide's use cases, in the order the guide recommends migrating them
+/// (green threads and pools first, monkey patching last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    GreenThreads,
+    BackgroundTask,
+    DeferredTask,
+    WorkerPool,
+    Synchronisation,
+    Timing,
+    Network,
+    WsgiServer,
+    Websocket,
+    LibraryIntegration,
+    Testing,
+    Debugging,
+    MonkeyPatching,
+}
+
+impl Category {
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::GreenThreads => "green-threads",
+            Category::BackgroundTask => "background-task",
+            Category::DeferredTask => "deferred-task",
+            Category::WorkerPool => "worker-pool",
+            Category::Synchronisation => "synchronisation",
+            Category::Timing => "timing",
+            Category::Network => "network",
+            Category::WsgiServer => "wsgi-server",
+            Category::Websocket => "websocket",
+            Category::LibraryIntegration => "library-integration",
+            Category::Testing => "testing",
+            Category::Debugging => "debugging",
+            Category::MonkeyPatching => "monkey-patching",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The names file (`transforms/names.toml`): Eventlet's re-exports.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamesFile {
+    /// `alias = canonical`: the same object reachable under two names.
+    pub reexports: BTreeMap<String, String>,
+}
