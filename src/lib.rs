@@ -1,1 +1,22 @@
+//! eventlet-migrate: a codemod engine that moves Python code off Eventlet.
+//!
+//! Data flows one way: files ([`discovery`]) → parsed modules and names ([`resolve`]) →
+//! sites ([`matcher`]) → fixes ([`rewrite`]) → edits ([`imports`], [`layout`], [`apply`]) →
+//! new text ([`pipeline`]) → diffs and reports ([`diff`], [`report`]).
 
+pub mod apply;
+pub mod cli;
+pub mod comments;
+pub mod diff;
+pub mod discovery;
+pub mod edit;
+pub mod imports;
+pub mod layout;
+pub mod matcher;
+pub mod pipeline;
+pub mod recipe;
+pub mod report;
+pub mod resolve;
+pub mod rewrite;
+pub mod source;
+pub mod write;

@@ -1,1 +1,3 @@
-fn main(){}
+fn main() {
+    std::process::exit(eventlet_migrate::cli::main());
+}

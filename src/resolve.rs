@@ -504,7 +504,11 @@ impl<'a> Visitor<'a> for Builder {
             Expr::ListComp(c) => self.comprehension_scope(&c.generators, &[&c.elt]),
             Expr::SetComp(c) => self.comprehension_scope(&c.generators, &[&c.elt]),
             Expr::Generator(c) => self.comprehension_scope(&c.generators, &[&c.elt]),
-            Expr::DictComp(c) => self.comprehension_scope(&c.generators, &[&c.key, &c.value]),
+            Expr::DictComp(c) => {
+                let mut elts: Vec<&Expr> = c.key.iter().map(|k| &**k).collect();
+                elts.push(&c.value);
+                self.comprehension_scope(&c.generators, &elts);
+            }
             _ => visitor::walk_expr(self, expr),
         }
     }

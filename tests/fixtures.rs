@@ -1,1 +1,144 @@
-fn main(){}
+//! Fixture in, snapshot out: one test per `tests/fixtures/<recipe-id>/*.py`.
+//!
+//! Each fixture runs through the recipe it is filed under; the snapshot (in `snapshots/`)
+//! holds the diff plus the applied rewrites and manual items. Every fixture is also checked
+//! for: the output parses, a second run changes nothing, and every byte outside the edited
+//! ranges is unchanged.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use eventlet_migrate::apply::apply;
+use eventlet_migrate::diff::git_diff;
+use eventlet_migrate::edit::Edit;
+use eventlet_migrate::pipeline::{Engine, Migration};
+use eventlet_migrate::recipe::{Catalog, Target};
+use libtest_mimic::{Arguments, Failed, Trial};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixtures() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let dir = root().join("tests").join("fixtures");
+    let mut recipes: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    recipes.sort();
+    for recipe_dir in recipes {
+        let id = recipe_dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&recipe_dir)
+            .expect("fixture directory is readable")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "py"))
+            .collect();
+        files.sort();
+        out.extend(files.into_iter().map(|f| (id.clone(), f)));
+    }
+    out
+}
+
+fn engine(recipe: &str) -> Engine {
+    let catalog = Catalog::builtin().expect("built-in recipes load");
+    let mut engine = Engine::new(catalog, Target::Threading);
+    engine.select = Some(vec![recipe.to_string()]);
+    engine
+}
+
+/// The snapshot text: what a reviewer reads.
+fn render(name: &str, original: &[u8], migration: &Migration) -> String {
+    let mut out = String::new();
+    match &migration.output {
+        Some(new) => out.push_str(&git_diff(name, &String::from_utf8_lossy(original), &String::from_utf8_lossy(new))),
+        None => out.push_str("(no change)\n"),
+    }
+    if !migration.applied.is_empty() {
+        out.push_str("\napplied:\n");
+        for a in &migration.applied {
+            writeln!(out, "  {}:{} [{}] {}", a.line, a.column, a.recipe, a.safety).ok();
+        }
+    }
+    if !migration.manual.is_empty() {
+        out.push_str("\nmanual:\n");
+        for m in &migration.manual {
+            writeln!(out, "  {}:{} [{}] {}", m.line, m.column, m.recipe, m.message).ok();
+        }
+    }
+    out
+}
+
+/// Every byte outside the top-level edits must be copied verbatim, in order.
+fn check_untouched(original: &str, output: &str, edits: &[Edit]) -> Result<(), String> {
+    let mut top: Vec<&Edit> = edits.iter().filter(|e| !edits.iter().any(|o| o.nests(e))).collect();
+    top.sort_by_key(|e| (e.range.start(), !e.range.is_empty(), std::cmp::Reverse(e.range.end())));
+    let (mut pos_in, mut pos_out) = (0usize, 0usize);
+    for edit in top {
+        let start = usize::from(edit.range.start());
+        let gap = &original[pos_in..start];
+        if !output[pos_out..].starts_with(gap) {
+            return Err(format!("bytes {pos_in}..{start} of the original were changed outside any edit"));
+        }
+        pos_out += gap.len();
+        // The length this edit (with the edits nested in it) writes.
+        let own: Vec<Edit> = edits.iter().filter(|e| *e == edit || edit.nests(e)).cloned().collect();
+        let alone = apply(original, &own).map_err(|e| e.to_string())?;
+        let written = alone.len() - (original.len() - usize::from(edit.range.end())) - start;
+        pos_out += written;
+        pos_in = usize::from(edit.range.end());
+    }
+    if output.get(pos_out..) != original.get(pos_in..) {
+        return Err("the tail of the file after the last edit changed".to_string());
+    }
+    Ok(())
+}
+
+fn run(recipe: &str, path: &Path) -> Result<(), Failed> {
+    let original = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let engine = engine(recipe);
+    let migration = engine.migrate(&original).map_err(|e| format!("{}: {e}", path.display()))?;
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+    let name = format!("{recipe}/{stem}.py");
+    let snapshot = render(&name, &original, &migration);
+
+    if let Some(new) = &migration.output {
+        let text = std::str::from_utf8(new).map_err(|e| e.to_string())?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        ruff_python_parser::parse_module(text).map_err(|e| format!("output does not parse: {e:?}\n{text}"))?;
+        let again = engine.migrate(new).map_err(|e| format!("second run failed: {e}"))?;
+        if let Some(third) = again.output {
+            return Err(format!(
+                "second run is not a no-op:\n{}",
+                git_diff(&name, text, &String::from_utf8_lossy(&third))
+            )
+            .into());
+        }
+        let decoded = String::from_utf8_lossy(&original);
+        let decoded = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
+        check_untouched(decoded, text, &migration.edits)?;
+    }
+
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_input_file(path);
+    settings.set_omit_expression(true);
+    let snapshot_name = format!("{recipe}__{stem}");
+    // A mismatch panics; libtest-mimic reports it as this fixture's failure.
+    settings.bind(|| insta::assert_snapshot!(snapshot_name, snapshot));
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let trials = fixtures()
+        .into_iter()
+        .map(|(recipe, path)| {
+            let name = format!("{recipe}/{}", path.file_name().unwrap_or_default().to_string_lossy());
+            Trial::test(name, move || run(&recipe, &path))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}

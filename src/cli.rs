@@ -1,0 +1,309 @@
+//! The command line: `migrate` and `recipes`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+use rayon::prelude::*;
+
+use crate::diff::git_diff;
+use crate::discovery::{discover, exclude_set};
+use crate::pipeline::{Engine, FileError};
+use crate::recipe::{Action, Catalog, Recipe, Target};
+use crate::report::{summary, FileResult};
+use crate::write::replace_file;
+
+#[derive(Debug, Parser)]
+#[command(name = "eventlet-migrate", version, about = "Migrate Python code off Eventlet")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Rewrite Eventlet code for a target (or print the diff with --dry-run).
+    Migrate(MigrateArgs),
+    /// List or describe the recipes.
+    #[command(subcommand)]
+    Recipes(RecipesCommand),
+}
+
+#[derive(Debug, Args)]
+struct MigrateArgs {
+    /// Files or directories (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// The target to migrate to.
+    #[arg(long)]
+    target: String,
+    /// Print a unified diff instead of writing files.
+    #[arg(long)]
+    dry_run: bool,
+    /// Run only these recipes (repeat or separate with commas).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these recipes.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Load more recipes from this directory (a recipe with a built-in id replaces it).
+    #[arg(long = "recipes")]
+    recipe_dirs: Vec<PathBuf>,
+    /// Skip paths matching this glob (matched against the path and each file or directory name).
+    #[arg(long)]
+    exclude: Vec<String>,
+    /// Number of parallel jobs (default: one per CPU).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Print no summary; errors are still reported.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum RecipesCommand {
+    /// List the recipes.
+    List {
+        #[arg(long)]
+        target: Option<String>,
+        #[arg(long = "recipes")]
+        recipe_dirs: Vec<PathBuf>,
+    },
+    /// Show one recipe: what it matches, what it writes, and an example.
+    Show {
+        id: String,
+        #[arg(long = "recipes")]
+        recipe_dirs: Vec<PathBuf>,
+    },
+}
+
+/// Exit statuses.
+pub const EXIT_CLEAN: i32 = 0;
+pub const EXIT_CHANGES: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
+            e.print().ok();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Migrate(args) => migrate(args),
+        Command::Recipes(RecipesCommand::List { target, recipe_dirs }) => list(target, &recipe_dirs),
+        Command::Recipes(RecipesCommand::Show { id, recipe_dirs }) => show(&id, &recipe_dirs),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("eventlet-migrate: error: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn load_catalog(dirs: &[PathBuf]) -> Result<Catalog, String> {
+    Catalog::load(dirs).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        format!("invalid recipes:\n  {}", lines.join("\n  "))
+    })
+}
+
+fn parse_target(catalog: &Catalog, name: &str) -> Result<Target, String> {
+    let valid: Vec<&str> = catalog.targets().iter().map(|t| t.name()).collect();
+    Target::from_name(name)
+        .filter(|t| catalog.targets().contains(t))
+        .ok_or_else(|| format!("unknown target `{name}`; valid targets: {}", valid.join(", ")))
+}
+
+fn check_ids(catalog: &Catalog, ids: &[String], flag: &str) -> Result<(), String> {
+    for id in ids {
+        if catalog.get(id).is_none() {
+            return Err(format!("unknown recipe `{id}` in {flag}; valid recipes: {}", catalog.ids().join(", ")));
+        }
+    }
+    Ok(())
+}
+
+/// `path` as shown to the user: relative to the current directory when inside it.
+fn display_path(path: &Path, cwd: &Path) -> String {
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+    let shown = absolute.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let text = shown.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}
+
+fn migrate(args: MigrateArgs) -> Result<i32, String> {
+    let catalog = load_catalog(&args.recipe_dirs)?;
+    let target = parse_target(&catalog, &args.target)?;
+    check_ids(&catalog, &args.select, "--select")?;
+    check_ids(&catalog, &args.ignore, "--ignore")?;
+    let excludes = exclude_set(&args.exclude)?;
+    let mut engine = Engine::new(catalog, target);
+    engine.select = (!args.select.is_empty()).then_some(args.select.clone());
+    engine.ignore = args.ignore.clone();
+
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let found = discover(&paths, &excludes);
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let dry_run = args.dry_run;
+    let mut results: Vec<(FileResult, Option<String>)> = pool.install(|| {
+        found
+            .files
+            .par_iter()
+            .map(|path| {
+                let display = display_path(path, &cwd);
+                let (outcome, original) = match std::fs::read(path) {
+                    Ok(bytes) => (engine.migrate(&bytes), bytes),
+                    Err(e) => (Err(FileError::Read(e.to_string())), Vec::new()),
+                };
+                let mut result = FileResult { display, outcome, write_error: None };
+                let mut diff = None;
+                if let Ok(Some(new)) = result.outcome.as_ref().map(|m| m.output.as_ref()) {
+                    if dry_run {
+                        diff = Some(git_diff(
+                            &result.display,
+                            &String::from_utf8_lossy(&original),
+                            &String::from_utf8_lossy(new),
+                        ));
+                    } else if let Err(e) = replace_file(path, &original, new) {
+                        result.write_error = Some(e.to_string());
+                    }
+                }
+                (result, diff)
+            })
+            .collect()
+    });
+    // Deterministic output whatever the number of jobs.
+    results.sort_by(|a, b| a.0.display.cmp(&b.0.display));
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (_, diff) in &results {
+        if let Some(diff) = diff {
+            out.write_all(diff.as_bytes()).map_err(|e| format!("cannot write to stdout: {e}"))?;
+        }
+    }
+    out.flush().ok();
+    let files: Vec<FileResult> = results.into_iter().map(|(r, _)| r).collect();
+    let walk_errors: Vec<(String, String)> =
+        found.errors.iter().map(|(p, e)| (display_path(p, &cwd), e.clone())).collect();
+    let failed = !walk_errors.is_empty() || files.iter().any(FileResult::failed);
+    if !args.quiet || failed {
+        let text = summary(&files, &walk_errors, dry_run);
+        let text = if args.quiet {
+            // Only the failures.
+            text.split_once("could not process").map(|(_, rest)| format!("could not process{rest}")).unwrap_or_default()
+        } else {
+            text
+        };
+        eprint!("{text}");
+    }
+    Ok(if failed {
+        EXIT_ERROR
+    } else if files.iter().any(FileResult::changed) {
+        EXIT_CHANGES
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn list(target: Option<String>, dirs: &[PathBuf]) -> Result<i32, String> {
+    let catalog = load_catalog(dirs)?;
+    let target = target.map(|t| parse_target(&catalog, &t)).transpose()?;
+    let mut out = String::new();
+    for recipe in &catalog.recipes {
+        let targets: Vec<&str> = recipe.targets.keys().map(|t| t.name()).collect();
+        if target.is_some_and(|t| !recipe.targets.contains_key(&t)) {
+            continue;
+        }
+        out.push_str(&format!("{:<20} {:<16} {:<12} {}\n", recipe.id, recipe.category.name(), targets.join(","), recipe.summary));
+    }
+    print!("{out}");
+    Ok(EXIT_CLEAN)
+}
+
+fn show(id: &str, dirs: &[PathBuf]) -> Result<i32, String> {
+    let catalog = load_catalog(dirs)?;
+    let recipe = catalog
+        .get(id)
+        .ok_or_else(|| format!("unknown recipe `{id}`; valid recipes: {}", catalog.ids().join(", ")))?;
+    let mut out = describe(recipe);
+    let example = catalog.example(id).map(|(name, bytes)| (name.to_string(), bytes.to_vec())).or_else(|| {
+        // Recipes from --recipes DIR may ship `DIR/fixtures/<id>/*.py`.
+        dirs.iter().find_map(|dir| first_fixture(&dir.join("fixtures").join(id)))
+    });
+    if let Some((name, bytes)) = example {
+        for target in recipe.targets.keys() {
+            let mut engine = Engine::new(catalog.clone(), *target);
+            engine.select = Some(vec![id.to_string()]);
+            if let Ok(migration) = engine.migrate(&bytes) {
+                if let Some(new) = migration.output {
+                    out.push_str(&format!("\nExample ({target}, from fixture {name}):\n"));
+                    out.push_str(&git_diff(&name, &String::from_utf8_lossy(&bytes), &String::from_utf8_lossy(&new)));
+                }
+            }
+        }
+    }
+    print!("{out}");
+    Ok(EXIT_CLEAN)
+}
+
+fn first_fixture(dir: &Path) -> Option<(String, Vec<u8>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "py")).collect();
+    files.sort();
+    let path = files.iter().find(|p| p.ends_with("example.py")).or(files.first())?;
+    Some((path.file_name()?.to_string_lossy().to_string(), std::fs::read(path).ok()?))
+}
+
+fn describe(recipe: &Recipe) -> String {
+    let mut out = format!("{}: {}\n", recipe.id, recipe.summary);
+    out.push_str(&format!("category: {}\n", recipe.category.name()));
+    if let Some(description) = &recipe.description {
+        out.push('\n');
+        out.push_str(description.trim_end());
+        out.push_str("\n\n");
+    }
+    out.push_str("matches:\n");
+    for name in &recipe.matches {
+        out.push_str(&format!("  {name}\n"));
+    }
+    for (target, rules) in &recipe.targets {
+        out.push_str(&format!("target {target}:\n"));
+        for rule in rules {
+            let on = format!("{:?}", rule.on).to_lowercase();
+            let mut conditions = Vec::new();
+            if let Some(n) = rule.when.args {
+                conditions.push(format!("{n} arguments"));
+            }
+            if let Some(r) = rule.when.result {
+                conditions.push(format!("result {}", format!("{r:?}").to_lowercase()));
+            }
+            let when = if conditions.is_empty() { String::new() } else { format!(" ({})", conditions.join(", ")) };
+            let what = match &rule.action {
+                Action::Replace(t) => format!("→ {}", t.source),
+                Action::ReplaceCallee(t) => format!("callee → {} (arguments kept as written)", t.source),
+                Action::RemoveStatement => "remove the statement".to_string(),
+                Action::ModuleMap(map) => {
+                    let pairs: Vec<String> = map.iter().map(|(k, v)| format!("{k} → {v}")).collect();
+                    format!("rebind imports:\n      {}", pairs.join("\n      "))
+                }
+                Action::Manual(m) => format!("manual: {m}"),
+            };
+            let imports: Vec<String> = rule.imports.iter().map(|i| i.render()).collect();
+            let imports = if imports.is_empty() { String::new() } else { format!(" [needs {}]", imports.join("; ")) };
+            out.push_str(&format!("  on {on}{when}: {what} — {}{imports}\n", rule.safety));
+            if let Some(note) = &rule.note {
+                out.push_str(&format!("      note: {note}\n"));
+            }
+        }
+    }
+    out
+}

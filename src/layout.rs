@@ -1,0 +1,195 @@
+//! Removing whole statements the way a person would: the line goes, `pass` stands in for a
+//! block that would become empty, and the blank lines around a removed group collapse.
+
+use std::collections::{BTreeSet, HashSet};
+
+use ruff_source_file::LineRanges;
+use ruff_text_size::{TextLen, TextRange, TextSize};
+
+use crate::comments::{is_line_pragma, Comments};
+use crate::edit::Edit;
+use crate::resolve::{Semantic, StmtId};
+use crate::source::{indentation_at, is_blank_line, line_ending, starts_line};
+
+/// The edits that remove `removed`, and the statements whose removal had to move a comment
+/// (those rewrites need review).
+pub struct Removal {
+    pub edits: Vec<Edit>,
+    pub moved_comments: Vec<StmtId>,
+}
+
+/// `anchors` are offsets where other edits insert text: a removal starting there is a
+/// replacement, and its surrounding blank lines stay as they are.
+pub fn remove_statements(
+    text: &str,
+    semantic: &Semantic,
+    comments: &Comments,
+    removed: &BTreeSet<StmtId>,
+    anchors: &HashSet<TextSize>,
+) -> Removal {
+    let mut edits = Vec::new();
+    let mut moved_comments = Vec::new();
+    let nl = line_ending(text);
+    // Full-line deletions, merged into runs afterwards for the blank-line rule.
+    let mut line_deletions: Vec<TextRange> = Vec::new();
+
+    let bodies: BTreeSet<usize> = removed.iter().map(|&s| semantic.stmts[s].body).collect();
+    for body_id in bodies {
+        let body = &semantic.bodies[body_id];
+        let mut to_remove: Vec<StmtId> = body.stmts.iter().copied().filter(|s| removed.contains(s)).collect();
+        if !body.is_module && to_remove.len() == body.stmts.len() {
+            // A block cannot be empty: the first statement becomes `pass`.
+            let first = to_remove.remove(0);
+            let range = semantic.stmts[first].range;
+            let kept = keep_comments(text, comments, range, nl);
+            if !kept.is_empty() {
+                moved_comments.push(first);
+            }
+            if !kept.is_empty() && starts_line(text, range.start()) {
+                let indent = indentation_at(text, range.start());
+                edits.push(Edit::insert(text.line_start(range.start()), kept.replace("\0", indent)));
+            }
+            edits.push(Edit::replace(range, "pass"));
+        }
+        for (i, &sid) in to_remove.iter().enumerate() {
+            let range = semantic.stmts[sid].range;
+            let position = body.stmts.iter().position(|&s| s == sid).unwrap_or(0);
+            let next = body.stmts.get(position + 1).map(|&s| semantic.stmts[s].range);
+            let previous = position.checked_sub(1).map(|p| semantic.stmts[body.stmts[p]].range);
+            let line_end = text.line_end(range.end());
+            let after = &text[TextRange::new(range.end(), line_end)];
+            let after_trimmed = after.trim_start_matches([' ', '\t', '\x0c']);
+            let alone = starts_line(text, range.start()) && (after_trimmed.is_empty() || after_trimmed.starts_with('#'));
+            let inner = keep_comments(text, comments, range, nl);
+            if !inner.is_empty() {
+                moved_comments.push(sid);
+            }
+            if alone {
+                let indent = indentation_at(text, range.start());
+                let mut replacement = inner.replace("\0", indent);
+                if after_trimmed.starts_with('#') && !is_line_pragma(after_trimmed) {
+                    // A trailing comment says something about the code: keep it on its own line.
+                    replacement.push_str(indent);
+                    replacement.push_str(after_trimmed.trim_end());
+                    replacement.push_str(nl);
+                    moved_comments.push(sid);
+                }
+                let lines = TextRange::new(text.line_start(range.start()), text.full_line_end(range.end()));
+                if replacement.is_empty() {
+                    line_deletions.push(lines);
+                } else {
+                    edits.push(Edit::replace(lines, replacement));
+                }
+            } else if let Some(next) = next.filter(|n| text[TextRange::new(range.end(), n.start())].trim().starts_with(';')) {
+                // `a; b` → `b`: the statement, its semicolon and the space after it.
+                edits.push(Edit::delete(TextRange::new(range.start(), next.start())));
+            } else if let Some(previous) = previous.filter(|p| {
+                text[TextRange::new(p.end(), range.start())].trim() == ";" && !to_remove[..i].contains(&body.stmts[position - 1])
+            }) {
+                edits.push(Edit::delete(TextRange::new(previous.end(), range.end())));
+            } else {
+                edits.push(Edit::replace(range, "pass"));
+            }
+        }
+    }
+
+    line_deletions.sort_by_key(|r| r.start());
+    let mut runs: Vec<TextRange> = Vec::new();
+    for range in line_deletions {
+        match runs.last_mut() {
+            Some(last) if last.end() == range.start() => *last = last.cover(range),
+            _ => runs.push(range),
+        }
+    }
+    for run in runs {
+        edits.push(Edit::delete(run));
+        if !anchors.contains(&run.start()) {
+            if let Some(extra) = surplus_blank_lines(text, run) {
+                edits.push(Edit::delete(extra));
+            }
+        }
+    }
+    Removal {
+        edits,
+        moved_comments,
+    }
+}
+
+/// Comments inside a removed statement, as lines to keep (`\0` stands for the indentation).
+fn keep_comments(text: &str, comments: &Comments, range: TextRange, nl: &str) -> String {
+    let mut out = String::new();
+    for comment in comments.within(range) {
+        out.push('\0');
+        out.push_str(&text[*comment]);
+        out.push_str(nl);
+    }
+    out
+}
+
+/// When a removed run of lines had blank lines both above and below, the two groups of blank
+/// lines would merge: keep only the larger one (start and end of file count as infinitely
+/// many blank lines, so no blank line is left there).
+fn surplus_blank_lines(text: &str, run: TextRange) -> Option<TextRange> {
+    let above = blank_lines_above(text, run.start());
+    let below = blank_lines_below(text, run.end());
+    let first_kept = above.last().map_or(run.start(), |r| r.start());
+    let at_start = first_kept == TextSize::from(0) || opens_block(text, first_kept);
+    let at_end = below.last().map_or(run.end(), |r| r.end()) == text.text_len();
+    let (lines, from_below) = match (at_start, at_end) {
+        (true, true) => return None,
+        (true, false) => (below.len(), true),
+        (false, true) => (above.len(), false),
+        (false, false) => (above.len().min(below.len()), true),
+    };
+    if lines == 0 {
+        return None;
+    }
+    Some(if from_below {
+        TextRange::new(run.end(), below[lines - 1].end())
+    } else {
+        TextRange::new(above[lines - 1].start(), run.start())
+    })
+}
+
+fn blank_lines_above(text: &str, mut offset: TextSize) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    while let Some(start) = previous_line_start(text, offset) {
+        let line = TextRange::new(start, offset);
+        if !is_blank_line(&text[line]) {
+            break;
+        }
+        out.push(line);
+        offset = start;
+    }
+    out
+}
+
+/// The start of the line before the one starting at `offset` (CRLF-safe).
+fn previous_line_start(text: &str, offset: TextSize) -> Option<TextSize> {
+    let end = usize::from(offset).checked_sub(1)?;
+    let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+    Some(TextSize::try_from(start).unwrap_or_default())
+}
+
+/// Whether the code line just above `offset` opens a block (`def f():`): blank lines right
+/// after it are as out of place as blank lines at the start of the file.
+fn opens_block(text: &str, offset: TextSize) -> bool {
+    let Some(start) = previous_line_start(text, offset) else { return false };
+    let line = text[TextRange::new(start, offset)].trim_end();
+    let code = line.split(" #").next().unwrap_or(line).trim_end();
+    code.ends_with(':')
+}
+
+fn blank_lines_below(text: &str, mut offset: TextSize) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    while offset < text.text_len() {
+        let end = text.full_line_end(offset);
+        let line = TextRange::new(offset, end);
+        if !is_blank_line(&text[line]) {
+            break;
+        }
+        out.push(line);
+        offset = end;
+    }
+    out
+}

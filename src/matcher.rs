@@ -1,0 +1,215 @@
+//! Finding the sites recipes apply to: calls, references and imports of matched names.
+
+use std::collections::HashMap;
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::recipe::{Catalog, SiteKind, Target};
+use crate::resolve::{BindingId, BindingKind, ScopeId, Semantic, StmtId, MODULE_SCOPE};
+
+/// Where a matched name appears.
+#[derive(Debug, Clone, Copy)]
+pub enum SiteNode<'a> {
+    /// The callee of `call` resolves to the name.
+    Call { call: &'a ExprCall, discarded: bool },
+    /// The expression denotes the name (not as a callee).
+    Reference { expr: &'a Expr },
+    /// An import binding of (something inside) a matched module.
+    Import { binding: BindingId },
+}
+
+#[derive(Debug, Clone)]
+pub struct Site<'a> {
+    /// Index into the catalog's recipes.
+    pub recipe: usize,
+    /// The canonical name matched (`eventlet.greenthread.sleep`).
+    pub name: String,
+    pub node: SiteNode<'a>,
+    /// The innermost statement containing the site.
+    pub stmt: StmtId,
+    /// The scope the matched code runs in.
+    pub scope: ScopeId,
+    pub range: TextRange,
+}
+
+/// Canonical names → recipe index, for one target.
+pub struct Index<'c> {
+    catalog: &'c Catalog,
+    names: HashMap<&'c str, usize>,
+}
+
+impl<'c> Index<'c> {
+    pub fn new(catalog: &'c Catalog, target: Target, enabled: &dyn Fn(&str) -> bool) -> Index<'c> {
+        let mut names = HashMap::new();
+        for (i, recipe) in catalog.recipes.iter().enumerate() {
+            if recipe.rules(target).is_empty() || !enabled(&recipe.id) {
+                continue;
+            }
+            for name in &recipe.matches {
+                names.insert(name.as_str(), i);
+            }
+        }
+        Index { catalog, names }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    fn lookup(&self, qualified: &str) -> Option<(usize, String)> {
+        let canonical = self.catalog.canonical(qualified);
+        self.names.get(canonical.as_str()).map(|&i| (i, canonical))
+    }
+
+    /// The matched module `qualified` is, or is inside.
+    pub fn module_of(&self, target: Target, qualified: &str) -> Option<(usize, String)> {
+        let canonical = self.catalog.canonical(qualified);
+        let mut end = canonical.len();
+        loop {
+            let prefix = &canonical[..end];
+            if let Some(&i) = self.names.get(prefix) {
+                if self.is_module_recipe(i, target) {
+                    return Some((i, prefix.to_string()));
+                }
+            }
+            end = prefix.rfind('.')?;
+        }
+    }
+
+    fn is_module_recipe(&self, recipe: usize, target: Target) -> bool {
+        self.catalog.recipes[recipe].rules(target).iter().any(|r| r.on == SiteKind::Module)
+    }
+}
+
+pub fn find_sites<'a>(
+    body: &'a [Stmt],
+    semantic: &'a Semantic,
+    index: &Index<'_>,
+    target: Target,
+) -> Vec<Site<'a>> {
+    let mut finder = Finder {
+        semantic,
+        index,
+        target,
+        stmts: Vec::new(),
+        discarded: None,
+        sites: Vec::new(),
+    };
+    finder.visit_body(body);
+    let mut sites = finder.sites;
+    // Imports of matched modules are sites too: they are rebound, not their uses.
+    for (id, binding) in semantic.bindings.iter().enumerate() {
+        let BindingKind::Import(import) = &binding.kind else { continue };
+        if let Some((recipe, name)) = index.module_of(target, &import.qualified) {
+            sites.push(Site {
+                recipe,
+                name,
+                node: SiteNode::Import { binding: id },
+                stmt: import.stmt,
+                scope: binding.scope,
+                range: import.alias_range,
+            });
+        }
+    }
+    sites.sort_by_key(|s| (s.range.start(), s.range.end()));
+    sites
+}
+
+struct Finder<'a, 'i, 'c> {
+    semantic: &'a Semantic,
+    index: &'i Index<'c>,
+    target: Target,
+    stmts: Vec<StmtId>,
+    /// The value of the current expression statement.
+    discarded: Option<TextRange>,
+    sites: Vec<Site<'a>>,
+}
+
+impl<'a> Finder<'a, '_, '_> {
+    fn scope_of(&self, expr: &Expr) -> ScopeId {
+        let mut current = expr;
+        loop {
+            match current {
+                Expr::Attribute(attr) => current = &attr.value,
+                Expr::Call(call) => current = &call.func,
+                Expr::Name(name) => {
+                    return self.semantic.scope_of_name(name.range.start()).unwrap_or(MODULE_SCOPE)
+                }
+                _ => return MODULE_SCOPE,
+            }
+        }
+    }
+
+    fn push(&mut self, recipe: usize, name: String, node: SiteNode<'a>, range: TextRange, scope_expr: &Expr) {
+        let Some(&stmt) = self.stmts.last() else { return };
+        let scope = self.scope_of(scope_expr);
+        self.sites.push(Site {
+            recipe,
+            name,
+            node,
+            stmt,
+            scope,
+            range,
+        });
+    }
+}
+
+impl<'a> Visitor<'a> for Finder<'a, '_, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        let Some(id) = self.semantic.stmt_id(stmt.range()) else {
+            return visitor::walk_stmt(self, stmt);
+        };
+        self.stmts.push(id);
+        let saved = self.discarded.take();
+        if let Stmt::Expr(expr) = stmt {
+            self.discarded = Some(expr.value.range());
+        }
+        visitor::walk_stmt(self, stmt);
+        self.discarded = saved;
+        self.stmts.pop();
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Call(call) => {
+                if let Some((recipe, name)) = self
+                    .semantic
+                    .expr_qualified_name(&call.func)
+                    .and_then(|q| self.index.lookup(&q))
+                    .filter(|(recipe, _)| !self.index.is_module_recipe(*recipe, self.target))
+                {
+                    let discarded = self.discarded == Some(call.range());
+                    self.push(recipe, name, SiteNode::Call { call, discarded }, call.range(), &call.func);
+                    self.visit_arguments(&call.arguments);
+                    return;
+                }
+                visitor::walk_expr(self, expr);
+            }
+            Expr::Name(_) | Expr::Attribute(_) if is_load(expr) => {
+                if let Some((recipe, name)) =
+                    self.semantic.expr_qualified_name(expr).and_then(|q| self.index.lookup(&q))
+                {
+                    // A bare name bound by an import of a matched module keeps its name: the
+                    // import is rebound instead.
+                    let rebound = matches!(expr, Expr::Name(_)) && self.index.is_module_recipe(recipe, self.target);
+                    if !rebound {
+                        self.push(recipe, name, SiteNode::Reference { expr }, expr.range(), expr);
+                    }
+                    return;
+                }
+                visitor::walk_expr(self, expr);
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
+fn is_load(expr: &Expr) -> bool {
+    match expr {
+        Expr::Name(n) => n.ctx == ExprContext::Load,
+        Expr::Attribute(a) => a.ctx == ExprContext::Load,
+        _ => false,
+    }
+}

@@ -1,0 +1,260 @@
+//! One file through the whole pipeline: bytes → parsed module → sites → fixes → edits → new
+//! bytes, re-parsed before anything is returned.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use ruff_source_file::{LineIndex, LineRanges};
+use ruff_text_size::TextRange;
+
+use crate::apply::apply;
+use crate::comments::Comments;
+use crate::edit::{Edit, Safety};
+use crate::imports::{self, ImportContext, ImportSpec, Request};
+use crate::layout::remove_statements;
+use crate::matcher::{find_sites, Index};
+use crate::recipe::{Action, Catalog, Target};
+use crate::resolve::{ImportBinding, Semantic, StmtId};
+use crate::rewrite::{rewrite, Fix, ManualItem, Outcome, RewriteContext};
+use crate::source::{indentation_at, line_column, line_ending, SourceText};
+
+/// Which recipes run, for which target.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub catalog: Catalog,
+    pub target: Target,
+    /// Recipe ids to run; all when `None`.
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+}
+
+/// A rewrite that was applied.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Applied {
+    pub recipe: String,
+    pub safety: Safety,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A site reported for a human.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Manual {
+    pub recipe: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guide: Option<String>,
+}
+
+/// Why a file could not be processed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error("{0}")]
+    Read(String),
+    #[error("{0}")]
+    Decode(#[from] crate::source::DecodeError),
+    #[error("{line}:{column}: {message}")]
+    Syntax { line: usize, column: usize, message: String },
+    #[error("internal error: {0}; file left untouched")]
+    Internal(String),
+}
+
+/// The result of migrating one file's contents.
+#[derive(Debug, Clone, Default)]
+pub struct Migration {
+    /// The new contents, when anything changed.
+    pub output: Option<Vec<u8>>,
+    pub applied: Vec<Applied>,
+    pub manual: Vec<Manual>,
+    pub imports_added: Vec<String>,
+    /// The top-level edits applied, over the decoded text (for checking untouched bytes).
+    pub edits: Vec<Edit>,
+}
+
+impl Engine {
+    pub fn new(catalog: Catalog, target: Target) -> Engine {
+        Engine {
+            catalog,
+            target,
+            select: None,
+            ignore: Vec::new(),
+        }
+    }
+
+    fn enabled(&self, id: &str) -> bool {
+        self.select.as_ref().is_none_or(|s| s.iter().any(|x| x == id)) && !self.ignore.iter().any(|x| x == id)
+    }
+
+    pub fn migrate(&self, bytes: &[u8]) -> Result<Migration, FileError> {
+        // Most files of a repository never mention eventlet: skip them before decoding.
+        if memchr::memmem::find(bytes, b"eventlet").is_none() {
+            return Ok(Migration::default());
+        }
+        let source = SourceText::decode(bytes)?;
+        let text = source.text.as_str();
+        let parsed = ruff_python_parser::parse_module(text).map_err(|e| {
+            let index = LineIndex::from_source_text(text);
+            let (line, column) = line_column(text, &index, e.location.start());
+            FileError::Syntax { line, column, message: e.error.to_string() }
+        })?;
+        let index = LineIndex::from_source_text(text);
+        let body = &parsed.syntax().body;
+        let semantic = Semantic::build(parsed.syntax());
+        let comments = Comments::new(text, parsed.tokens());
+        let recipes = Index::new(&self.catalog, self.target, &|id| self.enabled(id));
+        let mut migration = Migration::default();
+        let position = |range: TextRange| line_column(text, &index, range.start());
+        let to_manual = |item: ManualItem| {
+            let (line, column) = position(item.range);
+            Manual { recipe: item.recipe, line, column, message: item.message, guide: item.guide }
+        };
+        if recipes.is_empty() {
+            return Ok(migration);
+        }
+        for (stmt, module) in &semantic.star_imports {
+            if imports::is_eventlet(module) {
+                let (line, column) = position(semantic.stmts[*stmt].range);
+                migration.manual.push(Manual {
+                    recipe: "imports".to_string(),
+                    line,
+                    column,
+                    message: format!("`from {module} import *`: names cannot be resolved; import them explicitly"),
+                    guide: None,
+                });
+            }
+        }
+
+        let target = self.target;
+        let migrated = |import: &ImportBinding| -> String {
+            match recipes.module_of(target, &import.qualified) {
+                Some((recipe, module)) => self.catalog.recipes[recipe]
+                    .rules(target)
+                    .iter()
+                    .find_map(|rule| match &rule.action {
+                        Action::ModuleMap(map) => map.get(&module).map(|m| format!("{m}{}", &self.catalog.canonical(&import.qualified)[module.len()..])),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| import.qualified.clone()),
+                None => import.qualified.clone(),
+            }
+        };
+        let cx = RewriteContext { text, semantic: &semantic, comments: &comments, target, migrated: &migrated };
+
+        // Fixes, in source order; a fix that touches what an earlier one did is reported.
+        let mut fixes: Vec<Fix> = Vec::new();
+        for site in find_sites(body, &semantic, &recipes, target) {
+            let recipe = &self.catalog.recipes[site.recipe];
+            if comments.suppresses(text, site.range, Some(&recipe.id)) {
+                continue;
+            }
+            match rewrite(&cx, recipe, &site) {
+                Outcome::Fix(fix) => {
+                    if overlaps(&fix, &fixes, &semantic) {
+                        migration.manual.push(to_manual(ManualItem {
+                            recipe: fix.recipe,
+                            range: fix.range,
+                            message: "overlaps another rewrite; migrate it by hand".to_string(),
+                            guide: None,
+                        }));
+                    } else {
+                        fixes.push(fix);
+                    }
+                }
+                Outcome::Manual(item) => migration.manual.push(to_manual(item)),
+                Outcome::Nothing => {}
+            }
+        }
+
+        // Comments a replacement would drop are kept on a line of their own above the statement.
+        let nl = line_ending(text);
+        let mut edits: Vec<Edit> = Vec::new();
+        for fix in &mut fixes {
+            let mut kept = String::new();
+            let mut anchor = None;
+            for edit in &fix.edits {
+                for comment in comments.within(edit.range) {
+                    if edit.drops(*comment) {
+                        let stmt = semantic.stmts.iter().filter(|s| s.range.contains_range(edit.range)).min_by_key(|s| s.range.len());
+                        let start = stmt.map_or(edit.range.start(), |s| s.range.start());
+                        anchor = Some(text.line_start(start));
+                        kept.push_str(indentation_at(text, start));
+                        kept.push_str(&text[*comment]);
+                        kept.push_str(nl);
+                    }
+                }
+            }
+            if let Some(at) = anchor {
+                fix.safety = fix.safety.max(Safety::Review);
+                edits.push(Edit::insert(at, kept));
+            }
+        }
+
+        let removals: BTreeSet<StmtId> = fixes.iter().flat_map(|f| f.removals.iter().copied()).collect();
+        let rebinds: BTreeMap<usize, ImportSpec> = fixes.iter().filter_map(|f| f.rebind.clone()).collect();
+        let requests: Vec<Request> = fixes.iter().flat_map(|f| f.requests.iter().cloned()).collect();
+        let fix_edits: Vec<Edit> = fixes.iter().flat_map(|f| f.edits.iter().cloned()).collect();
+        let dropped = |range: TextRange| fix_edits.iter().any(|e| e.drops(range));
+        let replaced_module = |module: &str| recipes.module_of(target, module).is_some();
+        let settled = imports::settle(
+            &ImportContext { text, body, semantic: &semantic, comments: &comments },
+            &dropped,
+            &requests,
+            &rebinds,
+            &replaced_module,
+            &removals,
+        );
+        let mut all_removals = removals.clone();
+        all_removals.extend(settled.removed_stmts.iter().copied());
+        let mut anchors: HashSet<_> = settled.anchors.clone();
+        anchors.extend(edits.iter().map(|e| e.range.start()));
+        let removal = remove_statements(text, &semantic, &comments, &all_removals, &anchors);
+        for fix in &mut fixes {
+            if fix.removals.iter().any(|s| removal.moved_comments.contains(s)) {
+                fix.safety = fix.safety.max(Safety::Review);
+            }
+        }
+        edits.extend(fix_edits);
+        edits.extend(settled.edits);
+        edits.extend(removal.edits);
+
+        for fix in &fixes {
+            let (line, column) = position(fix.range);
+            migration.applied.push(Applied { recipe: fix.recipe.clone(), safety: fix.safety, line, column, note: fix.note.clone() });
+        }
+        migration.imports_added = settled.added;
+        migration.manual.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+        if edits.is_empty() {
+            return Ok(migration);
+        }
+        let new_text = apply(text, &edits).map_err(|e| FileError::Internal(e.to_string()))?;
+        if new_text == text {
+            return Ok(migration);
+        }
+        if let Err(error) = ruff_python_parser::parse_module(&new_text) {
+            let index = LineIndex::from_source_text(&new_text);
+            let (line, column) = line_column(&new_text, &index, error.location.start());
+            return Err(FileError::Internal(format!(
+                "the rewritten file would not parse ({line}:{column}: {})",
+                error.error
+            )));
+        }
+        migration.output = Some(source.encode(&new_text));
+        migration.edits = edits;
+        Ok(migration)
+    }
+}
+
+/// Whether `fix` touches code an accepted fix already changes.
+fn overlaps(fix: &Fix, accepted: &[Fix], semantic: &Semantic) -> bool {
+    let removed = |f: &Fix| f.removals.iter().map(|&s| semantic.stmts[s].range).collect::<Vec<_>>();
+    let mine = removed(fix);
+    accepted.iter().any(|other| {
+        let theirs = removed(other);
+        fix.edits.iter().any(|a| other.edits.iter().any(|b| a.conflicts(b)))
+            || mine.iter().any(|r| other.edits.iter().any(|e| r.intersect(e.range).is_some()) || theirs.iter().any(|t| t.intersect(*r).is_some()))
+            || theirs.iter().any(|r| fix.edits.iter().any(|e| r.intersect(e.range).is_some()))
+    })
+}
