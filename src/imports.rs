@@ -321,20 +321,24 @@ pub fn settle(
 
     let mut removed_all = statement_removals.clone();
     removed_all.extend(settled.removed_stmts.iter().copied());
-    let mut by_offset: BTreeMap<TextSize, (Vec<String>, &'static str)> = BTreeMap::new();
+    let mut by_offset: BTreeMap<TextSize, (Vec<String>, &'static str, bool)> = BTreeMap::new();
     for spec in &wanted {
         let place = placement(cx, spec, &removed_all);
-        let entry = by_offset.entry(place.offset).or_insert((Vec::new(), ""));
+        let entry = by_offset.entry(place.offset).or_insert((Vec::new(), "", false));
         entry.0.push(spec.render());
         entry.1 = place.separator;
+        entry.2 = place.leading_blank;
         if place.replaces_group {
             settled.anchors.insert(place.offset);
         }
         settled.added.push(spec.render());
     }
-    for (offset, (lines, separator)) in by_offset {
+    for (offset, (lines, separator, leading_blank)) in by_offset {
         let mut insert = String::new();
         if offset == text.text_len() && !text.is_empty() && !text.ends_with('\n') {
+            insert.push_str(nl);
+        }
+        if leading_blank {
             insert.push_str(nl);
         }
         for line in lines {
@@ -412,6 +416,8 @@ struct Placement {
     separator: &'static str,
     /// The inserted imports take the place of a group that is being removed.
     replaces_group: bool,
+    /// Start with a blank line (a new group right after the docstring).
+    leading_blank: bool,
 }
 
 #[derive(PartialEq, Eq)]
@@ -467,11 +473,13 @@ fn placement(cx: &ImportContext<'_>, spec: &ImportSpec, removed: &BTreeSet<StmtI
         offset: text.full_line_end(stmt.end()),
         separator: "",
         replaces_group: false,
+        leading_blank: false,
     };
     let before = |stmt: &Stmt, separator: &'static str, replaces_group: bool| Placement {
         offset: text.line_start(stmt.start()),
         separator,
         replaces_group,
+        leading_blank: false,
     };
     let body = cx.body;
     let first_std = body
@@ -512,7 +520,7 @@ fn placement(cx: &ImportContext<'_>, spec: &ImportSpec, removed: &BTreeSet<StmtI
     }
     let Some(first) = body.get(index) else {
         let offset = body.last().map_or(TextSize::from(0), |s| text.full_line_end(s.end()));
-        return Placement { offset, separator: "", replaces_group: false };
+        return Placement { offset, separator: "", replaces_group: false, leading_blank: index > 0 };
     };
     if group_of(first).is_some() {
         let mut end = index;
@@ -523,6 +531,16 @@ fn placement(cx: &ImportContext<'_>, spec: &ImportSpec, removed: &BTreeSet<StmtI
             return before(first, "", true);
         }
         return before(first, "\n", false);
+    }
+    if index > 0 {
+        // After the docstring or `__future__` imports, as a group of its own: the blank
+        // lines that already separate them from the code stay below it.
+        return Placement {
+            offset: text.full_line_end(body[index - 1].end()),
+            separator: "",
+            replaces_group: false,
+            leading_blank: true,
+        };
     }
     let separator = if matches!(first, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) { "\n\n" } else { "\n" };
     before(first, separator, false)
