@@ -124,29 +124,36 @@ pub enum Availability {
     Present,
     /// Unbound: a module-level import must be added.
     Missing,
+    /// Bound only by Eventlet imports of the very object being replaced: usable once those
+    /// imports are removed (checked after imports are settled).
+    Replaces(Vec<BindingId>),
     /// Bound to something else: the rewrite would change meaning.
     Conflict(String),
 }
 
 /// Whether `spec`'s name can denote `spec`'s object at `scope`. `migrated` gives what an
-/// Eventlet import binding will denote after this run (module rules rebind imports).
+/// Eventlet import binding will denote after this run (module rules rebind imports);
+/// `replacing` is the canonical name of the object the fix replaces.
 pub fn availability(
     semantic: &Semantic,
     spec: &ImportSpec,
     scope: ScopeId,
     migrated: &dyn Fn(&ImportBinding) -> String,
+    replacing: &str,
 ) -> Availability {
     let name = spec.bound_name();
     let Some(resolved) = semantic.lookup(scope, name) else {
         return Availability::Missing;
     };
     let bindings = semantic.bindings_of(resolved, name);
-    let all_right = bindings.iter().all(|&b| match &semantic.bindings[b].kind {
-        BindingKind::Import(import) => migrated(import) == spec.denotes(),
-        BindingKind::Other => false,
-    });
-    if all_right {
+    let denotes = |b: &BindingId| match &semantic.bindings[*b].kind {
+        BindingKind::Import(import) => Some(migrated(import)),
+        BindingKind::Other => None,
+    };
+    if bindings.iter().all(|b| denotes(b).is_some_and(|d| d == spec.denotes())) {
         Availability::Present
+    } else if bindings.iter().all(|b| denotes(b).is_some_and(|d| d == replacing)) {
+        Availability::Replaces(bindings.to_vec())
     } else {
         Availability::Conflict(format!("`{name}` is bound to something else here"))
     }
@@ -158,6 +165,8 @@ pub struct Settled {
     pub edits: Vec<Edit>,
     /// Import statements that lose every name.
     pub removed_stmts: BTreeSet<StmtId>,
+    /// Import bindings removed or rebound.
+    pub removed_bindings: BTreeSet<BindingId>,
     /// Offsets where imports are inserted (a removal there is a replacement).
     pub anchors: HashSet<TextSize>,
     /// Imports added, rendered (`import time`).
@@ -238,6 +247,9 @@ pub fn settle(
                 continue;
             }
         };
+        if !matches!(change, Change::Rename(_)) {
+            settled.removed_bindings.insert(id);
+        }
         changes.entry(import.stmt).or_default().insert(import.alias, (import.alias_range, change));
     }
 

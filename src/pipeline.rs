@@ -138,7 +138,7 @@ impl Engine {
                         _ => None,
                     })
                     .unwrap_or_else(|| import.qualified.clone()),
-                None => import.qualified.clone(),
+                None => self.catalog.canonical(&import.qualified),
             }
         };
         let cx = RewriteContext { text, semantic: &semantic, comments: &comments, target, migrated: &migrated };
@@ -168,6 +168,36 @@ impl Engine {
             }
         }
 
+        // Settle imports; a fix whose import needs an Eventlet import gone that stays (other
+        // uses remain) is withdrawn, and imports are settled again without it.
+        let ictx = ImportContext { text, body, semantic: &semantic, comments: &comments };
+        let replaced_module = |module: &str| recipes.module_of(target, module).is_some();
+        let (settled, removals) = loop {
+            let removals: BTreeSet<StmtId> = fixes.iter().flat_map(|f| f.removals.iter().copied()).collect();
+            let rebinds: BTreeMap<usize, ImportSpec> = fixes.iter().filter_map(|f| f.rebind.clone()).collect();
+            let requests: Vec<Request> = fixes.iter().flat_map(|f| f.requests.iter().cloned()).collect();
+            let dropped = |range: TextRange| fixes.iter().any(|f| f.edits.iter().any(|e| e.drops(range)));
+            let settled = imports::settle(&ictx, &dropped, &requests, &rebinds, &replaced_module, &removals);
+            let stuck: Vec<usize> = (0..fixes.len())
+                .filter(|&i| fixes[i].needs_removed.iter().any(|b| !settled.removed_bindings.contains(b)))
+                .collect();
+            if stuck.is_empty() {
+                break (settled, removals);
+            }
+            for i in stuck.into_iter().rev() {
+                let fix = fixes.remove(i);
+                migration.manual.push(to_manual(ManualItem {
+                    recipe: fix.recipe,
+                    range: fix.range,
+                    message: format!(
+                        "not rewritten: its replacement needs the name `{}`, still imported from eventlet for other uses",
+                        fix.requests.first().map(|r| r.spec.bound_name().to_string()).unwrap_or_default()
+                    ),
+                    guide: None,
+                }));
+            }
+        };
+
         // Comments a replacement would drop are kept on a line of their own above the statement.
         let nl = line_ending(text);
         let mut edits: Vec<Edit> = Vec::new();
@@ -192,20 +222,6 @@ impl Engine {
             }
         }
 
-        let removals: BTreeSet<StmtId> = fixes.iter().flat_map(|f| f.removals.iter().copied()).collect();
-        let rebinds: BTreeMap<usize, ImportSpec> = fixes.iter().filter_map(|f| f.rebind.clone()).collect();
-        let requests: Vec<Request> = fixes.iter().flat_map(|f| f.requests.iter().cloned()).collect();
-        let fix_edits: Vec<Edit> = fixes.iter().flat_map(|f| f.edits.iter().cloned()).collect();
-        let dropped = |range: TextRange| fix_edits.iter().any(|e| e.drops(range));
-        let replaced_module = |module: &str| recipes.module_of(target, module).is_some();
-        let settled = imports::settle(
-            &ImportContext { text, body, semantic: &semantic, comments: &comments },
-            &dropped,
-            &requests,
-            &rebinds,
-            &replaced_module,
-            &removals,
-        );
         let mut all_removals = removals.clone();
         all_removals.extend(settled.removed_stmts.iter().copied());
         let mut anchors: HashSet<_> = settled.anchors.clone();
@@ -216,7 +232,7 @@ impl Engine {
                 fix.safety = fix.safety.max(Safety::Review);
             }
         }
-        edits.extend(fix_edits);
+        edits.extend(fixes.iter().flat_map(|f| f.edits.iter().cloned()));
         edits.extend(settled.edits);
         edits.extend(removal.edits);
 

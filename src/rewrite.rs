@@ -24,6 +24,8 @@ pub struct Fix {
     pub requests: Vec<Request>,
     /// An import binding to rebind to another module, keeping its name.
     pub rebind: Option<(usize, ImportSpec)>,
+    /// Eventlet import bindings that must go for this fix's imports to be usable.
+    pub needs_removed: Vec<usize>,
 }
 
 /// A site left for a human.
@@ -97,10 +99,16 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             }
             _ => continue,
         };
-        if let Some(problem) = requests.iter().find_map(|r| match availability(cx.semantic, &r.spec, r.scope, cx.migrated) {
-            Availability::Conflict(why) => Some(why),
-            Availability::Present | Availability::Missing => None,
-        }) {
+        let mut needs_removed = Vec::new();
+        let mut problem = None;
+        for request in &requests {
+            match availability(cx.semantic, &request.spec, request.scope, cx.migrated, &site.name) {
+                Availability::Conflict(why) => problem = Some(why),
+                Availability::Replaces(bindings) => needs_removed.extend(bindings),
+                Availability::Present | Availability::Missing => {}
+            }
+        }
+        if let Some(problem) = problem {
             conflict.get_or_insert(problem);
             continue;
         }
@@ -113,6 +121,7 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             removals,
             requests,
             rebind,
+            needs_removed,
         });
     }
     if let SiteNode::Import { .. } = site.node {
