@@ -285,22 +285,22 @@ pub fn settle(
         let (moved, new_imports): (Vec<ImportSpec>, Vec<ImportSpec>) =
             new_imports.into_iter().partition(|s| top_level && s.is_stdlib());
         module_requests.extend(moved);
+        let all_gone = gone.len() == all_aliases.len();
         if !new_imports.is_empty() {
-            // Nested imports are rebound where they are: the binding's scope must not change.
-            if starts_line(text, stmt_range.start()) {
-                let indent = indentation_at(text, stmt_range.start());
-                let lines: String = new_imports.iter().map(|s| format!("{indent}{}{nl}", s.render())).collect();
-                let at = text.line_start(stmt_range.start());
-                settled.anchors.insert(at);
-                settled.edits.push(Edit::insert(at, lines));
+            // Rebound where they are (nested imports keep their scope): one statement a line.
+            let starts = starts_line(text, stmt_range.start());
+            let separator = if starts { format!("{nl}{}", indentation_at(text, stmt_range.start())) } else { "; ".to_string() };
+            let rendered: Vec<String> = new_imports.iter().map(ImportSpec::render).collect();
+            let joined = rendered.join(&separator);
+            if all_gone {
+                settled.edits.push(Edit::replace(stmt_range, joined));
             } else {
-                let inline: String = new_imports.iter().map(|s| format!("{}; ", s.render())).collect();
-                settled.edits.push(Edit::insert(stmt_range.start(), inline));
+                settled.edits.push(Edit::insert(stmt_range.start(), format!("{joined}{separator}")));
             }
         }
-        if gone.len() == all_aliases.len() {
+        if all_gone && new_imports.is_empty() {
             settled.removed_stmts.insert(*stmt_id);
-        } else {
+        } else if !all_gone {
             settled.edits.extend(remove_aliases(&all_aliases, &gone));
         }
     }
