@@ -14,11 +14,15 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn main() {
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let transforms = root.join("transforms");
     let fixtures = root.join("tests").join("fixtures");
     println!("cargo:rerun-if-changed={}", transforms.display());
-    println!("cargo:rerun-if-changed={}", transforms.join("recipes").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        transforms.join("recipes").display()
+    );
     println!("cargo:rerun-if-changed={}", fixtures.display());
 
     let mut code = String::new();
@@ -28,13 +32,24 @@ fn main() {
         if path.extension().is_some_and(|e| e == "toml") {
             println!("cargo:rerun-if-changed={}", path.display());
             let rel = path.strip_prefix(&root).unwrap_or(&path);
-            writeln!(code, "    ({:?}, include_str!({:?})),", rel.display().to_string(), path.display().to_string()).ok();
+            writeln!(
+                code,
+                "    ({:?}, include_str!({:?})),",
+                rel.display().to_string(),
+                path.display().to_string()
+            )
+            .ok();
         }
     }
     code.push_str("];\n");
     let names = transforms.join("names.toml");
     println!("cargo:rerun-if-changed={}", names.display());
-    writeln!(code, "pub static NAMES: (&str, &str) = (\"transforms/names.toml\", include_str!({:?}));", names.display().to_string()).ok();
+    writeln!(
+        code,
+        "pub static NAMES: (&str, &str) = (\"transforms/names.toml\", include_str!({:?}));",
+        names.display().to_string()
+    )
+    .ok();
 
     // The example of each recipe: `example.py` in its fixture directory, else the first one.
     code.push_str("/// `(recipe id, fixture file name, contents)`: one example per recipe.\n");
@@ -58,7 +73,10 @@ fn main() {
                 code,
                 "    ({:?}, {:?}, include_bytes!({:?})),",
                 id.to_string_lossy(),
-                example.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+                example
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
                 example.display().to_string()
             )
             .ok();

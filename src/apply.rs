@@ -16,16 +16,31 @@ pub fn apply(source: &str, edits: &[Edit]) -> Result<String, OverlapError> {
     // Insertions before replacements at the same offset; an enclosing edit before those it nests.
     order.sort_by_key(|&i| {
         let range = edits[i].range;
-        (range.start(), !range.is_empty(), std::cmp::Reverse(range.end()), i)
+        (
+            range.start(),
+            !range.is_empty(),
+            std::cmp::Reverse(range.end()),
+            i,
+        )
     });
     let sorted: Vec<&Edit> = order.iter().map(|&i| &edits[i]).collect();
     let mut out = String::with_capacity(source.len() + 64);
-    emit(source, TextRange::up_to(TextSize::of(source)), &sorted, &mut out)?;
+    emit(
+        source,
+        TextRange::up_to(TextSize::of(source)),
+        &sorted,
+        &mut out,
+    )?;
     Ok(out)
 }
 
 /// Emits `span` of `source` with the edits that fall inside it.
-fn emit(source: &str, span: TextRange, edits: &[&Edit], out: &mut String) -> Result<(), OverlapError> {
+fn emit(
+    source: &str,
+    span: TextRange,
+    edits: &[&Edit],
+    out: &mut String,
+) -> Result<(), OverlapError> {
     let mut cursor = span.start();
     let mut i = 0;
     while i < edits.len() {
@@ -84,7 +99,11 @@ mod tests {
         let src = "f(g(1))";
         let outer = Edit {
             range: r(0, 7),
-            pieces: vec![Piece::Text("F(".into()), Piece::Source(r(2, 6)), Piece::Text(")".into())],
+            pieces: vec![
+                Piece::Text("F(".into()),
+                Piece::Source(r(2, 6)),
+                Piece::Text(")".into()),
+            ],
         };
         let inner = Edit::replace(r(2, 3), "G");
         assert_eq!(apply(src, &[outer, inner]).unwrap(), "F(G(1))");
@@ -93,7 +112,11 @@ mod tests {
     #[test]
     fn insertions_keep_their_order_and_overlaps_are_rejected() {
         let src = "x\n";
-        let out = apply(src, &[Edit::insert(0.into(), "a\n"), Edit::insert(0.into(), "b\n")]).unwrap();
+        let out = apply(
+            src,
+            &[Edit::insert(0.into(), "a\n"), Edit::insert(0.into(), "b\n")],
+        )
+        .unwrap();
         assert_eq!(out, "a\nb\nx\n");
         assert!(apply("abcdef", &[Edit::delete(r(0, 3)), Edit::delete(r(2, 4))]).is_err());
     }

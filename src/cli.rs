@@ -14,7 +14,11 @@ use crate::report::{summary, FileResult};
 use crate::write::replace_file;
 
 #[derive(Debug, Parser)]
-#[command(name = "eventlet-migrate", version, about = "Migrate Python code off Eventlet")]
+#[command(
+    name = "eventlet-migrate",
+    version,
+    about = "Migrate Python code off Eventlet"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -85,14 +89,21 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
+            let code = if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
             e.print().ok();
             return code;
         }
     };
     let result = match cli.command {
         Command::Migrate(args) => migrate(args),
-        Command::Recipes(RecipesCommand::List { target, recipe_dirs }) => list(target, &recipe_dirs),
+        Command::Recipes(RecipesCommand::List {
+            target,
+            recipe_dirs,
+        }) => list(target, &recipe_dirs),
         Command::Recipes(RecipesCommand::Show { id, recipe_dirs }) => show(&id, &recipe_dirs),
     };
     match result {
@@ -115,13 +126,21 @@ fn parse_target(catalog: &Catalog, name: &str) -> Result<Target, String> {
     let valid: Vec<&str> = catalog.targets().iter().map(|t| t.name()).collect();
     Target::from_name(name)
         .filter(|t| catalog.targets().contains(t))
-        .ok_or_else(|| format!("unknown target `{name}`; valid targets: {}", valid.join(", ")))
+        .ok_or_else(|| {
+            format!(
+                "unknown target `{name}`; valid targets: {}",
+                valid.join(", ")
+            )
+        })
 }
 
 fn check_ids(catalog: &Catalog, ids: &[String], flag: &str) -> Result<(), String> {
     for id in ids {
         if catalog.get(id).is_none() {
-            return Err(format!("unknown recipe `{id}` in {flag}; valid recipes: {}", catalog.ids().join(", ")));
+            return Err(format!(
+                "unknown recipe `{id}` in {flag}; valid recipes: {}",
+                catalog.ids().join(", ")
+            ));
         }
     }
     Ok(())
@@ -129,8 +148,15 @@ fn check_ids(catalog: &Catalog, ids: &[String], flag: &str) -> Result<(), String
 
 /// `path` as shown to the user: relative to the current directory when inside it.
 fn display_path(path: &Path, cwd: &Path) -> String {
-    let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-    let shown = absolute.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let shown = absolute
+        .strip_prefix(cwd)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf());
     let text = shown.to_string_lossy().replace('\\', "/");
     text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }
@@ -145,8 +171,13 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     engine.select = (!args.select.is_empty()).then_some(args.select.clone());
     engine.ignore = args.ignore.clone();
 
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let found = discover(&paths, &excludes);
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -164,7 +195,11 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
                     Ok(bytes) => (engine.migrate(&bytes), bytes),
                     Err(e) => (Err(FileError::Read(e.to_string())), Vec::new()),
                 };
-                let mut result = FileResult { display, outcome, write_error: None };
+                let mut result = FileResult {
+                    display,
+                    outcome,
+                    write_error: None,
+                };
                 let mut diff = None;
                 if let Ok(Some(new)) = result.outcome.as_ref().map(|m| m.output.as_ref()) {
                     if dry_run {
@@ -188,19 +223,25 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     let mut out = stdout.lock();
     for (_, diff) in &results {
         if let Some(diff) = diff {
-            out.write_all(diff.as_bytes()).map_err(|e| format!("cannot write to stdout: {e}"))?;
+            out.write_all(diff.as_bytes())
+                .map_err(|e| format!("cannot write to stdout: {e}"))?;
         }
     }
     out.flush().ok();
     let files: Vec<FileResult> = results.into_iter().map(|(r, _)| r).collect();
-    let walk_errors: Vec<(String, String)> =
-        found.errors.iter().map(|(p, e)| (display_path(p, &cwd), e.clone())).collect();
+    let walk_errors: Vec<(String, String)> = found
+        .errors
+        .iter()
+        .map(|(p, e)| (display_path(p, &cwd), e.clone()))
+        .collect();
     let failed = !walk_errors.is_empty() || files.iter().any(FileResult::failed);
     if !args.quiet || failed {
         let text = summary(&files, &walk_errors, dry_run);
         let text = if args.quiet {
             // Only the failures.
-            text.split_once("could not process").map(|(_, rest)| format!("could not process{rest}")).unwrap_or_default()
+            text.split_once("could not process")
+                .map(|(_, rest)| format!("could not process{rest}"))
+                .unwrap_or_default()
         } else {
             text
         };
@@ -224,7 +265,13 @@ fn list(target: Option<String>, dirs: &[PathBuf]) -> Result<i32, String> {
         if target.is_some_and(|t| !recipe.targets.contains_key(&t)) {
             continue;
         }
-        out.push_str(&format!("{:<20} {:<16} {:<12} {}\n", recipe.id, recipe.category.name(), targets.join(","), recipe.summary));
+        out.push_str(&format!(
+            "{:<20} {:<16} {:<12} {}\n",
+            recipe.id,
+            recipe.category.name(),
+            targets.join(","),
+            recipe.summary
+        ));
     }
     print!("{out}");
     Ok(EXIT_CLEAN)
@@ -232,14 +279,21 @@ fn list(target: Option<String>, dirs: &[PathBuf]) -> Result<i32, String> {
 
 fn show(id: &str, dirs: &[PathBuf]) -> Result<i32, String> {
     let catalog = load_catalog(dirs)?;
-    let recipe = catalog
-        .get(id)
-        .ok_or_else(|| format!("unknown recipe `{id}`; valid recipes: {}", catalog.ids().join(", ")))?;
+    let recipe = catalog.get(id).ok_or_else(|| {
+        format!(
+            "unknown recipe `{id}`; valid recipes: {}",
+            catalog.ids().join(", ")
+        )
+    })?;
     let mut out = describe(recipe);
-    let example = catalog.example(id).map(|(name, bytes)| (name.to_string(), bytes.to_vec())).or_else(|| {
-        // Recipes from --recipes DIR may ship `DIR/fixtures/<id>/*.py`.
-        dirs.iter().find_map(|dir| first_fixture(&dir.join("fixtures").join(id)))
-    });
+    let example = catalog
+        .example(id)
+        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+        .or_else(|| {
+            // Recipes from --recipes DIR may ship `DIR/fixtures/<id>/*.py`.
+            dirs.iter()
+                .find_map(|dir| first_fixture(&dir.join("fixtures").join(id)))
+        });
     if let Some((name, bytes)) = example {
         for target in recipe.targets.keys() {
             let mut engine = Engine::new(catalog.clone(), *target);
@@ -247,7 +301,11 @@ fn show(id: &str, dirs: &[PathBuf]) -> Result<i32, String> {
             if let Ok(migration) = engine.migrate(&bytes) {
                 if let Some(new) = migration.output {
                     out.push_str(&format!("\nExample ({target}, from fixture {name}):\n"));
-                    out.push_str(&git_diff(&name, &String::from_utf8_lossy(&bytes), &String::from_utf8_lossy(&new)));
+                    out.push_str(&git_diff(
+                        &name,
+                        &String::from_utf8_lossy(&bytes),
+                        &String::from_utf8_lossy(&new),
+                    ));
                 }
             }
         }
@@ -257,10 +315,20 @@ fn show(id: &str, dirs: &[PathBuf]) -> Result<i32, String> {
 }
 
 fn first_fixture(dir: &Path) -> Option<(String, Vec<u8>)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "py")).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
     files.sort();
-    let path = files.iter().find(|p| p.ends_with("example.py")).or(files.first())?;
-    Some((path.file_name()?.to_string_lossy().to_string(), std::fs::read(path).ok()?))
+    let path = files
+        .iter()
+        .find(|p| p.ends_with("example.py"))
+        .or(files.first())?;
+    Some((
+        path.file_name()?.to_string_lossy().to_string(),
+        std::fs::read(path).ok()?,
+    ))
 }
 
 fn describe(recipe: &Recipe) -> String {
@@ -286,20 +354,34 @@ fn describe(recipe: &Recipe) -> String {
             if let Some(r) = rule.when.result {
                 conditions.push(format!("result {}", format!("{r:?}").to_lowercase()));
             }
-            let when = if conditions.is_empty() { String::new() } else { format!(" ({})", conditions.join(", ")) };
+            let when = if conditions.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", conditions.join(", "))
+            };
             let what = match &rule.action {
                 Action::Replace(t) => format!("→ {}", t.source),
-                Action::ReplaceCallee(t) => format!("callee → {} (arguments kept as written)", t.source),
+                Action::ReplaceCallee(t) => {
+                    format!("callee → {} (arguments kept as written)", t.source)
+                }
                 Action::RemoveStatement => "remove the statement".to_string(),
                 Action::ModuleMap(map) => {
-                    let pairs: Vec<String> = map.iter().map(|(k, v)| format!("{k} → {v}")).collect();
+                    let pairs: Vec<String> =
+                        map.iter().map(|(k, v)| format!("{k} → {v}")).collect();
                     format!("rebind imports:\n      {}", pairs.join("\n      "))
                 }
                 Action::Manual(m) => format!("manual: {m}"),
             };
             let imports: Vec<String> = rule.imports.iter().map(|i| i.render()).collect();
-            let imports = if imports.is_empty() { String::new() } else { format!(" [needs {}]", imports.join("; ")) };
-            out.push_str(&format!("  on {on}{when}: {what} — {}{imports}\n", rule.safety));
+            let imports = if imports.is_empty() {
+                String::new()
+            } else {
+                format!(" [needs {}]", imports.join("; "))
+            };
+            out.push_str(&format!(
+                "  on {on}{when}: {what} — {}{imports}\n",
+                rule.safety
+            ));
             if let Some(note) = &rule.note {
                 out.push_str(&format!("      note: {note}\n"));
             }

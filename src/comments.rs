@@ -82,12 +82,17 @@ impl Comments {
 fn parse_suppression(comment: &str) -> Option<Suppression> {
     let body = comment.trim_start_matches('#').trim();
     let at = body.find(MARKER)?;
-    let rest = body[at + MARKER.len()..].trim_start().strip_prefix("ignore")?;
+    let rest = body[at + MARKER.len()..]
+        .trim_start()
+        .strip_prefix("ignore")?;
     let rest = rest.trim_start();
     if let Some(list) = rest.strip_prefix('[') {
         let list = list.split(']').next()?;
         Some(Suppression::Recipes(
-            list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            list.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
         ))
     } else {
         Some(Suppression::All)
@@ -97,10 +102,16 @@ fn parse_suppression(comment: &str) -> Option<Suppression> {
 /// Pragmas that describe only the code on their own line (`# noqa`, `# type: ignore`):
 /// when that code is deleted, they go with it.
 pub fn is_line_pragma(comment: &str) -> bool {
-    let body = comment.trim_start_matches('#').trim_start().to_ascii_lowercase();
-    ["noqa", "type:", "pylint:", "nosec", "pragma:", "isort:", "fmt:", "flake8:", "mypy:", "pyright:", MARKER]
-        .iter()
-        .any(|p| body.starts_with(p))
+    let body = comment
+        .trim_start_matches('#')
+        .trim_start()
+        .to_ascii_lowercase();
+    [
+        "noqa", "type:", "pylint:", "nosec", "pragma:", "isort:", "fmt:", "flake8:", "mypy:",
+        "pyright:", MARKER,
+    ]
+    .iter()
+    .any(|p| body.starts_with(p))
 }
 
 #[cfg(test)]
@@ -109,10 +120,16 @@ mod tests {
 
     #[test]
     fn suppression_comments() {
-        assert_eq!(parse_suppression("# eventlet-migrate: ignore"), Some(Suppression::All));
+        assert_eq!(
+            parse_suppression("# eventlet-migrate: ignore"),
+            Some(Suppression::All)
+        );
         assert_eq!(
             parse_suppression("# noqa  # eventlet-migrate: ignore[sleep, green-modules]"),
-            Some(Suppression::Recipes(vec!["sleep".into(), "green-modules".into()]))
+            Some(Suppression::Recipes(vec![
+                "sleep".into(),
+                "green-modules".into()
+            ]))
         );
         assert_eq!(parse_suppression("# eventlet-migrate is great"), None);
         assert!(is_line_pragma("# noqa: E402"));

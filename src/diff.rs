@@ -20,7 +20,9 @@ pub fn git_diff(path: &str, old: &str, new: &str) -> String {
 
 /// Git's path quoting: C-style, octal escapes for bytes outside printable ASCII.
 pub fn quote(path: &str) -> String {
-    let needs = path.bytes().any(|b| b < 0x20 || b >= 0x7f || b == b'"' || b == b'\\');
+    let needs = path
+        .bytes()
+        .any(|b| !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\');
     if !needs {
         return path.to_string();
     }
@@ -52,6 +54,9 @@ mod tests {
     #[test]
     fn marks_missing_final_newline() {
         let d = git_diff("x.py", "a\nb", "a\nc");
-        assert!(d.contains("-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"), "{d}");
+        assert!(
+            d.contains("-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"),
+            "{d}"
+        );
     }
 }

@@ -9,8 +9,21 @@ use ignore::WalkBuilder;
 
 /// Directories never worth walking into.
 const SKIPPED_DIRS: &[&str] = &[
-    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".eggs", "build", "dist",
-    "__pycache__", "node_modules", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".git",
+    ".hg",
+    ".svn",
+    ".tox",
+    ".nox",
+    ".venv",
+    "venv",
+    ".eggs",
+    "build",
+    "dist",
+    "__pycache__",
+    "node_modules",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
 ];
 
 #[derive(Debug, Default)]
@@ -67,7 +80,10 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> Discovered {
                 }
                 if entry.file_type().is_some_and(|t| t.is_dir()) && entry.depth() > 0 {
                     let name = entry.file_name().to_string_lossy();
-                    if SKIPPED_DIRS.contains(&name.as_ref()) || name.ends_with(".egg-info") || is_virtualenv(p) {
+                    if SKIPPED_DIRS.contains(&name.as_ref())
+                        || name.ends_with(".egg-info")
+                        || is_virtualenv(p)
+                    {
                         return false;
                     }
                 }

@@ -9,7 +9,9 @@ use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
 use crate::comments::Comments;
 use crate::edit::Edit;
-use crate::resolve::{BindingId, BindingKind, ImportBinding, ScopeId, Semantic, StmtId, MODULE_SCOPE};
+use crate::resolve::{
+    BindingId, BindingKind, ImportBinding, ScopeId, Semantic, StmtId, MODULE_SCOPE,
+};
 use crate::source::{indentation_at, line_ending, starts_line};
 
 /// One import statement a replacement needs: `import time`, `from concurrent import futures`.
@@ -23,24 +25,49 @@ pub struct ImportSpec {
 impl ImportSpec {
     /// Parses `import M`, `import M as A`, `from M import N`, `from M import N as A`.
     pub fn parse(text: &str) -> Result<ImportSpec, String> {
-        let bad = || format!("`{text}` is not a single `import M [as A]` or `from M import N [as A]`");
+        let bad =
+            || format!("`{text}` is not a single `import M [as A]` or `from M import N [as A]`");
         let words: Vec<&str> = text.split_whitespace().collect();
-        let valid = |s: &str| !s.is_empty() && s.split('.').all(|p| {
-            let mut c = p.chars();
-            c.next().is_some_and(|c| c.is_alphabetic() || c == '_') && c.all(|c| c.is_alphanumeric() || c == '_')
-        });
+        let valid = |s: &str| {
+            !s.is_empty()
+                && s.split('.').all(|p| {
+                    let mut c = p.chars();
+                    c.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                        && c.all(|c| c.is_alphanumeric() || c == '_')
+                })
+        };
         let spec = match words[..] {
-            ["import", m] => ImportSpec { module: m.into(), member: None, asname: None },
-            ["import", m, "as", a] => ImportSpec { module: m.into(), member: None, asname: Some(a.into()) },
-            ["from", m, "import", n] => ImportSpec { module: m.into(), member: Some(n.into()), asname: None },
-            ["from", m, "import", n, "as", a] => {
-                ImportSpec { module: m.into(), member: Some(n.into()), asname: Some(a.into()) }
-            }
+            ["import", m] => ImportSpec {
+                module: m.into(),
+                member: None,
+                asname: None,
+            },
+            ["import", m, "as", a] => ImportSpec {
+                module: m.into(),
+                member: None,
+                asname: Some(a.into()),
+            },
+            ["from", m, "import", n] => ImportSpec {
+                module: m.into(),
+                member: Some(n.into()),
+                asname: None,
+            },
+            ["from", m, "import", n, "as", a] => ImportSpec {
+                module: m.into(),
+                member: Some(n.into()),
+                asname: Some(a.into()),
+            },
             _ => return Err(bad()),
         };
         let names_ok = valid(&spec.module)
-            && spec.member.as_deref().is_none_or(|n| valid(n) && !n.contains('.'))
-            && spec.asname.as_deref().is_none_or(|a| valid(a) && !a.contains('.'));
+            && spec
+                .member
+                .as_deref()
+                .is_none_or(|n| valid(n) && !n.contains('.'))
+            && spec
+                .asname
+                .as_deref()
+                .is_none_or(|a| valid(a) && !a.contains('.'));
         if names_ok {
             Ok(spec)
         } else {
@@ -150,9 +177,15 @@ pub fn availability(
         BindingKind::Import(import) => Some(migrated(import)),
         BindingKind::Other => None,
     };
-    if bindings.iter().all(|b| denotes(b).is_some_and(|d| d == spec.denotes())) {
+    if bindings
+        .iter()
+        .all(|b| denotes(b).is_some_and(|d| d == spec.denotes()))
+    {
         Availability::Present
-    } else if bindings.iter().all(|b| denotes(b).is_some_and(|d| d == replacing)) {
+    } else if bindings
+        .iter()
+        .all(|b| denotes(b).is_some_and(|d| d == replacing))
+    {
         Availability::Replaces(bindings.to_vec())
     } else {
         Availability::Conflict(format!("`{name}` is bound to something else here"))
@@ -206,7 +239,9 @@ pub fn settle(
     }
     let mut changes: BTreeMap<StmtId, BTreeMap<usize, (TextRange, Change)>> = BTreeMap::new();
     for (id, binding) in semantic.bindings.iter().enumerate() {
-        let BindingKind::Import(import) = &binding.kind else { continue };
+        let BindingKind::Import(import) = &binding.kind else {
+            continue;
+        };
         if !is_eventlet(&import.module) || statement_removals.contains(&import.stmt) {
             continue;
         }
@@ -217,12 +252,21 @@ pub fn settle(
         let change = if let Some(spec) = rebinds.get(&id) {
             Change::Rebind(spec.clone())
         } else {
-            let refs: Vec<_> = semantic.references_to(binding.scope, &binding.name).collect();
+            let refs: Vec<_> = semantic
+                .references_to(binding.scope, &binding.name)
+                .collect();
             let remaining: Vec<_> = refs
                 .iter()
-                .filter(|r| r.is_del || (!dropped(r.range) && !statement_removals.iter().any(|&s| semantic.stmts[s].range.contains_range(r.range))))
+                .filter(|r| {
+                    r.is_del
+                        || (!dropped(r.range)
+                            && !statement_removals
+                                .iter()
+                                .any(|&s| semantic.stmts[s].range.contains_range(r.range)))
+                })
                 .collect();
-            let exported = binding.scope == MODULE_SCOPE && semantic.exported.contains(&binding.name);
+            let exported =
+                binding.scope == MODULE_SCOPE && semantic.exported.contains(&binding.name);
             if refs.is_empty() || exported {
                 continue;
             }
@@ -232,7 +276,9 @@ pub fn settle(
                 && import.asname.is_none()
                 && import.module.contains('.')
                 && replaced_module(&import.module)
-                && !remaining.iter().any(|r| r.chain == import.module || r.chain.starts_with(&format!("{}.", import.module)))
+                && !remaining.iter().any(|r| {
+                    r.chain == import.module || r.chain.starts_with(&format!("{}.", import.module))
+                })
             {
                 // `import eventlet.green.socket` kept only for other `eventlet.*` uses.
                 let plain = semantic.bindings_of(binding.scope, &binding.name).iter().any(|&b| {
@@ -250,14 +296,19 @@ pub fn settle(
         if !matches!(change, Change::Rename(_)) {
             settled.removed_bindings.insert(id);
         }
-        changes.entry(import.stmt).or_default().insert(import.alias, (import.alias_range, change));
+        changes
+            .entry(import.stmt)
+            .or_default()
+            .insert(import.alias, (import.alias_range, change));
     }
 
     // 2. Edits per import statement.
     let nl = line_ending(text);
     let mut module_requests: Vec<ImportSpec> = Vec::new();
     for (stmt_id, aliases) in &changes {
-        let Some(stmt) = find_stmt(cx.body, semantic, *stmt_id) else { continue };
+        let Some(stmt) = find_stmt(cx.body, semantic, *stmt_id) else {
+            continue;
+        };
         let all_aliases: Vec<TextRange> = match stmt {
             Stmt::Import(i) => i.names.iter().map(Ranged::range).collect(),
             Stmt::ImportFrom(f) => f.names.iter().map(Ranged::range).collect(),
@@ -282,20 +333,28 @@ pub fn settle(
         }
         let stmt_range = stmt.range();
         // Standard library imports move to their group; others stay where they were.
-        let (moved, new_imports): (Vec<ImportSpec>, Vec<ImportSpec>) =
-            new_imports.into_iter().partition(|s| top_level && s.is_stdlib());
+        let (moved, new_imports): (Vec<ImportSpec>, Vec<ImportSpec>) = new_imports
+            .into_iter()
+            .partition(|s| top_level && s.is_stdlib());
         module_requests.extend(moved);
         let all_gone = gone.len() == all_aliases.len();
         if !new_imports.is_empty() {
             // Rebound where they are (nested imports keep their scope): one statement a line.
             let starts = starts_line(text, stmt_range.start());
-            let separator = if starts { format!("{nl}{}", indentation_at(text, stmt_range.start())) } else { "; ".to_string() };
+            let separator = if starts {
+                format!("{nl}{}", indentation_at(text, stmt_range.start()))
+            } else {
+                "; ".to_string()
+            };
             let rendered: Vec<String> = new_imports.iter().map(ImportSpec::render).collect();
             let joined = rendered.join(&separator);
             if all_gone {
                 settled.edits.push(Edit::replace(stmt_range, joined));
             } else {
-                settled.edits.push(Edit::insert(stmt_range.start(), format!("{joined}{separator}")));
+                settled.edits.push(Edit::insert(
+                    stmt_range.start(),
+                    format!("{joined}{separator}"),
+                ));
             }
         }
         if all_gone && new_imports.is_empty() {
@@ -307,19 +366,28 @@ pub fn settle(
 
     // 3. Module-level imports the replacements need.
     let provided = |spec: &ImportSpec| -> bool {
-        semantic.bindings_of(MODULE_SCOPE, spec.bound_name()).iter().any(|&b| {
-            matches!(&semantic.bindings[b].kind, BindingKind::Import(i)
+        semantic
+            .bindings_of(MODULE_SCOPE, spec.bound_name())
+            .iter()
+            .any(|&b| {
+                matches!(&semantic.bindings[b].kind, BindingKind::Import(i)
                 if !is_eventlet(&i.module) && i.qualified == spec.denotes())
-        })
+            })
     };
     for request in requests {
         let name = request.spec.bound_name();
         let visible = semantic.lookup(request.scope, name);
         let satisfied = match visible {
-            Some(scope) => semantic.bindings_of(scope, name).iter().any(|&b| match &semantic.bindings[b].kind {
-                BindingKind::Import(i) if !is_eventlet(&i.module) => i.qualified == request.spec.denotes(),
-                BindingKind::Import(_) => rebinds.get(&b).is_some_and(|s| s.denotes() == request.spec.denotes()),
-                BindingKind::Other => false,
+            Some(scope) => semantic.bindings_of(scope, name).iter().any(|&b| {
+                match &semantic.bindings[b].kind {
+                    BindingKind::Import(i) if !is_eventlet(&i.module) => {
+                        i.qualified == request.spec.denotes()
+                    }
+                    BindingKind::Import(_) => rebinds
+                        .get(&b)
+                        .is_some_and(|s| s.denotes() == request.spec.denotes()),
+                    BindingKind::Other => false,
+                }
             }),
             None => false,
         };
@@ -327,7 +395,10 @@ pub fn settle(
             module_requests.push(request.spec.clone());
         }
     }
-    let mut wanted: Vec<ImportSpec> = module_requests.into_iter().filter(|s| !provided(s)).collect();
+    let mut wanted: Vec<ImportSpec> = module_requests
+        .into_iter()
+        .filter(|s| !provided(s))
+        .collect();
     wanted.sort_by_key(|s| (s.sort_key(), s.render()));
     wanted.dedup();
 
@@ -336,7 +407,9 @@ pub fn settle(
     let mut by_offset: BTreeMap<TextSize, (Vec<String>, &'static str, bool)> = BTreeMap::new();
     for spec in &wanted {
         let place = placement(cx, spec, &removed_all);
-        let entry = by_offset.entry(place.offset).or_insert((Vec::new(), "", false));
+        let entry = by_offset
+            .entry(place.offset)
+            .or_insert((Vec::new(), "", false));
         entry.0.push(spec.render());
         entry.1 = place.separator;
         entry.2 = place.leading_blank;
@@ -413,9 +486,15 @@ fn remove_aliases(aliases: &[TextRange], gone: &BTreeSet<usize>) -> Vec<Edit> {
             k += 1;
         }
         if k + 1 < aliases.len() {
-            edits.push(Edit::delete(TextRange::new(aliases[i].start(), aliases[k + 1].start())));
+            edits.push(Edit::delete(TextRange::new(
+                aliases[i].start(),
+                aliases[k + 1].start(),
+            )));
         } else if i > 0 {
-            edits.push(Edit::delete(TextRange::new(aliases[i - 1].end(), aliases[k].end())));
+            edits.push(Edit::delete(TextRange::new(
+                aliases[i - 1].end(),
+                aliases[k].end(),
+            )));
         }
         i = k + 1;
     }
@@ -442,7 +521,10 @@ enum Group {
 fn group_of(stmt: &Stmt) -> Option<Group> {
     match stmt {
         Stmt::Import(import) => {
-            let all_std = import.names.iter().all(|a| is_stdlib_module(a.name.as_str()));
+            let all_std = import
+                .names
+                .iter()
+                .all(|a| is_stdlib_module(a.name.as_str()));
             Some(if all_std { Group::Stdlib } else { Group::Other })
         }
         Stmt::ImportFrom(from) => {
@@ -464,9 +546,18 @@ fn group_of(stmt: &Stmt) -> Option<Group> {
 /// The hacking sort key of an import statement.
 fn stmt_key(stmt: &Stmt) -> String {
     match stmt {
-        Stmt::Import(import) => import.names.first().map(|a| a.name.to_string()).unwrap_or_default().to_lowercase(),
+        Stmt::Import(import) => import
+            .names
+            .first()
+            .map(|a| a.name.to_string())
+            .unwrap_or_default()
+            .to_lowercase(),
         Stmt::ImportFrom(from) => {
-            let module = from.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+            let module = from
+                .module
+                .as_ref()
+                .map(|m| m.to_string())
+                .unwrap_or_default();
             match &from.names[..] {
                 [only] => format!("{module}.{}", only.name).to_lowercase(),
                 _ => module.to_lowercase(),
@@ -480,7 +571,11 @@ fn stmt_key(stmt: &Stmt) -> String {
 fn placement(cx: &ImportContext<'_>, spec: &ImportSpec, removed: &BTreeSet<StmtId>) -> Placement {
     let text = cx.text;
     let semantic = cx.semantic;
-    let is_removed = |stmt: &Stmt| semantic.stmt_id(stmt.range()).is_some_and(|id| removed.contains(&id));
+    let is_removed = |stmt: &Stmt| {
+        semantic
+            .stmt_id(stmt.range())
+            .is_some_and(|id| removed.contains(&id))
+    };
     let after = |stmt: &Stmt| Placement {
         offset: text.full_line_end(stmt.end()),
         separator: "",
@@ -494,22 +589,36 @@ fn placement(cx: &ImportContext<'_>, spec: &ImportSpec, removed: &BTreeSet<StmtI
         leading_blank: false,
     };
     let body = cx.body;
-    let first_std = body
-        .iter()
-        .position(|s| group_of(s) == Some(Group::Stdlib) && !is_removed(s) && starts_line(text, s.start()));
+    let first_std = body.iter().position(|s| {
+        group_of(s) == Some(Group::Stdlib) && !is_removed(s) && starts_line(text, s.start())
+    });
     if let Some(first) = first_std {
         // The block of imports around it, up to a blank line or non-import code.
         let mut start = first;
-        while start > 0 && adjacent(text, &body[start - 1], &body[start]) && group_of(&body[start - 1]).is_some() {
+        while start > 0
+            && adjacent(text, &body[start - 1], &body[start])
+            && group_of(&body[start - 1]).is_some()
+        {
             start -= 1;
         }
         let mut end = first;
-        while end + 1 < body.len() && adjacent(text, &body[end], &body[end + 1]) && group_of(&body[end + 1]).is_some() {
+        while end + 1 < body.len()
+            && adjacent(text, &body[end], &body[end + 1])
+            && group_of(&body[end + 1]).is_some()
+        {
             end += 1;
         }
-        let block: Vec<&Stmt> = body[start..=end].iter().filter(|s| !is_removed(s)).collect();
-        let std_block: Vec<&&Stmt> = block.iter().filter(|s| group_of(s) == Some(Group::Stdlib)).collect();
-        let all_std = block.iter().all(|s| matches!(group_of(s), Some(Group::Stdlib | Group::Future)));
+        let block: Vec<&Stmt> = body[start..=end]
+            .iter()
+            .filter(|s| !is_removed(s))
+            .collect();
+        let std_block: Vec<&&Stmt> = block
+            .iter()
+            .filter(|s| group_of(s) == Some(Group::Stdlib))
+            .collect();
+        let all_std = block
+            .iter()
+            .all(|s| matches!(group_of(s), Some(Group::Stdlib | Group::Future)));
         let keys: Vec<String> = std_block.iter().map(|s| stmt_key(s)).collect();
         let sorted = all_std && keys.windows(2).all(|w| w[0] <= w[1]);
         let last = std_block.last().map(|s| **s).unwrap_or(&body[first]);
@@ -531,12 +640,22 @@ fn placement(cx: &ImportContext<'_>, spec: &ImportSpec, removed: &BTreeSet<StmtI
         index += 1;
     }
     let Some(first) = body.get(index) else {
-        let offset = body.last().map_or(TextSize::from(0), |s| text.full_line_end(s.end()));
-        return Placement { offset, separator: "", replaces_group: false, leading_blank: index > 0 };
+        let offset = body
+            .last()
+            .map_or(TextSize::from(0), |s| text.full_line_end(s.end()));
+        return Placement {
+            offset,
+            separator: "",
+            replaces_group: false,
+            leading_blank: index > 0,
+        };
     };
     if group_of(first).is_some() {
         let mut end = index;
-        while end + 1 < body.len() && adjacent(text, &body[end], &body[end + 1]) && group_of(&body[end + 1]).is_some() {
+        while end + 1 < body.len()
+            && adjacent(text, &body[end], &body[end + 1])
+            && group_of(&body[end + 1]).is_some()
+        {
             end += 1;
         }
         if body[index..=end].iter().all(is_removed) {
@@ -554,7 +673,11 @@ fn placement(cx: &ImportContext<'_>, spec: &ImportSpec, removed: &BTreeSet<StmtI
             leading_blank: true,
         };
     }
-    let separator = if matches!(first, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) { "\n\n" } else { "\n" };
+    let separator = if matches!(first, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+        "\n\n"
+    } else {
+        "\n"
+    };
     before(first, separator, false)
 }
 

@@ -36,7 +36,12 @@ pub fn remove_statements(
     let bodies: BTreeSet<usize> = removed.iter().map(|&s| semantic.stmts[s].body).collect();
     for body_id in bodies {
         let body = &semantic.bodies[body_id];
-        let mut to_remove: Vec<StmtId> = body.stmts.iter().copied().filter(|s| removed.contains(s)).collect();
+        let mut to_remove: Vec<StmtId> = body
+            .stmts
+            .iter()
+            .copied()
+            .filter(|s| removed.contains(s))
+            .collect();
         if !body.is_module && to_remove.len() == body.stmts.len() {
             // A block cannot be empty: the first statement becomes `pass`.
             let first = to_remove.remove(0);
@@ -47,19 +52,28 @@ pub fn remove_statements(
             }
             if !kept.is_empty() && starts_line(text, range.start()) {
                 let indent = indentation_at(text, range.start());
-                edits.push(Edit::insert(text.line_start(range.start()), kept.replace("\0", indent)));
+                edits.push(Edit::insert(
+                    text.line_start(range.start()),
+                    kept.replace("\0", indent),
+                ));
             }
             edits.push(Edit::replace(range, "pass"));
         }
         for (i, &sid) in to_remove.iter().enumerate() {
             let range = semantic.stmts[sid].range;
             let position = body.stmts.iter().position(|&s| s == sid).unwrap_or(0);
-            let next = body.stmts.get(position + 1).map(|&s| semantic.stmts[s].range);
-            let previous = position.checked_sub(1).map(|p| semantic.stmts[body.stmts[p]].range);
+            let next = body
+                .stmts
+                .get(position + 1)
+                .map(|&s| semantic.stmts[s].range);
+            let previous = position
+                .checked_sub(1)
+                .map(|p| semantic.stmts[body.stmts[p]].range);
             let line_end = text.line_end(range.end());
             let after = &text[TextRange::new(range.end(), line_end)];
             let after_trimmed = after.trim_start_matches([' ', '\t', '\x0c']);
-            let alone = starts_line(text, range.start()) && (after_trimmed.is_empty() || after_trimmed.starts_with('#'));
+            let alone = starts_line(text, range.start())
+                && (after_trimmed.is_empty() || after_trimmed.starts_with('#'));
             let inner = keep_comments(text, comments, range, nl);
             if !inner.is_empty() {
                 moved_comments.push(sid);
@@ -74,17 +88,25 @@ pub fn remove_statements(
                     replacement.push_str(nl);
                     moved_comments.push(sid);
                 }
-                let lines = TextRange::new(text.line_start(range.start()), text.full_line_end(range.end()));
+                let lines = TextRange::new(
+                    text.line_start(range.start()),
+                    text.full_line_end(range.end()),
+                );
                 if replacement.is_empty() {
                     line_deletions.push(lines);
                 } else {
                     edits.push(Edit::replace(lines, replacement));
                 }
-            } else if let Some(next) = next.filter(|n| text[TextRange::new(range.end(), n.start())].trim().starts_with(';')) {
+            } else if let Some(next) = next.filter(|n| {
+                text[TextRange::new(range.end(), n.start())]
+                    .trim()
+                    .starts_with(';')
+            }) {
                 // `a; b` → `b`: the statement, its semicolon and the space after it.
                 edits.push(Edit::delete(TextRange::new(range.start(), next.start())));
             } else if let Some(previous) = previous.filter(|p| {
-                text[TextRange::new(p.end(), range.start())].trim() == ";" && !to_remove[..i].contains(&body.stmts[position - 1])
+                text[TextRange::new(p.end(), range.start())].trim() == ";"
+                    && !to_remove[..i].contains(&body.stmts[position - 1])
             }) {
                 edits.push(Edit::delete(TextRange::new(previous.end(), range.end())));
             } else {
@@ -174,7 +196,9 @@ fn previous_line_start(text: &str, offset: TextSize) -> Option<TextSize> {
 /// Whether the code line just above `offset` opens a block (`def f():`): blank lines right
 /// after it are as out of place as blank lines at the start of the file.
 fn opens_block(text: &str, offset: TextSize) -> bool {
-    let Some(start) = previous_line_start(text, offset) else { return false };
+    let Some(start) = previous_line_start(text, offset) else {
+        return false;
+    };
     let line = text[TextRange::new(start, offset)].trim_end();
     let code = line.split(" #").next().unwrap_or(line).trim_end();
     code.ends_with(':')

@@ -79,7 +79,10 @@ impl<'c> Index<'c> {
     }
 
     fn is_module_recipe(&self, recipe: usize, target: Target) -> bool {
-        self.catalog.recipes[recipe].rules(target).iter().any(|r| r.on == SiteKind::Module)
+        self.catalog.recipes[recipe]
+            .rules(target)
+            .iter()
+            .any(|r| r.on == SiteKind::Module)
     }
 }
 
@@ -101,7 +104,9 @@ pub fn find_sites<'a>(
     let mut sites = finder.sites;
     // Imports of matched modules are sites too: they are rebound, not their uses.
     for (id, binding) in semantic.bindings.iter().enumerate() {
-        let BindingKind::Import(import) = &binding.kind else { continue };
+        let BindingKind::Import(import) = &binding.kind else {
+            continue;
+        };
         if let Some((recipe, name)) = index.module_of(target, &import.qualified) {
             sites.push(Site {
                 recipe,
@@ -135,15 +140,27 @@ impl<'a> Finder<'a, '_, '_> {
                 Expr::Attribute(attr) => current = &attr.value,
                 Expr::Call(call) => current = &call.func,
                 Expr::Name(name) => {
-                    return self.semantic.scope_of_name(name.range.start()).unwrap_or(MODULE_SCOPE)
+                    return self
+                        .semantic
+                        .scope_of_name(name.range.start())
+                        .unwrap_or(MODULE_SCOPE)
                 }
                 _ => return MODULE_SCOPE,
             }
         }
     }
 
-    fn push(&mut self, recipe: usize, name: String, node: SiteNode<'a>, range: TextRange, scope_expr: &Expr) {
-        let Some(&stmt) = self.stmts.last() else { return };
+    fn push(
+        &mut self,
+        recipe: usize,
+        name: String,
+        node: SiteNode<'a>,
+        range: TextRange,
+        scope_expr: &Expr,
+    ) {
+        let Some(&stmt) = self.stmts.last() else {
+            return;
+        };
         let scope = self.scope_of(scope_expr);
         self.sites.push(Site {
             recipe,
@@ -181,21 +198,36 @@ impl<'a> Visitor<'a> for Finder<'a, '_, '_> {
                     .filter(|(recipe, _)| !self.index.is_module_recipe(*recipe, self.target))
                 {
                     let discarded = self.discarded == Some(call.range());
-                    self.push(recipe, name, SiteNode::Call { call, discarded }, call.range(), &call.func);
+                    self.push(
+                        recipe,
+                        name,
+                        SiteNode::Call { call, discarded },
+                        call.range(),
+                        &call.func,
+                    );
                     self.visit_arguments(&call.arguments);
                     return;
                 }
                 visitor::walk_expr(self, expr);
             }
             Expr::Name(_) | Expr::Attribute(_) if is_load(expr) => {
-                if let Some((recipe, name)) =
-                    self.semantic.expr_qualified_name(expr).and_then(|q| self.index.lookup(&q))
+                if let Some((recipe, name)) = self
+                    .semantic
+                    .expr_qualified_name(expr)
+                    .and_then(|q| self.index.lookup(&q))
                 {
                     // A bare name bound by an import of a matched module keeps its name: the
                     // import is rebound instead.
-                    let rebound = matches!(expr, Expr::Name(_)) && self.index.is_module_recipe(recipe, self.target);
+                    let rebound = matches!(expr, Expr::Name(_))
+                        && self.index.is_module_recipe(recipe, self.target);
                     if !rebound {
-                        self.push(recipe, name, SiteNode::Reference { expr }, expr.range(), expr);
+                        self.push(
+                            recipe,
+                            name,
+                            SiteNode::Reference { expr },
+                            expr.range(),
+                            expr,
+                        );
                     }
                     return;
                 }

@@ -57,7 +57,11 @@ pub enum FileError {
     #[error("{0}")]
     Decode(#[from] crate::source::DecodeError),
     #[error("{line}:{column}: {message}")]
-    Syntax { line: usize, column: usize, message: String },
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("internal error: {0}; file left untouched")]
     Internal(String),
 }
@@ -85,7 +89,10 @@ impl Engine {
     }
 
     fn enabled(&self, id: &str) -> bool {
-        self.select.as_ref().is_none_or(|s| s.iter().any(|x| x == id)) && !self.ignore.iter().any(|x| x == id)
+        self.select
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|x| x == id))
+            && !self.ignore.iter().any(|x| x == id)
     }
 
     pub fn migrate(&self, bytes: &[u8]) -> Result<Migration, FileError> {
@@ -98,7 +105,11 @@ impl Engine {
         let parsed = ruff_python_parser::parse_module(text).map_err(|e| {
             let index = LineIndex::from_source_text(text);
             let (line, column) = line_column(text, &index, e.location.start());
-            FileError::Syntax { line, column, message: e.error.to_string() }
+            FileError::Syntax {
+                line,
+                column,
+                message: e.error.to_string(),
+            }
         })?;
         let index = LineIndex::from_source_text(text);
         let body = &parsed.syntax().body;
@@ -109,7 +120,13 @@ impl Engine {
         let position = |range: TextRange| line_column(text, &index, range.start());
         let to_manual = |item: ManualItem| {
             let (line, column) = position(item.range);
-            Manual { recipe: item.recipe, line, column, message: item.message, guide: item.guide }
+            Manual {
+                recipe: item.recipe,
+                line,
+                column,
+                message: item.message,
+                guide: item.guide,
+            }
         };
         if recipes.is_empty() {
             return Ok(migration);
@@ -134,14 +151,25 @@ impl Engine {
                     .rules(target)
                     .iter()
                     .find_map(|rule| match &rule.action {
-                        Action::ModuleMap(map) => map.get(&module).map(|m| format!("{m}{}", &self.catalog.canonical(&import.qualified)[module.len()..])),
+                        Action::ModuleMap(map) => map.get(&module).map(|m| {
+                            format!(
+                                "{m}{}",
+                                &self.catalog.canonical(&import.qualified)[module.len()..]
+                            )
+                        }),
                         _ => None,
                     })
                     .unwrap_or_else(|| import.qualified.clone()),
                 None => self.catalog.canonical(&import.qualified),
             }
         };
-        let cx = RewriteContext { text, semantic: &semantic, comments: &comments, target, migrated: &migrated };
+        let cx = RewriteContext {
+            text,
+            semantic: &semantic,
+            comments: &comments,
+            target,
+            migrated: &migrated,
+        };
 
         // Fixes, in source order; a fix that touches what an earlier one did is reported.
         let mut fixes: Vec<Fix> = Vec::new();
@@ -170,16 +198,41 @@ impl Engine {
 
         // Settle imports; a fix whose import needs an Eventlet import gone that stays (other
         // uses remain) is withdrawn, and imports are settled again without it.
-        let ictx = ImportContext { text, body, semantic: &semantic, comments: &comments };
+        let ictx = ImportContext {
+            text,
+            body,
+            semantic: &semantic,
+            comments: &comments,
+        };
         let replaced_module = |module: &str| recipes.module_of(target, module).is_some();
         let (settled, removals) = loop {
-            let removals: BTreeSet<StmtId> = fixes.iter().flat_map(|f| f.removals.iter().copied()).collect();
-            let rebinds: BTreeMap<usize, ImportSpec> = fixes.iter().filter_map(|f| f.rebind.clone()).collect();
-            let requests: Vec<Request> = fixes.iter().flat_map(|f| f.requests.iter().cloned()).collect();
-            let dropped = |range: TextRange| fixes.iter().any(|f| f.edits.iter().any(|e| e.drops(range)));
-            let settled = imports::settle(&ictx, &dropped, &requests, &rebinds, &replaced_module, &removals);
+            let removals: BTreeSet<StmtId> = fixes
+                .iter()
+                .flat_map(|f| f.removals.iter().copied())
+                .collect();
+            let rebinds: BTreeMap<usize, ImportSpec> =
+                fixes.iter().filter_map(|f| f.rebind.clone()).collect();
+            let requests: Vec<Request> = fixes
+                .iter()
+                .flat_map(|f| f.requests.iter().cloned())
+                .collect();
+            let dropped =
+                |range: TextRange| fixes.iter().any(|f| f.edits.iter().any(|e| e.drops(range)));
+            let settled = imports::settle(
+                &ictx,
+                &dropped,
+                &requests,
+                &rebinds,
+                &replaced_module,
+                &removals,
+            );
             let stuck: Vec<usize> = (0..fixes.len())
-                .filter(|&i| fixes[i].needs_removed.iter().any(|b| !settled.removed_bindings.contains(b)))
+                .filter(|&i| {
+                    fixes[i]
+                        .needs_removed
+                        .iter()
+                        .any(|b| !settled.removed_bindings.contains(b))
+                })
                 .collect();
             if stuck.is_empty() {
                 break (settled, removals);
@@ -207,7 +260,11 @@ impl Engine {
             for edit in &fix.edits {
                 for comment in comments.within(edit.range) {
                     if edit.drops(*comment) {
-                        let stmt = semantic.stmts.iter().filter(|s| s.range.contains_range(edit.range)).min_by_key(|s| s.range.len());
+                        let stmt = semantic
+                            .stmts
+                            .iter()
+                            .filter(|s| s.range.contains_range(edit.range))
+                            .min_by_key(|s| s.range.len());
                         let start = stmt.map_or(edit.range.start(), |s| s.range.start());
                         anchor = Some(text.line_start(start));
                         kept.push_str(indentation_at(text, start));
@@ -228,7 +285,11 @@ impl Engine {
         anchors.extend(edits.iter().map(|e| e.range.start()));
         let removal = remove_statements(text, &semantic, &comments, &all_removals, &anchors);
         for fix in &mut fixes {
-            if fix.removals.iter().any(|s| removal.moved_comments.contains(s)) {
+            if fix
+                .removals
+                .iter()
+                .any(|s| removal.moved_comments.contains(s))
+            {
                 fix.safety = fix.safety.max(Safety::Review);
             }
         }
@@ -238,10 +299,16 @@ impl Engine {
 
         for fix in &fixes {
             let (line, column) = position(fix.range);
-            migration.applied.push(Applied { recipe: fix.recipe.clone(), safety: fix.safety, line, column, note: fix.note.clone() });
+            migration.applied.push(Applied {
+                recipe: fix.recipe.clone(),
+                safety: fix.safety,
+                line,
+                column,
+                note: fix.note.clone(),
+            });
         }
         migration.imports_added = settled.added;
-        migration.manual.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+        migration.manual.sort_by_key(|m| (m.line, m.column));
         if edits.is_empty() {
             return Ok(migration);
         }
@@ -265,12 +332,24 @@ impl Engine {
 
 /// Whether `fix` touches code an accepted fix already changes.
 fn overlaps(fix: &Fix, accepted: &[Fix], semantic: &Semantic) -> bool {
-    let removed = |f: &Fix| f.removals.iter().map(|&s| semantic.stmts[s].range).collect::<Vec<_>>();
+    let removed = |f: &Fix| {
+        f.removals
+            .iter()
+            .map(|&s| semantic.stmts[s].range)
+            .collect::<Vec<_>>()
+    };
     let mine = removed(fix);
     accepted.iter().any(|other| {
         let theirs = removed(other);
-        fix.edits.iter().any(|a| other.edits.iter().any(|b| a.conflicts(b)))
-            || mine.iter().any(|r| other.edits.iter().any(|e| r.intersect(e.range).is_some()) || theirs.iter().any(|t| t.intersect(*r).is_some()))
-            || theirs.iter().any(|r| fix.edits.iter().any(|e| r.intersect(e.range).is_some()))
+        fix.edits
+            .iter()
+            .any(|a| other.edits.iter().any(|b| a.conflicts(b)))
+            || mine.iter().any(|r| {
+                other.edits.iter().any(|e| r.intersect(e.range).is_some())
+                    || theirs.iter().any(|t| t.intersect(*r).is_some())
+            })
+            || theirs
+                .iter()
+                .any(|r| fix.edits.iter().any(|e| r.intersect(e.range).is_some()))
     })
 }

@@ -36,7 +36,11 @@ pub fn edit_counts(files: &[FileResult]) -> BTreeMap<String, BTreeMap<Safety, us
                 continue;
             }
             for applied in &m.applied {
-                *counts.entry(applied.recipe.clone()).or_default().entry(applied.safety).or_default() += 1;
+                *counts
+                    .entry(applied.recipe.clone())
+                    .or_default()
+                    .entry(applied.safety)
+                    .or_default() += 1;
             }
         }
     }
@@ -47,21 +51,52 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
     let mut out = String::new();
     let changed = files.iter().filter(|f| f.changed()).count();
     let verb = if dry_run { "would change" } else { "changed" };
-    writeln!(out, "eventlet-migrate: {} files scanned, {changed} {verb}{}", files.len(), if dry_run { " (dry run: nothing written)" } else { "" }).ok();
+    writeln!(
+        out,
+        "eventlet-migrate: {} files scanned, {changed} {verb}{}",
+        files.len(),
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    )
+    .ok();
     let counts = edit_counts(files);
     for (recipe, by_safety) in &counts {
         let total: usize = by_safety.values().sum();
         let detail: Vec<String> = by_safety.iter().map(|(s, n)| format!("{n} {s}")).collect();
-        writeln!(out, "  {recipe:<20} {total:>5} edits ({})", detail.join(", ")).ok();
+        writeln!(
+            out,
+            "  {recipe:<20} {total:>5} edits ({})",
+            detail.join(", ")
+        )
+        .ok();
     }
     let review: Vec<String> = files
         .iter()
-        .filter_map(|f| f.outcome.as_ref().ok().filter(|m| m.output.is_some()).map(|m| (f, m)))
+        .filter_map(|f| {
+            f.outcome
+                .as_ref()
+                .ok()
+                .filter(|m| m.output.is_some())
+                .map(|m| (f, m))
+        })
         .flat_map(|(f, m)| {
-            m.applied.iter().filter(|a| a.safety == Safety::Review).map(move |a| {
-                let why = a.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
-                format!("  {}:{}:{} [{}] needs review{why}", f.display, a.line, a.column, a.recipe)
-            })
+            m.applied
+                .iter()
+                .filter(|a| a.safety == Safety::Review)
+                .map(move |a| {
+                    let why = a
+                        .note
+                        .as_deref()
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default();
+                    format!(
+                        "  {}:{}:{} [{}] needs review{why}",
+                        f.display, a.line, a.column, a.recipe
+                    )
+                })
         })
         .collect();
     if !review.is_empty() {
@@ -75,8 +110,15 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
         .filter_map(|f| f.outcome.as_ref().ok().map(|m| (f, m)))
         .flat_map(|(f, m)| {
             m.manual.iter().map(move |item| {
-                let guide = item.guide.as_deref().map(|g| format!(" (guide: {g})")).unwrap_or_default();
-                format!("  {}:{}:{} [{}] {}{guide}", f.display, item.line, item.column, item.recipe, item.message)
+                let guide = item
+                    .guide
+                    .as_deref()
+                    .map(|g| format!(" (guide: {g})"))
+                    .unwrap_or_default();
+                format!(
+                    "  {}:{}:{} [{}] {}{guide}",
+                    f.display, item.line, item.column, item.recipe, item.message
+                )
             })
         })
         .collect();
@@ -86,10 +128,21 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
             writeln!(out, "{line}").ok();
         }
     }
-    let mut failures: Vec<String> = walk_errors.iter().map(|(p, e)| format!("  {p}: {e}")).collect();
+    let mut failures: Vec<String> = walk_errors
+        .iter()
+        .map(|(p, e)| format!("  {p}: {e}"))
+        .collect();
     for file in files {
         match (&file.outcome, &file.write_error) {
-            (Err(FileError::Syntax { .. }), _) => failures.push(format!("  {}:{}", file.display, file.outcome.as_ref().err().map(ToString::to_string).unwrap_or_default())),
+            (Err(FileError::Syntax { .. }), _) => failures.push(format!(
+                "  {}:{}",
+                file.display,
+                file.outcome
+                    .as_ref()
+                    .err()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            )),
             (Err(e), _) => failures.push(format!("  {}: {e}", file.display)),
             (Ok(_), Some(e)) => failures.push(format!("  {}: {e}", file.display)),
             _ => {}

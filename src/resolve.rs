@@ -8,9 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{
-    self as ast, ExceptHandler, Expr, ExprContext, Parameters, Pattern, Stmt,
-};
+use ruff_python_ast::{self as ast, ExceptHandler, Expr, ExprContext, Parameters, Pattern, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 pub type ScopeId = usize;
@@ -146,7 +144,10 @@ impl Semantic {
         while let Some(id) = current {
             let s = &self.scopes[id];
             if s.globals.contains(name) {
-                return self.scopes[MODULE_SCOPE].names.contains_key(name).then_some(MODULE_SCOPE);
+                return self.scopes[MODULE_SCOPE]
+                    .names
+                    .contains_key(name)
+                    .then_some(MODULE_SCOPE);
             }
             // Class bodies are not visible from the functions nested in them.
             let visible = first || s.kind != ScopeKind::Class;
@@ -161,14 +162,19 @@ impl Semantic {
 
     /// The bindings of `name` in `scope`.
     pub fn bindings_of(&self, scope: ScopeId, name: &str) -> &[BindingId] {
-        self.scopes[scope].names.get(name).map(Vec::as_slice).unwrap_or(&[])
+        self.scopes[scope]
+            .names
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// What `name` denotes when used in `scope`: the import's qualified name when every
     /// binding in the resolved scope imports the same object.
     pub fn qualified_name(&self, scope: ScopeId, name: &str) -> Option<&str> {
         let resolved = self.lookup(scope, name)?;
-        self.unique_import(resolved, name).map(|b| b.qualified.as_str())
+        self.unique_import(resolved, name)
+            .map(|b| b.qualified.as_str())
     }
 
     /// The import binding of `name` in `scope` when it is the only kind of binding there.
@@ -187,7 +193,9 @@ impl Semantic {
     }
 
     pub fn reference_at(&self, start: TextSize) -> Option<&Reference> {
-        self.refs_by_start.get(&start).map(|&id| &self.references[id])
+        self.refs_by_start
+            .get(&start)
+            .map(|&id| &self.references[id])
     }
 
     /// The qualified name an expression denotes (`ev.greenthread.sleep` →
@@ -196,7 +204,8 @@ impl Semantic {
         match expr {
             Expr::Name(name) => {
                 let reference = self.reference_at(name.range.start())?;
-                self.qualified_name(reference.scope, &reference.name).map(str::to_string)
+                self.qualified_name(reference.scope, &reference.name)
+                    .map(str::to_string)
             }
             Expr::Attribute(attr) => {
                 let base = self.expr_qualified_name(&attr.value)?;
@@ -216,7 +225,11 @@ impl Semantic {
     }
 
     /// References whose name resolves to `scope`'s binding of `name`.
-    pub fn references_to(&self, scope: ScopeId, name: &str) -> impl Iterator<Item = &Reference> + '_ {
+    pub fn references_to(
+        &self,
+        scope: ScopeId,
+        name: &str,
+    ) -> impl Iterator<Item = &Reference> + '_ {
         let name = name.to_string();
         self.references
             .iter()
@@ -263,7 +276,11 @@ impl Builder {
             scope,
             kind,
         });
-        self.model.scopes[scope].names.entry(name.to_string()).or_default().push(id);
+        self.model.scopes[scope]
+            .names
+            .entry(name.to_string())
+            .or_default()
+            .push(id);
     }
 
     fn body(&mut self, body: &[Stmt], is_module: bool) {
@@ -301,7 +318,10 @@ impl Builder {
                 self.visit_expr(annotation);
             }
         }
-        for p in [&parameters.vararg, &parameters.kwarg].into_iter().flatten() {
+        for p in [&parameters.vararg, &parameters.kwarg]
+            .into_iter()
+            .flatten()
+        {
             if let Some(annotation) = &p.annotation {
                 self.visit_expr(annotation);
             }
@@ -364,7 +384,10 @@ impl Builder {
                 let module = format!(
                     "{}{}",
                     ".".repeat(from.level as usize),
-                    from.module.as_ref().map(|m| m.id.as_str()).unwrap_or_default()
+                    from.module
+                        .as_ref()
+                        .map(|m| m.id.as_str())
+                        .unwrap_or_default()
                 );
                 for (i, alias) in from.names.iter().enumerate() {
                     if alias.name.as_str() == "*" {
@@ -372,7 +395,10 @@ impl Builder {
                         continue;
                     }
                     let member = alias.name.id.to_string();
-                    let name = alias.asname.as_ref().map_or(member.clone(), |a| a.id.to_string());
+                    let name = alias
+                        .asname
+                        .as_ref()
+                        .map_or(member.clone(), |a| a.id.to_string());
                     let qualified = if module.ends_with('.') {
                         format!("{module}{member}")
                     } else {
@@ -394,12 +420,16 @@ impl Builder {
             }
             Stmt::Global(global) => {
                 for name in &global.names {
-                    self.model.scopes[self.scope].globals.insert(name.id.to_string());
+                    self.model.scopes[self.scope]
+                        .globals
+                        .insert(name.id.to_string());
                 }
             }
             Stmt::Nonlocal(nonlocal) => {
                 for name in &nonlocal.names {
-                    self.model.scopes[self.scope].nonlocals.insert(name.id.to_string());
+                    self.model.scopes[self.scope]
+                        .nonlocals
+                        .insert(name.id.to_string());
                 }
             }
             Stmt::Assign(assign) => {
@@ -450,7 +480,12 @@ impl Builder {
 impl<'a> Visitor<'a> for Builder {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         // Statements reached through `walk_stmt` are in nested bodies, handled by `visit_body`.
-        let sid = self.model.stmts_by_range.get(&stmt.range()).copied().unwrap_or(usize::MAX);
+        let sid = self
+            .model
+            .stmts_by_range
+            .get(&stmt.range())
+            .copied()
+            .unwrap_or(usize::MAX);
         self.stmt(stmt, sid);
     }
 
@@ -486,7 +521,9 @@ impl<'a> Visitor<'a> for Builder {
                 if let Expr::Name(base) = current {
                     parts.push(base.id.as_str());
                     parts.reverse();
-                    self.chains.entry(base.range.start()).or_insert_with(|| parts.join("."));
+                    self.chains
+                        .entry(base.range.start())
+                        .or_insert_with(|| parts.join("."));
                 }
                 visitor::walk_expr(self, expr);
             }

@@ -8,7 +8,9 @@ use crate::comments::Comments;
 use crate::edit::{Edit, Piece, Safety};
 use crate::imports::{availability, Availability, ImportSpec, Request};
 use crate::matcher::{Site, SiteNode};
-use crate::recipe::{Action, CompiledRule, Filter, HoleValue, Recipe, ResultUse, Segment, SiteKind, Target, Template};
+use crate::recipe::{
+    Action, CompiledRule, Filter, HoleValue, Recipe, ResultUse, Segment, SiteKind, Target, Template,
+};
 use crate::resolve::{BindingKind, ImportBinding, Semantic, StmtId};
 
 /// A rewrite of one site.
@@ -72,29 +74,82 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
                 return manual(format!("`{}`: {guidance}", display_name(cx.text, site)));
             }
             (Action::Replace(template), SiteNode::Call { call, .. }) => {
-                let Some(pieces) = render(template, cx.text, Some(call)) else { continue };
-                (vec![Edit { range: call.range(), pieces }], vec![], None, rule_requests(rule, site))
+                let Some(pieces) = render(template, cx.text, Some(call)) else {
+                    continue;
+                };
+                (
+                    vec![Edit {
+                        range: call.range(),
+                        pieces,
+                    }],
+                    vec![],
+                    None,
+                    rule_requests(rule, site),
+                )
             }
             (Action::Replace(template), SiteNode::Reference { expr }) => {
-                let Some(pieces) = render(template, cx.text, None) else { continue };
-                (vec![Edit { range: expr.range(), pieces }], vec![], None, rule_requests(rule, site))
+                let Some(pieces) = render(template, cx.text, None) else {
+                    continue;
+                };
+                (
+                    vec![Edit {
+                        range: expr.range(),
+                        pieces,
+                    }],
+                    vec![],
+                    None,
+                    rule_requests(rule, site),
+                )
             }
             (Action::ReplaceCallee(template), SiteNode::Call { call, .. }) => {
-                let Some(pieces) = render(template, cx.text, None) else { continue };
-                (vec![Edit { range: call.func.range(), pieces }], vec![], None, rule_requests(rule, site))
+                let Some(pieces) = render(template, cx.text, None) else {
+                    continue;
+                };
+                (
+                    vec![Edit {
+                        range: call.func.range(),
+                        pieces,
+                    }],
+                    vec![],
+                    None,
+                    rule_requests(rule, site),
+                )
             }
-            (Action::RemoveStatement, SiteNode::Call { .. }) => (vec![], vec![site.stmt], None, vec![]),
+            (Action::RemoveStatement, SiteNode::Call { .. }) => {
+                (vec![], vec![site.stmt], None, vec![])
+            }
             (Action::ModuleMap(map), SiteNode::Reference { expr }) => {
-                let Some(module) = map.get(&site.name) else { continue };
-                let spec = ImportSpec { module: module.clone(), member: None, asname: None };
-                let request = Request { spec, scope: site.scope };
-                (vec![Edit::replace(expr.range(), module.clone())], vec![], None, vec![request])
+                let Some(module) = map.get(&site.name) else {
+                    continue;
+                };
+                let spec = ImportSpec {
+                    module: module.clone(),
+                    member: None,
+                    asname: None,
+                };
+                let request = Request {
+                    spec,
+                    scope: site.scope,
+                };
+                (
+                    vec![Edit::replace(expr.range(), module.clone())],
+                    vec![],
+                    None,
+                    vec![request],
+                )
             }
             (Action::ModuleMap(map), SiteNode::Import { binding }) => {
-                let BindingKind::Import(import) = &cx.semantic.bindings[binding].kind else { continue };
-                let Some(module) = map.get(&site.name) else { continue };
+                let BindingKind::Import(import) = &cx.semantic.bindings[binding].kind else {
+                    continue;
+                };
+                let Some(module) = map.get(&site.name) else {
+                    continue;
+                };
                 let rest = &import.qualified[site.name.len().min(import.qualified.len())..];
-                let spec = ImportSpec::binding(&format!("{module}{rest}"), &cx.semantic.bindings[binding].name);
+                let spec = ImportSpec::binding(
+                    &format!("{module}{rest}"),
+                    &cx.semantic.bindings[binding].name,
+                );
                 (vec![], vec![], Some((binding, spec)), vec![])
             }
             _ => continue,
@@ -102,7 +157,13 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
         let mut needs_removed = Vec::new();
         let mut problem = None;
         for request in &requests {
-            match availability(cx.semantic, &request.spec, request.scope, cx.migrated, &site.name) {
+            match availability(
+                cx.semantic,
+                &request.spec,
+                request.scope,
+                cx.migrated,
+                &site.name,
+            ) {
                 Availability::Conflict(why) => problem = Some(why),
                 Availability::Replaces(bindings) => needs_removed.extend(bindings),
                 Availability::Present | Availability::Missing => {}
@@ -128,13 +189,19 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
         return Outcome::Nothing;
     }
     match conflict {
-        Some(problem) => manual(format!("`{}` not rewritten: {problem}", display_name(cx.text, site))),
+        Some(problem) => manual(format!(
+            "`{}` not rewritten: {problem}",
+            display_name(cx.text, site)
+        )),
         None => {
             let how = match site.node {
                 SiteNode::Call { .. } => "this call",
                 _ => "a reference that is not a call",
             };
-            manual(format!("`{}`: no rule of this recipe fits {how}", display_name(cx.text, site)))
+            manual(format!(
+                "`{}`: no rule of this recipe fits {how}",
+                display_name(cx.text, site)
+            ))
         }
     }
 }
@@ -149,7 +216,13 @@ fn display_name<'t>(text: &'t str, site: &Site<'_>) -> &'t str {
 }
 
 fn rule_requests(rule: &CompiledRule, site: &Site<'_>) -> Vec<Request> {
-    rule.imports.iter().map(|spec| Request { spec: spec.clone(), scope: site.scope }).collect()
+    rule.imports
+        .iter()
+        .map(|spec| Request {
+            spec: spec.clone(),
+            scope: site.scope,
+        })
+        .collect()
 }
 
 fn applies(rule: &CompiledRule, site: &Site<'_>) -> bool {
@@ -157,12 +230,20 @@ fn applies(rule: &CompiledRule, site: &Site<'_>) -> bool {
         (SiteKind::Call, SiteNode::Call { call, discarded }) => {
             let when = &rule.when;
             let n = call.arguments.len();
-            let starred = call.arguments.iter_source_order().any(|a| a.is_variadic() || matches!(a, ArgOrKeyword::Arg(Expr::Starred(_))));
+            let starred = call
+                .arguments
+                .iter_source_order()
+                .any(|a| a.is_variadic() || matches!(a, ArgOrKeyword::Arg(Expr::Starred(_))));
             when.args.is_none_or(|a| a == n)
                 && when.min_args.is_none_or(|a| n >= a)
                 && when.max_args.is_none_or(|a| n <= a)
-                && when.result.is_none_or(|r| (r == ResultUse::Discarded) == discarded)
-                && when.has_keywords.iter().all(|k| call.arguments.find_keyword(k).is_some())
+                && when
+                    .result
+                    .is_none_or(|r| (r == ResultUse::Discarded) == discarded)
+                && when
+                    .has_keywords
+                    .iter()
+                    .all(|k| call.arguments.find_keyword(k).is_some())
                 && when.starred.is_none_or(|s| s == starred)
         }
         (SiteKind::Reference, SiteNode::Reference { .. }) => true,
@@ -185,10 +266,12 @@ fn render(template: &Template, text: &str, call: Option<&ExprCall>) -> Option<Ve
                 for segment in inner {
                     match segment {
                         Segment::Text(t) => section.push(Piece::Text(t.clone())),
-                        Segment::Hole(hole) => match call.and_then(|c| hole_value(&hole.value, hole.filter, text, c)) {
-                            Some((pieces, false)) => section.extend(pieces),
-                            _ => present = false,
-                        },
+                        Segment::Hole(hole) => {
+                            match call.and_then(|c| hole_value(&hole.value, hole.filter, text, c)) {
+                                Some((pieces, false)) => section.extend(pieces),
+                                _ => present = false,
+                            }
+                        }
                         Segment::Optional(_) => present = false,
                     }
                 }
@@ -213,7 +296,12 @@ fn merge_text(pieces: Vec<Piece>) -> Vec<Piece> {
 }
 
 /// The pieces of a hole and whether the selection is empty.
-fn hole_value(value: &HoleValue, filter: Option<Filter>, _text: &str, call: &ExprCall) -> Option<(Vec<Piece>, bool)> {
+fn hole_value(
+    value: &HoleValue,
+    filter: Option<Filter>,
+    _text: &str,
+    call: &ExprCall,
+) -> Option<(Vec<Piece>, bool)> {
     let args = &call.arguments;
     let ordered: Vec<ArgOrKeyword<'_>> = args.iter_source_order().collect();
     let positional_ok = |upto: usize| !args.args.iter().take(upto).any(Expr::is_starred_expr);
@@ -245,7 +333,8 @@ fn hole_value(value: &HoleValue, filter: Option<Filter>, _text: &str, call: &Exp
         Some(Filter::Tuple) => {
             let mut pieces = vec![Piece::Text("(".into())];
             pieces.extend(joined(&selection, |a| vec![Piece::Source(a.range())]));
-            let single = selection.len() == 1 && !matches!(selection[0], ArgOrKeyword::Arg(Expr::Starred(_)));
+            let single = selection.len() == 1
+                && !matches!(selection[0], ArgOrKeyword::Arg(Expr::Starred(_)));
             pieces.push(Piece::Text(if single { ",)" } else { ")" }.into()));
             pieces
         }
@@ -253,7 +342,10 @@ fn hole_value(value: &HoleValue, filter: Option<Filter>, _text: &str, call: &Exp
             let mut pieces = vec![Piece::Text("{".into())];
             pieces.extend(joined(&selection, |a| match a {
                 ArgOrKeyword::Keyword(k) => match &k.arg {
-                    Some(name) => vec![Piece::Text(format!("'{name}': ")), Piece::Source(k.value.range())],
+                    Some(name) => vec![
+                        Piece::Text(format!("'{name}': ")),
+                        Piece::Source(k.value.range()),
+                    ],
                     None => vec![Piece::Text("**".into()), Piece::Source(k.value.range())],
                 },
                 ArgOrKeyword::Arg(e) => vec![Piece::Source(e.range())],
@@ -274,16 +366,25 @@ fn verbatim(ordered: &[ArgOrKeyword<'_>], selection: &[ArgOrKeyword<'_>]) -> Vec
     let start = ordered.iter().position(|a| a.range() == first.range());
     let contiguous = start.is_some_and(|s| {
         ordered[s..].len() >= selection.len()
-            && ordered[s..s + selection.len()].iter().zip(selection).all(|(a, b)| a.range() == b.range())
+            && ordered[s..s + selection.len()]
+                .iter()
+                .zip(selection)
+                .all(|(a, b)| a.range() == b.range())
     });
     if contiguous {
-        vec![Piece::Source(TextRange::new(first.range().start(), last.range().end()))]
+        vec![Piece::Source(TextRange::new(
+            first.range().start(),
+            last.range().end(),
+        ))]
     } else {
         joined(selection, |a| vec![Piece::Source(a.range())])
     }
 }
 
-fn joined(selection: &[ArgOrKeyword<'_>], each: impl Fn(&ArgOrKeyword<'_>) -> Vec<Piece>) -> Vec<Piece> {
+fn joined(
+    selection: &[ArgOrKeyword<'_>],
+    each: impl Fn(&ArgOrKeyword<'_>) -> Vec<Piece>,
+) -> Vec<Piece> {
     let mut out = Vec::new();
     for (i, a) in selection.iter().enumerate() {
         if i > 0 {

@@ -110,5 +110,6 @@ pub fn starts_line(text: &str, offset: TextSize) -> bool {
 }
 
 pub fn is_blank_line(line: &str) -> bool {
-    line.chars().all(|c| matches!(c, ' ' | '\t' | '\x0c' | '\r' | '\n'))
+    line.chars()
+        .all(|c| matches!(c, ' ' | '\t' | '\x0c' | '\r' | '\n'))
 }

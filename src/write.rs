@@ -19,7 +19,10 @@ pub fn replace_file(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(),
     let target = fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or(Path::new("."));
     let permissions = fs::metadata(&target)?.permissions();
-    let mut temp = tempfile::Builder::new().prefix(".eventlet-migrate-").suffix(".tmp").tempfile_in(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".eventlet-migrate-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
     fs::set_permissions(temp.path(), permissions)?;

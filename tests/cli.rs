@@ -20,7 +20,11 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).output().expect("binary runs")
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -38,16 +42,33 @@ fn read(dir: &Path, path: &str) -> String {
 #[test]
 fn dry_run_prints_a_git_diff_and_writes_nothing() {
     let dir = tree(&[("pkg/a.py", SLEEPY)]);
-    let before = fs::metadata(dir.path().join("pkg/a.py")).and_then(|m| m.modified()).expect("mtime");
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "pkg"]);
+    let before = fs::metadata(dir.path().join("pkg/a.py"))
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let out = run(
+        dir.path(),
+        &["migrate", "--target", "threading", "--dry-run", "pkg"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let diff = stdout(&out);
-    assert!(diff.starts_with("diff --git a/pkg/a.py b/pkg/a.py\n--- a/pkg/a.py\n+++ b/pkg/a.py\n@@"), "{diff}");
-    assert!(diff.contains("-    eventlet.sleep(1)\n+    time.sleep(1)\n"), "{diff}");
+    assert!(
+        diff.starts_with("diff --git a/pkg/a.py b/pkg/a.py\n--- a/pkg/a.py\n+++ b/pkg/a.py\n@@"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-    eventlet.sleep(1)\n+    time.sleep(1)\n"),
+        "{diff}"
+    );
     assert_eq!(read(dir.path(), "pkg/a.py"), SLEEPY);
-    let after = fs::metadata(dir.path().join("pkg/a.py")).and_then(|m| m.modified()).expect("mtime");
+    let after = fs::metadata(dir.path().join("pkg/a.py"))
+        .and_then(|m| m.modified())
+        .expect("mtime");
     assert_eq!(before, after);
-    assert!(stderr(&out).contains("1 files scanned, 1 would change"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 files scanned, 1 would change"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("sleep"), "{}", stderr(&out));
 }
 
@@ -55,16 +76,30 @@ fn dry_run_prints_a_git_diff_and_writes_nothing() {
 fn dry_run_diff_applies_with_git_apply() {
     let dir = tree(&[
         ("a.py", SLEEPY),
-        ("sub dir/b.py", "from eventlet.green import socket\nimport os\n\nsocket.socket()\n"),
+        (
+            "sub dir/b.py",
+            "from eventlet.green import socket\nimport os\n\nsocket.socket()\n",
+        ),
         ("c.py", "import eventlet\r\neventlet.sleep()\r\n"),
         ("d.py", "import eventlet\neventlet.sleep(2)"),
     ]);
     let git = |args: &[&str]| {
-        let o = Command::new("git").args(args).current_dir(dir.path()).output().expect("git runs");
-        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("git runs");
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     };
     git(&["init", "-q"]);
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run"]);
+    let out = run(
+        dir.path(),
+        &["migrate", "--target", "threading", "--dry-run"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let patch = dir.path().join("../patch.diff");
     fs::write(&patch, out.stdout).expect("write patch");
@@ -73,8 +108,17 @@ fn dry_run_diff_applies_with_git_apply() {
     assert_eq!(read(dir.path(), "a.py"), SLEEPY_AFTER);
     assert_eq!(read(dir.path(), "c.py"), "import time\r\ntime.sleep(0)\r\n");
     // Applying the diff equals write mode: a second run finds nothing.
-    let again = run(dir.path(), &["migrate", "--target", "threading", "--dry-run"]);
-    assert_eq!(again.status.code(), Some(0), "{}{}", stdout(&again), stderr(&again));
+    let again = run(
+        dir.path(),
+        &["migrate", "--target", "threading", "--dry-run"],
+    );
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&again),
+        stderr(&again)
+    );
     assert!(stdout(&again).is_empty());
 }
 
@@ -84,7 +128,8 @@ fn write_mode_rewrites_in_place_and_keeps_permissions() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir.path().join("a.py"), fs::Permissions::from_mode(0o750)).expect("chmod");
+        fs::set_permissions(dir.path().join("a.py"), fs::Permissions::from_mode(0o750))
+            .expect("chmod");
     }
     let out = run(dir.path(), &["migrate", "--target", "threading", "."]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -93,7 +138,10 @@ fn write_mode_rewrites_in_place_and_keeps_permissions() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(dir.path().join("a.py")).expect("stat").permissions().mode();
+        let mode = fs::metadata(dir.path().join("a.py"))
+            .expect("stat")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o750);
     }
     let leftovers: Vec<PathBuf> = fs::read_dir(dir.path())
@@ -122,7 +170,18 @@ fn a_file_that_does_not_parse_is_reported_and_the_rest_processed() {
 fn missing_paths_and_undecodable_files_are_errors_naming_the_file() {
     let dir = tree(&[("a.py", SLEEPY)]);
     fs::write(dir.path().join("latin.py"), b"# eventlet\nx = '\xe9'\n").expect("write");
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "a.py", "latin.py", "nope.py"]);
+    let out = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "a.py",
+            "latin.py",
+            "nope.py",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("nope.py: No such file or directory"), "{err}");
@@ -132,8 +191,14 @@ fn missing_paths_and_undecodable_files_are_errors_naming_the_file() {
 
 #[test]
 fn exit_status_is_zero_when_nothing_changes() {
-    let dir = tree(&[("a.py", "import os\n"), ("b.py", "import eventlet\n\neventlet.spawn(f)\n")]);
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run"]);
+    let dir = tree(&[
+        ("a.py", "import os\n"),
+        ("b.py", "import eventlet\n\neventlet.spawn(f)\n"),
+    ]);
+    let out = run(
+        dir.path(),
+        &["migrate", "--target", "threading", "--dry-run"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
 }
@@ -143,8 +208,15 @@ fn unknown_targets_and_recipes_are_rejected_with_the_valid_ones() {
     let dir = tree(&[("a.py", SLEEPY)]);
     let out = run(dir.path(), &["migrate", "--target", "gevent", "--dry-run"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown target `gevent`; valid targets: threading"), "{}", stderr(&out));
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--select", "sleeep"]);
+    assert!(
+        stderr(&out).contains("unknown target `gevent`; valid targets: threading"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        dir.path(),
+        &["migrate", "--target", "threading", "--select", "sleeep"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown recipe `sleeep` in --select; valid recipes: green-modules, monkey-patch, sleep"), "{}", stderr(&out));
     assert_eq!(read(dir.path(), "a.py"), SLEEPY);
@@ -154,13 +226,36 @@ fn unknown_targets_and_recipes_are_rejected_with_the_valid_ones() {
 fn select_and_ignore_choose_recipes() {
     let src = "import eventlet\n\neventlet.monkey_patch()\neventlet.sleep(1)\n";
     let dir = tree(&[("a.py", src)]);
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "--select", "monkey-patch"]);
+    let out = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "--select",
+            "monkey-patch",
+        ],
+    );
     let diff = stdout(&out);
     assert!(diff.contains("-eventlet.monkey_patch()"), "{diff}");
     assert!(!diff.contains("time.sleep"), "{diff}");
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "--ignore", "monkey-patch"]);
+    let out = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "--ignore",
+            "monkey-patch",
+        ],
+    );
     let diff = stdout(&out);
-    assert!(diff.contains("+time.sleep(1)") && !diff.contains("-eventlet.monkey_patch()"), "{diff}");
+    assert!(
+        diff.contains("+time.sleep(1)") && !diff.contains("-eventlet.monkey_patch()"),
+        "{diff}"
+    );
 }
 
 #[test]
@@ -175,27 +270,76 @@ fn walking_honours_gitignore_skips_virtualenvs_and_excludes() {
         ("vendored/x.py", SLEEPY),
         ("src/keep.py", SLEEPY),
     ]);
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "--exclude", "vendored"]);
+    let out = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "--exclude",
+            "vendored",
+        ],
+    );
     let diff = stdout(&out);
     assert!(diff.contains("a/src/keep.py"), "{diff}");
     for skipped in ["generated", ".tox", "build/", "env/", "vendored"] {
         assert!(!diff.contains(skipped), "{skipped} was walked:\n{diff}");
     }
     // An explicit file is processed even when ignored.
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "generated/g.py"]);
-    assert!(stdout(&out).contains("a/generated/g.py"), "{}", stdout(&out));
+    let out = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "generated/g.py",
+        ],
+    );
+    assert!(
+        stdout(&out).contains("a/generated/g.py"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
 fn output_is_sorted_and_identical_whatever_the_job_count() {
-    let files: Vec<(String, &str)> = (0..40).map(|i| (format!("m{:02}/f{i}.py", 40 - i), SLEEPY)).collect();
+    let files: Vec<(String, &str)> = (0..40)
+        .map(|i| (format!("m{:02}/f{i}.py", 40 - i), SLEEPY))
+        .collect();
     let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
     let dir = tree(&refs);
-    let one = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "--jobs", "1"]);
-    let many = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "--jobs", "8"]);
+    let one = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "--jobs",
+            "1",
+        ],
+    );
+    let many = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "--jobs",
+            "8",
+        ],
+    );
     assert_eq!(one.stdout, many.stdout);
     assert_eq!(one.stderr, many.stderr);
-    let paths: Vec<&str> = std::str::from_utf8(&one.stdout).expect("utf-8").lines().filter(|l| l.starts_with("diff --git")).collect();
+    let paths: Vec<&str> = std::str::from_utf8(&one.stdout)
+        .expect("utf-8")
+        .lines()
+        .filter(|l| l.starts_with("diff --git"))
+        .collect();
     let mut sorted = paths.clone();
     sorted.sort();
     assert_eq!(paths, sorted);
@@ -205,17 +349,29 @@ fn output_is_sorted_and_identical_whatever_the_job_count() {
 #[test]
 fn quiet_prints_no_summary() {
     let dir = tree(&[("a.py", SLEEPY)]);
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "--quiet"]);
+    let out = run(
+        dir.path(),
+        &["migrate", "--target", "threading", "--dry-run", "--quiet"],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
 
 #[test]
 fn manual_items_are_reported_with_position_and_guidance() {
-    let dir = tree(&[("a.py", "import eventlet\n\ncb = eventlet.sleep\nx = eventlet.monkey_patch()\n")]);
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run"]);
+    let dir = tree(&[(
+        "a.py",
+        "import eventlet\n\ncb = eventlet.sleep\nx = eventlet.monkey_patch()\n",
+    )]);
+    let out = run(
+        dir.path(),
+        &["migrate", "--target", "threading", "--dry-run"],
+    );
     let err = stderr(&out);
-    assert!(err.contains("a.py:3:6 [sleep] `eventlet.sleep`: used as a value"), "{err}");
+    assert!(
+        err.contains("a.py:3:6 [sleep] `eventlet.sleep`: used as a value"),
+        "{err}"
+    );
     assert!(err.contains("a.py:4:5 [monkey-patch]"), "{err}");
 }
 
@@ -232,7 +388,10 @@ fn recipes_list_and_show() {
     let show = stdout(&out);
     assert!(show.contains("eventlet.greenthread.sleep"), "{show}");
     assert!(show.contains("callee → time.sleep"), "{show}");
-    assert!(show.contains("Example (threading, from fixture example.py)"), "{show}");
+    assert!(
+        show.contains("Example (threading, from fixture example.py)"),
+        "{show}"
+    );
     assert!(show.contains("+        time.sleep(1)"), "{show}");
     let out = run(dir.path(), &["recipes", "show", "nope"]);
     assert_eq!(out.status.code(), Some(2));
@@ -258,11 +417,45 @@ when = { result = "discarded" }
         ("recipes/nova-utils-sleep.toml", recipe),
         ("a.py", "import eventlet\n\neventlet.spawn_n(work, 1)\n"),
     ]);
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "--recipes", "recipes", "a.py"]);
-    assert!(stdout(&out).contains("+threading.Thread(target=work, args=(1,), daemon=True).start()"), "{}{}", stdout(&out), stderr(&out));
-    fs::write(dir.path().join("recipes/nova-utils-sleep.toml"), recipe.replace("summary", "sumary")).expect("write");
-    let out = run(dir.path(), &["migrate", "--target", "threading", "--dry-run", "--recipes", "recipes", "a.py"]);
+    let out = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "--recipes",
+            "recipes",
+            "a.py",
+        ],
+    );
+    assert!(
+        stdout(&out).contains("+threading.Thread(target=work, args=(1,), daemon=True).start()"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    fs::write(
+        dir.path().join("recipes/nova-utils-sleep.toml"),
+        recipe.replace("summary", "sumary"),
+    )
+    .expect("write");
+    let out = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "--recipes",
+            "recipes",
+            "a.py",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("recipes/nova-utils-sleep.toml:2:1: unknown field `sumary`"), "{err}");
+    assert!(
+        err.contains("recipes/nova-utils-sleep.toml:2:1: unknown field `sumary`"),
+        "{err}"
+    );
 }

@@ -29,7 +29,11 @@ fn fixtures() -> Vec<(String, PathBuf)> {
         .collect();
     recipes.sort();
     for recipe_dir in recipes {
-        let id = recipe_dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let id = recipe_dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let mut files: Vec<PathBuf> = std::fs::read_dir(&recipe_dir)
             .expect("fixture directory is readable")
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -52,7 +56,11 @@ fn engine(recipe: &str) -> Engine {
 fn render(name: &str, original: &[u8], migration: &Migration) -> String {
     let mut out = String::new();
     match &migration.output {
-        Some(new) => out.push_str(&git_diff(name, &String::from_utf8_lossy(original), &String::from_utf8_lossy(new))),
+        Some(new) => out.push_str(&git_diff(
+            name,
+            &String::from_utf8_lossy(original),
+            &String::from_utf8_lossy(new),
+        )),
         None => out.push_str("(no change)\n"),
     }
     if !migration.applied.is_empty() {
@@ -64,7 +72,12 @@ fn render(name: &str, original: &[u8], migration: &Migration) -> String {
     if !migration.manual.is_empty() {
         out.push_str("\nmanual:\n");
         for m in &migration.manual {
-            writeln!(out, "  {}:{} [{}] {}", m.line, m.column, m.recipe, m.message).ok();
+            writeln!(
+                out,
+                "  {}:{} [{}] {}",
+                m.line, m.column, m.recipe, m.message
+            )
+            .ok();
         }
     }
     out
@@ -72,18 +85,33 @@ fn render(name: &str, original: &[u8], migration: &Migration) -> String {
 
 /// Every byte outside the top-level edits must be copied verbatim, in order.
 fn check_untouched(original: &str, output: &str, edits: &[Edit]) -> Result<(), String> {
-    let mut top: Vec<&Edit> = edits.iter().filter(|e| !edits.iter().any(|o| o.nests(e))).collect();
-    top.sort_by_key(|e| (e.range.start(), !e.range.is_empty(), std::cmp::Reverse(e.range.end())));
+    let mut top: Vec<&Edit> = edits
+        .iter()
+        .filter(|e| !edits.iter().any(|o| o.nests(e)))
+        .collect();
+    top.sort_by_key(|e| {
+        (
+            e.range.start(),
+            !e.range.is_empty(),
+            std::cmp::Reverse(e.range.end()),
+        )
+    });
     let (mut pos_in, mut pos_out) = (0usize, 0usize);
     for edit in top {
         let start = usize::from(edit.range.start());
         let gap = &original[pos_in..start];
         if !output[pos_out..].starts_with(gap) {
-            return Err(format!("bytes {pos_in}..{start} of the original were changed outside any edit"));
+            return Err(format!(
+                "bytes {pos_in}..{start} of the original were changed outside any edit"
+            ));
         }
         pos_out += gap.len();
         // The length this edit (with the edits nested in it) writes.
-        let own: Vec<Edit> = edits.iter().filter(|e| *e == edit || edit.nests(e)).cloned().collect();
+        let own: Vec<Edit> = edits
+            .iter()
+            .filter(|e| *e == edit || edit.nests(e))
+            .cloned()
+            .collect();
         let alone = apply(original, &own).map_err(|e| e.to_string())?;
         let written = alone.len() - (original.len() - usize::from(edit.range.end())) - start;
         pos_out += written;
@@ -98,16 +126,25 @@ fn check_untouched(original: &str, output: &str, edits: &[Edit]) -> Result<(), S
 fn run(recipe: &str, path: &Path) -> Result<(), Failed> {
     let original = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let engine = engine(recipe);
-    let migration = engine.migrate(&original).map_err(|e| format!("{}: {e}", path.display()))?;
-    let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+    let migration = engine
+        .migrate(&original)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let stem = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
     let name = format!("{recipe}/{stem}.py");
     let snapshot = render(&name, &original, &migration);
 
     if let Some(new) = &migration.output {
         let text = std::str::from_utf8(new).map_err(|e| e.to_string())?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        ruff_python_parser::parse_module(text).map_err(|e| format!("output does not parse: {e:?}\n{text}"))?;
-        let again = engine.migrate(new).map_err(|e| format!("second run failed: {e}"))?;
+        ruff_python_parser::parse_module(text)
+            .map_err(|e| format!("output does not parse: {e:?}\n{text}"))?;
+        let again = engine
+            .migrate(new)
+            .map_err(|e| format!("second run failed: {e}"))?;
         if let Some(third) = again.output {
             return Err(format!(
                 "second run is not a no-op:\n{}",
@@ -136,7 +173,10 @@ fn main() {
     let trials = fixtures()
         .into_iter()
         .map(|(recipe, path)| {
-            let name = format!("{recipe}/{}", path.file_name().unwrap_or_default().to_string_lossy());
+            let name = format!(
+                "{recipe}/{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            );
             Trial::test(name, move || run(&recipe, &path))
         })
         .collect();

@@ -11,26 +11,46 @@ fn root() -> PathBuf {
 }
 
 fn names() -> (&'static str, &'static str) {
-    ("transforms/names.toml", include_str!("../transforms/names.toml"))
+    (
+        "transforms/names.toml",
+        include_str!("../transforms/names.toml"),
+    )
 }
 
 fn dir_names(path: PathBuf, want_dirs: bool, ext: Option<&str>) -> BTreeSet<String> {
     std::fs::read_dir(path)
         .expect("directory exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir() == want_dirs && ext.is_none_or(|x| p.extension().is_some_and(|e| e == x)))
-        .map(|p| p.file_stem().unwrap_or_default().to_string_lossy().to_string())
+        .filter(|p| {
+            p.is_dir() == want_dirs && ext.is_none_or(|x| p.extension().is_some_and(|e| e == x))
+        })
+        .map(|p| {
+            p.file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string()
+        })
         .collect()
 }
 
 #[test]
 fn every_builtin_recipe_loads() {
     let catalog = Catalog::builtin().unwrap_or_else(|errors| {
-        panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        panic!(
+            "{}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
     });
     let on_disk = dir_names(root().join("transforms/recipes"), false, Some("toml"));
     let loaded: BTreeSet<String> = catalog.ids().into_iter().map(str::to_string).collect();
-    assert_eq!(on_disk, loaded, "every transforms/recipes/*.toml is embedded");
+    assert_eq!(
+        on_disk, loaded,
+        "every transforms/recipes/*.toml is embedded"
+    );
 }
 
 #[test]
@@ -38,19 +58,29 @@ fn every_recipe_has_fixtures_and_every_fixture_directory_a_recipe() {
     let recipes = dir_names(root().join("transforms/recipes"), false, Some("toml"));
     let fixtures = dir_names(root().join("tests/fixtures"), true, None);
     for id in &recipes {
-        assert!(fixtures.contains(id), "recipe `{id}` has no tests/fixtures/{id}/ directory");
+        assert!(
+            fixtures.contains(id),
+            "recipe `{id}` has no tests/fixtures/{id}/ directory"
+        );
         let files = dir_names(root().join("tests/fixtures").join(id), false, Some("py"));
         assert!(!files.is_empty(), "tests/fixtures/{id}/ has no .py fixture");
     }
     for dir in &fixtures {
-        assert!(recipes.contains(dir), "tests/fixtures/{dir}/ belongs to no recipe");
+        assert!(
+            recipes.contains(dir),
+            "tests/fixtures/{dir}/ belongs to no recipe"
+        );
     }
 }
 
 fn error_for(path: &str, text: &str) -> String {
     match Catalog::from_sources(names(), vec![(path.to_string(), text.to_string())]) {
         Ok(_) => panic!("{path} should be rejected"),
-        Err(errors) => errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+        Err(errors) => errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
     }
 }
 
@@ -69,7 +99,8 @@ replace-callee = "time.sleep"
 
 #[test]
 fn a_valid_recipe_loads() {
-    let catalog = Catalog::from_sources(names(), vec![("x/demo.toml".into(), VALID.into())]).expect("valid");
+    let catalog =
+        Catalog::from_sources(names(), vec![("x/demo.toml".into(), VALID.into())]).expect("valid");
     assert_eq!(catalog.ids(), vec!["demo"]);
 }
 
@@ -77,20 +108,44 @@ fn a_valid_recipe_loads() {
 fn unknown_keys_are_rejected_with_file_line_and_key() {
     let text = VALID.replace("on = \"call\"", "on = \"call\"\nreplace_calee = \"x\"");
     let err = error_for("x/demo.toml", &text);
-    assert!(err.starts_with("x/demo.toml:11:1: unknown field `replace_calee`"), "{err}");
-    let err = error_for("x/demo.toml", &VALID.replace("[target.threading]", "[target.gevent]"));
-    assert!(err.contains("x/demo.toml:6:9: unknown variant `gevent`"), "{err}");
+    assert!(
+        err.starts_with("x/demo.toml:11:1: unknown field `replace_calee`"),
+        "{err}"
+    );
+    let err = error_for(
+        "x/demo.toml",
+        &VALID.replace("[target.threading]", "[target.gevent]"),
+    );
+    assert!(
+        err.contains("x/demo.toml:6:9: unknown variant `gevent`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn semantic_errors_are_rejected() {
     let cases: &[(&str, &str)] = &[
-        ("replace-callee = \"time.sleep\"", "replace-callee = \"time.sleep(\""),
-        ("replace-callee = \"time.sleep\"", "replace-callee = \"threading.sleep\""),
-        ("replace-callee = \"time.sleep\"", "replace = \"time.sleep({argz})\""),
-        ("replace-callee = \"time.sleep\"", "replace-callee = \"time.sleep\"\nmanual = \"no\""),
+        (
+            "replace-callee = \"time.sleep\"",
+            "replace-callee = \"time.sleep(\"",
+        ),
+        (
+            "replace-callee = \"time.sleep\"",
+            "replace-callee = \"threading.sleep\"",
+        ),
+        (
+            "replace-callee = \"time.sleep\"",
+            "replace = \"time.sleep({argz})\"",
+        ),
+        (
+            "replace-callee = \"time.sleep\"",
+            "replace-callee = \"time.sleep\"\nmanual = \"no\"",
+        ),
         ("on = \"call\"", "on = \"reference\""),
-        ("imports = [\"import time\"]", "imports = [\"import time, os\"]"),
+        (
+            "imports = [\"import time\"]",
+            "imports = [\"import time, os\"]",
+        ),
         ("id = \"demo\"", "id = \"other\""),
     ];
     let expected = [
@@ -112,9 +167,19 @@ fn semantic_errors_are_rejected() {
 #[test]
 fn two_recipes_cannot_match_the_same_name() {
     let other = VALID.replace("id = \"demo\"", "id = \"demo2\"");
-    let err = match Catalog::from_sources(names(), vec![("x/demo.toml".into(), VALID.into()), ("x/demo2.toml".into(), other)]) {
+    let err = match Catalog::from_sources(
+        names(),
+        vec![
+            ("x/demo.toml".into(), VALID.into()),
+            ("x/demo2.toml".into(), other),
+        ],
+    ) {
         Ok(_) => panic!("duplicate match accepted"),
-        Err(e) => e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+        Err(e) => e
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
     };
     assert!(err.contains("already matched by recipe `demo`"), "{err}");
 }
@@ -122,7 +187,16 @@ fn two_recipes_cannot_match_the_same_name() {
 #[test]
 fn reexports_map_to_canonical_names() {
     let catalog = Catalog::builtin().expect("loads");
-    assert_eq!(catalog.canonical("eventlet.sleep"), "eventlet.greenthread.sleep");
-    assert_eq!(catalog.canonical("eventlet.Timeout.x"), "eventlet.timeout.Timeout.x");
-    assert_eq!(catalog.canonical("eventlet.green.socket"), "eventlet.green.socket");
+    assert_eq!(
+        catalog.canonical("eventlet.sleep"),
+        "eventlet.greenthread.sleep"
+    );
+    assert_eq!(
+        catalog.canonical("eventlet.Timeout.x"),
+        "eventlet.timeout.Timeout.x"
+    );
+    assert_eq!(
+        catalog.canonical("eventlet.green.socket"),
+        "eventlet.green.socket"
+    );
 }

@@ -82,14 +82,18 @@ pub struct Catalog {
 impl Catalog {
     /// The recipes built into the binary.
     pub fn builtin() -> Result<Catalog, Vec<RecipeError>> {
-        let files = embedded::RECIPES.iter().map(|(p, s)| (p.to_string(), s.to_string()));
+        let files = embedded::RECIPES
+            .iter()
+            .map(|(p, s)| (p.to_string(), s.to_string()));
         Catalog::from_sources(embedded::NAMES, files.collect())
     }
 
     /// Built-in recipes plus every `*.toml` in `dirs` (a recipe with a built-in id replaces it).
     pub fn load(dirs: &[PathBuf]) -> Result<Catalog, Vec<RecipeError>> {
-        let mut files: Vec<(String, String)> =
-            embedded::RECIPES.iter().map(|(p, s)| (p.to_string(), s.to_string())).collect();
+        let mut files: Vec<(String, String)> = embedded::RECIPES
+            .iter()
+            .map(|(p, s)| (p.to_string(), s.to_string()))
+            .collect();
         let mut errors = Vec::new();
         for dir in dirs {
             match read_recipe_dir(dir) {
@@ -178,8 +182,11 @@ impl Catalog {
 
     /// Targets at least one recipe defines.
     pub fn targets(&self) -> Vec<Target> {
-        let set: std::collections::BTreeSet<Target> =
-            self.recipes.iter().flat_map(|r| r.targets.keys().copied()).collect();
+        let set: std::collections::BTreeSet<Target> = self
+            .recipes
+            .iter()
+            .flat_map(|r| r.targets.keys().copied())
+            .collect();
         set.into_iter().collect()
     }
 
@@ -199,7 +206,8 @@ fn read_recipe_dir(dir: &Path) -> Result<Vec<(String, String)>, RecipeError> {
         column: 0,
         message,
     };
-    let entries = std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read recipe directory: {e}")))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read recipe directory: {e}")))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
@@ -252,19 +260,39 @@ fn compile(path: &str, text: &str) -> Result<Recipe, RecipeError> {
         }
     };
     if file.id.is_empty()
-        || !file.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        || !file
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        return Err(fail("id", format!("recipe id `{}` must be lowercase letters, digits and `-`", file.id)));
+        return Err(fail(
+            "id",
+            format!(
+                "recipe id `{}` must be lowercase letters, digits and `-`",
+                file.id
+            ),
+        ));
     }
-    let stem = Path::new(path).file_stem().map(|s| s.to_string_lossy().to_string());
+    let stem = Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string());
     if stem.as_deref() != Some(file.id.as_str()) {
-        return Err(fail("id", format!("recipe id `{}` must match its file name", file.id)));
+        return Err(fail(
+            "id",
+            format!("recipe id `{}` must match its file name", file.id),
+        ));
     }
     if file.matches.is_empty() {
-        return Err(fail("matches", "`matches` must name at least one Eventlet object".to_string()));
+        return Err(fail(
+            "matches",
+            "`matches` must name at least one Eventlet object".to_string(),
+        ));
     }
     if file.target.is_empty() {
-        return Err(fail("id", "the recipe defines no target (`[target.threading]`)".to_string()));
+        return Err(fail(
+            "id",
+            "the recipe defines no target (`[target.threading]`)".to_string(),
+        ));
     }
     let mut targets = BTreeMap::new();
     let mut guide = BTreeMap::new();
@@ -276,7 +304,10 @@ fn compile(path: &str, text: &str) -> Result<Recipe, RecipeError> {
             .map(|i| ImportSpec::parse(i).map_err(|e| fail(i, e)))
             .collect::<Result<Vec<_>, _>>()?;
         if rules.rules.is_empty() {
-            return Err(fail(&format!("[target.{target}]"), format!("target {target} has no `[[target.{target}.rule]]`")));
+            return Err(fail(
+                &format!("[target.{target}]"),
+                format!("target {target} has no `[[target.{target}.rule]]`"),
+            ));
         }
         for rule in &rules.rules {
             compiled.push(compile_rule(rule, rules, &target_imports, &file, &fail)?);
@@ -337,16 +368,31 @@ fn compile_rule(
     }
     let action = match kind {
         "replace" | "replace-callee" => {
-            let template = Template::parse(needle).map_err(|e| fail(needle, format!("template `{needle}`: {e}")))?;
+            let template = Template::parse(needle)
+                .map_err(|e| fail(needle, format!("template `{needle}`: {e}")))?;
             if kind == "replace-callee" && rule.on != SiteKind::Call {
-                return Err(fail(needle, "`replace-callee` needs `on = \"call\"`".to_string()));
+                return Err(fail(
+                    needle,
+                    "`replace-callee` needs `on = \"call\"`".to_string(),
+                ));
             }
             let allowed_holes = kind == "replace" && rule.on == SiteKind::Call;
-            if let Some(hole) = template.holes().into_iter().find(|h| !allowed_holes && h.value != HoleValue::Receiver) {
-                return Err(fail(needle, format!("hole {hole:?} is only available when replacing a whole call")));
+            if let Some(hole) = template
+                .holes()
+                .into_iter()
+                .find(|h| !allowed_holes && h.value != HoleValue::Receiver)
+            {
+                return Err(fail(
+                    needle,
+                    format!("hole {hole:?} is only available when replacing a whole call"),
+                ));
             }
             check_template(&template, &imports).map_err(|e| fail(needle, e))?;
-            if kind == "replace" { Action::Replace(template) } else { Action::ReplaceCallee(template) }
+            if kind == "replace" {
+                Action::Replace(template)
+            } else {
+                Action::ReplaceCallee(template)
+            }
         }
         "remove-statement" => {
             if rule.on != SiteKind::Call || rule.when.result != Some(ResultUse::Discarded) {
@@ -359,15 +405,24 @@ fn compile_rule(
         }
         "module-map" => {
             if rule.on != SiteKind::Module {
-                return Err(fail("module-map", "`module-map` needs `on = \"module\"`".to_string()));
+                return Err(fail(
+                    "module-map",
+                    "`module-map` needs `on = \"module\"`".to_string(),
+                ));
             }
             let keys: HashSet<&String> = rule.module_map.keys().collect();
             let names: HashSet<&String> = file.matches.iter().collect();
             if let Some(missing) = names.difference(&keys).next() {
-                return Err(fail(missing, format!("`{missing}` is matched but has no `module-map` entry")));
+                return Err(fail(
+                    missing,
+                    format!("`{missing}` is matched but has no `module-map` entry"),
+                ));
             }
             if let Some(extra) = keys.difference(&names).next() {
-                return Err(fail(extra, format!("`module-map` entry `{extra}` is not in `matches`")));
+                return Err(fail(
+                    extra,
+                    format!("`module-map` entry `{extra}` is not in `matches`"),
+                ));
             }
             for module in rule.module_map.values() {
                 if module.is_empty() || !module.split('.').all(is_identifier) {
@@ -379,14 +434,20 @@ fn compile_rule(
         _ => Action::Manual(needle.to_string()),
     };
     if matches!(action, Action::Manual(_)) && rule.safety.is_some_and(|s| s != Safety::Manual) {
-        return Err(fail("manual", "a `manual` rule cannot have a safety other than manual".to_string()));
+        return Err(fail(
+            "manual",
+            "a `manual` rule cannot have a safety other than manual".to_string(),
+        ));
     }
     let safety = match action {
         Action::Manual(_) => Safety::Manual,
         _ => rule.safety.or(rules.safety).unwrap_or(Safety::Review),
     };
     if safety == Safety::Manual && !matches!(action, Action::Manual(_)) {
-        return Err(fail("safety", "`safety = \"manual\"` needs a `manual` action with guidance".to_string()));
+        return Err(fail(
+            "safety",
+            "`safety = \"manual\"` needs a `manual` action with guidance".to_string(),
+        ));
     }
     Ok(CompiledRule {
         on: rule.on,
@@ -400,7 +461,8 @@ fn compile_rule(
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// The template must parse as a Python expression, and every name it introduces must come
@@ -408,8 +470,12 @@ fn is_identifier(s: &str) -> bool {
 fn check_template(template: &Template, imports: &[ImportSpec]) -> Result<(), String> {
     const PLACEHOLDER: &str = "__hole__";
     let sample = template.sample(PLACEHOLDER);
-    let parsed = ruff_python_parser::parse_expression(&sample)
-        .map_err(|e| format!("template `{}` is not a Python expression: {}", template.source, e.error))?;
+    let parsed = ruff_python_parser::parse_expression(&sample).map_err(|e| {
+        format!(
+            "template `{}` is not a Python expression: {}",
+            template.source, e.error
+        )
+    })?;
     struct Names(Vec<String>);
     impl<'a> Visitor<'a> for Names {
         fn visit_expr(&mut self, expr: &'a Expr) {
@@ -436,7 +502,11 @@ fn check_template(template: &Template, imports: &[ImportSpec]) -> Result<(), Str
     }
     for import in imports {
         if !sample.contains(import.bound_name()) {
-            return Err(format!("import `{}` is not used by template `{}`", import.render(), template.source));
+            return Err(format!(
+                "import `{}` is not used by template `{}`",
+                import.render(),
+                template.source
+            ));
         }
     }
     Ok(())

@@ -200,7 +200,10 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
             return Err(TemplateError(format!("bad keyword name in `{{{inner}}}`")));
         }
         HoleValue::Kw(rest.to_string())
-    } else if let Some(rest) = name.strip_prefix("args[").and_then(|r| r.strip_suffix(":]")) {
+    } else if let Some(rest) = name
+        .strip_prefix("args[")
+        .and_then(|r| r.strip_suffix(":]"))
+    {
         HoleValue::ArgsFrom(
             rest.parse()
                 .map_err(|_| TemplateError(format!("bad slice in `{{{inner}}}`")))?,
@@ -215,9 +218,9 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
     match (&value, filter) {
         (HoleValue::Args | HoleValue::ArgsFrom(_), Some(Filter::Dict))
         | (HoleValue::Kwargs, Some(Filter::Tuple))
-        | (HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver, Some(_)) => {
-            Err(TemplateError(format!("filter does not apply in `{{{inner}}}`")))
-        }
+        | (HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver, Some(_)) => Err(
+            TemplateError(format!("filter does not apply in `{{{inner}}}`")),
+        ),
         _ => Ok(Hole { value, filter }),
     }
 }
@@ -228,10 +231,14 @@ mod tests {
 
     #[test]
     fn parses_holes_sections_and_escapes() {
-        let t = Template::parse("threading.Thread(target={arg0}{[, args={args[1:]|tuple}]}, x={{}})")
-            .unwrap();
+        let t =
+            Template::parse("threading.Thread(target={arg0}{[, args={args[1:]|tuple}]}, x={{}})")
+                .unwrap();
         assert_eq!(t.holes().len(), 2);
-        assert_eq!(t.sample("_x"), "threading.Thread(target=_x, args=(_x,), x={})");
+        assert_eq!(
+            t.sample("_x"),
+            "threading.Thread(target=_x, args=(_x,), x={})"
+        );
     }
 
     #[test]
