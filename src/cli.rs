@@ -182,6 +182,8 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
+        // Deeply nested expressions recurse deeply in the parser and visitors.
+        .stack_size(64 * 1024 * 1024)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let dry_run = args.dry_run;
@@ -192,7 +194,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
             .map(|path| {
                 let display = display_path(path, &cwd);
                 let (outcome, original) = match std::fs::read(path) {
-                    Ok(bytes) => (engine.migrate(&bytes), bytes),
+                    Ok(bytes) => (migrate_guarded(&engine, &bytes), bytes),
                     Err(e) => (Err(FileError::Read(e.to_string())), Vec::new()),
                 };
                 let mut result = FileResult {
@@ -254,6 +256,21 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// A panic is a bug, but it must not take the other files down with it: it is reported as
+/// this file's internal error and the file is left untouched.
+fn migrate_guarded(engine: &Engine, bytes: &[u8]) -> Result<crate::pipeline::Migration, FileError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.migrate(bytes))).unwrap_or_else(
+        |panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".to_string());
+            Err(FileError::Internal(format!("panic: {message}")))
+        },
+    )
 }
 
 fn list(target: Option<String>, dirs: &[PathBuf]) -> Result<i32, String> {
