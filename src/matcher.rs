@@ -37,30 +37,52 @@ pub struct Site<'a> {
 /// Canonical names → recipe index, for one target.
 pub struct Index<'c> {
     catalog: &'c Catalog,
+    target: Target,
     names: HashMap<&'c str, usize>,
+    /// `eventlet.websocket.*` → `eventlet.websocket`: everything under it.
+    wildcards: HashMap<&'c str, usize>,
 }
 
 impl<'c> Index<'c> {
     pub fn new(catalog: &'c Catalog, target: Target, enabled: &dyn Fn(&str) -> bool) -> Index<'c> {
         let mut names = HashMap::new();
+        let mut wildcards = HashMap::new();
         for (i, recipe) in catalog.recipes.iter().enumerate() {
             if recipe.rules(target).is_empty() || !enabled(&recipe.id) {
                 continue;
             }
             for name in &recipe.matches {
-                names.insert(name.as_str(), i);
+                match name.strip_suffix(".*") {
+                    Some(prefix) => wildcards.insert(prefix, i),
+                    None => names.insert(name.as_str(), i),
+                };
             }
         }
-        Index { catalog, names }
+        Index {
+            catalog,
+            target,
+            names,
+            wildcards,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.names.is_empty() && self.wildcards.is_empty()
     }
 
+    /// The recipe for a name: an exact match first; a matched module further down the
+    /// attribute chain next (the chain is matched there, not here); else the longest wildcard.
     fn lookup(&self, qualified: &str) -> Option<(usize, String)> {
         let canonical = self.catalog.canonical(qualified);
-        self.names.get(canonical.as_str()).map(|&i| (i, canonical))
+        if let Some(&i) = self.names.get(canonical.as_str()) {
+            return Some((i, canonical));
+        }
+        let prefixes = || canonical.char_indices().rev().filter(|&(_, c)| c == '.').map(|(at, _)| &canonical[..at]);
+        if prefixes().any(|p| self.names.get(p).is_some_and(|&i| self.is_module_recipe(i, self.target))) {
+            return None;
+        }
+        let recipe = prefixes().find_map(|p| self.wildcards.get(p).copied())?;
+        Some((recipe, canonical))
     }
 
     /// The matched module `qualified` is, or is inside.

@@ -245,6 +245,10 @@ fn applies(rule: &CompiledRule, site: &Site<'_>) -> bool {
                     .iter()
                     .all(|k| call.arguments.find_keyword(k).is_some())
                 && when.starred.is_none_or(|s| s == starred)
+                && when.positional.is_none_or(|p| p == call.arguments.args.len())
+                && when.allowed_keywords.as_ref().is_none_or(|allowed| {
+                    call.arguments.keywords.iter().all(|k| k.arg.as_ref().is_some_and(|a| allowed.iter().any(|x| x == a.as_str())))
+                })
         }
         (SiteKind::Reference, SiteNode::Reference { .. }) => true,
         (SiteKind::Module, SiteNode::Reference { expr }) => matches!(expr, Expr::Attribute(_)),
@@ -315,7 +319,14 @@ fn hole_value(
             return Some((vec![Piece::Source(arg.range())], false));
         }
         HoleValue::ArgsFrom(n) => {
-            if !positional_ok(*n) {
+            if !positional_ok(*n) || args.args.len() < *n {
+                return None;
+            }
+            let skipped: Vec<TextRange> = args.args.iter().take(*n).map(Ranged::range).collect();
+            ordered.iter().copied().filter(|a| !skipped.contains(&a.range())).collect()
+        }
+        HoleValue::PosArgsFrom(n) => {
+            if !positional_ok(*n) || args.args.len() < *n {
                 return None;
             }
             args.args.iter().skip(*n).map(ArgOrKeyword::Arg).collect()

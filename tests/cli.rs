@@ -410,7 +410,7 @@ imports = ["import threading"]
 
 [[target.threading.rule]]
 on = "call"
-replace = "threading.Thread(target={arg0}{[, args={args[1:]|tuple}]}, daemon=True).start()"
+replace = "threading.Thread(target={arg0}{[, args={posargs[1:]|tuple}]}, daemon=True).start()"
 when = { result = "discarded" }
 "#;
     let dir = tree(&[

@@ -108,6 +108,12 @@ pub struct When {
     /// `false`: the call must not use `*args` / `**kwargs`.
     #[serde(default)]
     pub starred: Option<bool>,
+    /// Exact number of positional arguments.
+    #[serde(default)]
+    pub positional: Option<usize>,
+    /// Every keyword argument given must be one of these (no `**kwargs`).
+    #[serde(default)]
+    pub allowed_keywords: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -185,6 +191,7 @@ pub enum Category {
     LibraryIntegration,
     Testing,
     Debugging,
+    Other,
     MonkeyPatching,
 }
 
@@ -203,6 +210,7 @@ impl Category {
             Category::LibraryIntegration => "library-integration",
             Category::Testing => "testing",
             Category::Debugging => "debugging",
+            Category::Other => "other",
             Category::MonkeyPatching => "monkey-patching",
         }
     }

@@ -1,7 +1,8 @@
 //! Replacement templates: Python text with holes for the user's own argument text.
 //!
 //! Syntax: `{args}` all arguments, `{arg0}` … the N-th positional argument, `{args[1:]}`
-//! positional arguments from the N-th on, `{kwargs}` keyword arguments, `{kw.NAME}` the value
+//! every argument after the first N positional ones, `{posargs[1:]}` only the positional
+//! ones, `{kwargs}` keyword arguments, `{kw.NAME}` the value
 //! of keyword `NAME`, `{receiver}` the object a method is called on. A `|tuple` or `|dict`
 //! filter packs the selection as a tuple / dict display. `{[ … ]}` is an optional section,
 //! left out when a hole inside it is absent or empty. `{{` and `}}` are literal braces.
@@ -25,7 +26,10 @@ pub struct Hole {
 pub enum HoleValue {
     Args,
     Arg(usize),
+    /// Every argument (positional and keyword) after the first N positional ones.
     ArgsFrom(usize),
+    /// Positional arguments after the first N.
+    PosArgsFrom(usize),
     Kwargs,
     Kw(String),
     Receiver,
@@ -212,11 +216,12 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
         HoleValue::Arg(n)
     } else {
         return Err(TemplateError(format!(
-            "unknown hole `{{{inner}}}` (known: args, argN, args[N:], kwargs, kw.NAME, receiver)"
+            "unknown hole `{{{inner}}}` (known: args, argN, args[N:], posargs[N:], kwargs, kw.NAME, receiver)"
         )));
     };
     match (&value, filter) {
-        (HoleValue::Args | HoleValue::ArgsFrom(_), Some(Filter::Dict))
+        (HoleValue::Args | HoleValue::ArgsFrom(_), Some(_))
+        | (HoleValue::PosArgsFrom(_), Some(Filter::Dict))
         | (HoleValue::Kwargs, Some(Filter::Tuple))
         | (HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver, Some(_)) => Err(
             TemplateError(format!("filter does not apply in `{{{inner}}}`")),
