@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn parses_holes_sections_and_escapes() {
         let t =
-            Template::parse("threading.Thread(target={arg0}{[, args={args[1:]|tuple}]}, x={{}})")
+            Template::parse("threading.Thread(target={arg0}{[, args={posargs[1:]|tuple}]}, x={{}})")
                 .unwrap();
         assert_eq!(t.holes().len(), 2);
         assert_eq!(
