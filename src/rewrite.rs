@@ -344,8 +344,8 @@ fn hole_value(
         Some(Filter::Tuple) => {
             let mut pieces = vec![Piece::Text("(".into())];
             pieces.extend(joined(&selection, |a| vec![Piece::Source(a.range())]));
-            let single = selection.len() == 1
-                && !matches!(selection[0], ArgOrKeyword::Arg(Expr::Starred(_)));
+            // `(a,)` and `(*a,)`: a one-element tuple needs its comma, starred or not.
+            let single = selection.len() == 1;
             pieces.push(Piece::Text(if single { ",)" } else { ")" }.into()));
             pieces
         }

@@ -205,6 +205,14 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
         }
         HoleValue::Kw(rest.to_string())
     } else if let Some(rest) = name
+        .strip_prefix("posargs[")
+        .and_then(|r| r.strip_suffix(":]"))
+    {
+        HoleValue::PosArgsFrom(
+            rest.parse()
+                .map_err(|_| TemplateError(format!("bad slice in `{{{inner}}}`")))?,
+        )
+    } else if let Some(rest) = name
         .strip_prefix("args[")
         .and_then(|r| r.strip_suffix(":]"))
     {
@@ -238,7 +246,7 @@ mod tests {
     fn parses_holes_sections_and_escapes() {
         let t =
             Template::parse("threading.Thread(target={arg0}{[, args={posargs[1:]|tuple}]}, x={{}})")
-                .unwrap();
+                .expect("parses");
         assert_eq!(t.holes().len(), 2);
         assert_eq!(
             t.sample("_x"),
