@@ -13,6 +13,7 @@ pub mod edit;
 pub mod imports;
 pub mod layout;
 pub mod matcher;
+pub mod objects;
 pub mod pipeline;
 pub mod recipe;
 pub mod report;

@@ -13,7 +13,12 @@ use crate::resolve::{BindingId, BindingKind, ScopeId, Semantic, StmtId, MODULE_S
 #[derive(Debug, Clone, Copy)]
 pub enum SiteNode<'a> {
     /// The callee of `call` resolves to the name.
-    Call { call: &'a ExprCall, discarded: bool },
+    Call {
+        call: &'a ExprCall,
+        discarded: bool,
+        /// The name or attribute the call's result is assigned to (`x = call(...)`).
+        bound: Option<&'a Expr>,
+    },
     /// The expression denotes the name (not as a callee).
     Reference { expr: &'a Expr },
     /// An import binding of (something inside) a matched module.
@@ -77,8 +82,18 @@ impl<'c> Index<'c> {
         if let Some(&i) = self.names.get(canonical.as_str()) {
             return Some((i, canonical));
         }
-        let prefixes = || canonical.char_indices().rev().filter(|&(_, c)| c == '.').map(|(at, _)| &canonical[..at]);
-        if prefixes().any(|p| self.names.get(p).is_some_and(|&i| self.is_module_recipe(i, self.target))) {
+        let prefixes = || {
+            canonical
+                .char_indices()
+                .rev()
+                .filter(|&(_, c)| c == '.')
+                .map(|(at, _)| &canonical[..at])
+        };
+        if prefixes().any(|p| {
+            self.names
+                .get(p)
+                .is_some_and(|&i| self.is_module_recipe(i, self.target))
+        }) {
             return None;
         }
         let recipe = prefixes().find_map(|p| self.wildcards.get(p).copied())?;
@@ -120,6 +135,7 @@ pub fn find_sites<'a>(
         target,
         stmts: Vec::new(),
         discarded: None,
+        assigned: None,
         sites: Vec::new(),
     };
     finder.visit_body(body);
@@ -151,6 +167,8 @@ struct Finder<'a, 'i, 'c> {
     stmts: Vec<StmtId>,
     /// The value of the current expression statement.
     discarded: Option<TextRange>,
+    /// The value and single target of the current assignment.
+    assigned: Option<(TextRange, &'a Expr)>,
     sites: Vec<Site<'a>>,
 }
 
@@ -201,12 +219,25 @@ impl<'a> Visitor<'a> for Finder<'a, '_, '_> {
             return visitor::walk_stmt(self, stmt);
         };
         self.stmts.push(id);
-        let saved = self.discarded.take();
-        if let Stmt::Expr(expr) = stmt {
-            self.discarded = Some(expr.value.range());
+        let saved = (self.discarded.take(), self.assigned.take());
+        match stmt {
+            Stmt::Expr(expr) => self.discarded = Some(expr.value.range()),
+            Stmt::Assign(assign) => {
+                if let [target @ (Expr::Name(_) | Expr::Attribute(_))] = &assign.targets[..] {
+                    self.assigned = Some((assign.value.range(), target));
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let (Some(value), target @ (Expr::Name(_) | Expr::Attribute(_))) =
+                    (&assign.value, &*assign.target)
+                {
+                    self.assigned = Some((value.range(), target));
+                }
+            }
+            _ => {}
         }
         visitor::walk_stmt(self, stmt);
-        self.discarded = saved;
+        (self.discarded, self.assigned) = saved;
         self.stmts.pop();
     }
 
@@ -220,10 +251,18 @@ impl<'a> Visitor<'a> for Finder<'a, '_, '_> {
                     .filter(|(recipe, _)| !self.index.is_module_recipe(*recipe, self.target))
                 {
                     let discarded = self.discarded == Some(call.range());
+                    let bound = self
+                        .assigned
+                        .filter(|(value, _)| *value == call.range())
+                        .map(|(_, target)| target);
                     self.push(
                         recipe,
                         name,
-                        SiteNode::Call { call, discarded },
+                        SiteNode::Call {
+                            call,
+                            discarded,
+                            bound,
+                        },
                         call.range(),
                         &call.func,
                     );

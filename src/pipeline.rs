@@ -12,6 +12,7 @@ use crate::edit::{Edit, Safety};
 use crate::imports::{self, ImportContext, ImportSpec, Request};
 use crate::layout::remove_statements;
 use crate::matcher::{find_sites, Index};
+use crate::objects::Parents;
 use crate::recipe::{Action, Catalog, Target};
 use crate::resolve::{ImportBinding, Semantic, StmtId};
 use crate::rewrite::{rewrite, Fix, ManualItem, Outcome, RewriteContext};
@@ -163,7 +164,9 @@ impl Engine {
                 None => self.catalog.canonical(&import.qualified),
             }
         };
+        let parents = Parents::build(body);
         let cx = RewriteContext {
+            parents: &parents,
             text,
             semantic: &semantic,
             comments: &comments,

@@ -1,17 +1,24 @@
 //! Turning a matched site into a fix: choose the recipe's rule, render its template over the
-//! user's own text, and say which imports it needs.
+//! user's own text, follow the object a constructor creates to rewrite its methods, and say
+//! which imports the result needs.
+
+use std::collections::BTreeSet;
 
 use ruff_python_ast::{ArgOrKeyword, Expr, ExprCall};
+use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::comments::Comments;
 use crate::edit::{Edit, Piece, Safety};
 use crate::imports::{availability, Availability, ImportSpec, Request};
 use crate::matcher::{Site, SiteNode};
+use crate::objects::{facts, track, Parent, Parents, Tracked};
 use crate::recipe::{
-    Action, CompiledRule, Filter, HoleValue, Recipe, ResultUse, Segment, SiteKind, Target, Template,
+    Action, CompiledMethod, CompiledRule, Filter, HoleValue, MethodAction, Recipe, ResultUse,
+    Segment, SiteKind, Target, Template, When,
 };
 use crate::resolve::{BindingKind, ImportBinding, Semantic, StmtId};
+use crate::source::{indentation_at, line_ending, starts_line};
 
 /// A rewrite of one site.
 #[derive(Debug, Clone)]
@@ -50,9 +57,29 @@ pub struct RewriteContext<'a> {
     pub text: &'a str,
     pub semantic: &'a Semantic,
     pub comments: &'a Comments,
+    pub parents: &'a Parents<'a>,
     pub target: Target,
     /// What an Eventlet import binding will denote once module rules have run.
     pub migrated: &'a dyn Fn(&ImportBinding) -> String,
+}
+
+/// What became of the object a call creates.
+enum Object<'a> {
+    /// The call is a statement: nothing keeps the result.
+    Discarded,
+    Tracked(Tracked<'a>, TextRange),
+    /// Kept somewhere it cannot be followed.
+    Lost(String),
+}
+
+/// The parts of a rewrite before imports are checked.
+struct Draft {
+    edits: Vec<Edit>,
+    removals: Vec<StmtId>,
+    rebind: Option<(usize, ImportSpec)>,
+    requests: Vec<Request>,
+    safety: Safety,
+    note: Option<String>,
 }
 
 pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Outcome {
@@ -64,99 +91,31 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             guide: recipe.guide.get(&cx.target).cloned(),
         })
     };
-    let mut conflict: Option<String> = None;
+    let object = object_of(cx, site);
+    let object_facts: BTreeSet<String> = match &object {
+        Object::Discarded => BTreeSet::new(),
+        Object::Tracked(tracked, _) => facts(tracked),
+        Object::Lost(_) => BTreeSet::from(["escapes".to_string()]),
+    };
+    let mut reason: Option<String> = None;
     for rule in recipe.rules(cx.target) {
-        if !applies(rule, site) {
+        if !applies(rule, site, &object_facts) {
             continue;
         }
-        let (edits, removals, rebind, requests) = match (&rule.action, site.node) {
-            (Action::Manual(guidance), _) => {
-                return manual(format!("`{}`: {guidance}", display_name(cx.text, site)));
+        let draft = match draft(cx, rule, site, &object) {
+            Ok(Some(draft)) => draft,
+            Ok(None) => continue,
+            Err(Stop::Manual(guidance)) => {
+                return manual(format!("`{}`: {guidance}", display_name(cx.text, site)))
             }
-            (Action::Replace(template), SiteNode::Call { call, .. }) => {
-                let Some(pieces) = render(template, cx.text, Some(call)) else {
-                    continue;
-                };
-                (
-                    vec![Edit {
-                        range: call.range(),
-                        pieces,
-                    }],
-                    vec![],
-                    None,
-                    rule_requests(rule, site),
-                )
+            Err(Stop::Skip(why)) => {
+                reason.get_or_insert(why);
+                continue;
             }
-            (Action::Replace(template), SiteNode::Reference { expr }) => {
-                let Some(pieces) = render(template, cx.text, None) else {
-                    continue;
-                };
-                (
-                    vec![Edit {
-                        range: expr.range(),
-                        pieces,
-                    }],
-                    vec![],
-                    None,
-                    rule_requests(rule, site),
-                )
-            }
-            (Action::ReplaceCallee(template), SiteNode::Call { call, .. }) => {
-                let Some(pieces) = render(template, cx.text, None) else {
-                    continue;
-                };
-                (
-                    vec![Edit {
-                        range: call.func.range(),
-                        pieces,
-                    }],
-                    vec![],
-                    None,
-                    rule_requests(rule, site),
-                )
-            }
-            (Action::RemoveStatement, SiteNode::Call { .. }) => {
-                (vec![], vec![site.stmt], None, vec![])
-            }
-            (Action::ModuleMap(map), SiteNode::Reference { expr }) => {
-                let Some(module) = map.get(&site.name) else {
-                    continue;
-                };
-                let spec = ImportSpec {
-                    module: module.clone(),
-                    member: None,
-                    asname: None,
-                };
-                let request = Request {
-                    spec,
-                    scope: site.scope,
-                };
-                (
-                    vec![Edit::replace(expr.range(), module.clone())],
-                    vec![],
-                    None,
-                    vec![request],
-                )
-            }
-            (Action::ModuleMap(map), SiteNode::Import { binding }) => {
-                let BindingKind::Import(import) = &cx.semantic.bindings[binding].kind else {
-                    continue;
-                };
-                let Some(module) = map.get(&site.name) else {
-                    continue;
-                };
-                let rest = &import.qualified[site.name.len().min(import.qualified.len())..];
-                let spec = ImportSpec::binding(
-                    &format!("{module}{rest}"),
-                    &cx.semantic.bindings[binding].name,
-                );
-                (vec![], vec![], Some((binding, spec)), vec![])
-            }
-            _ => continue,
         };
         let mut needs_removed = Vec::new();
         let mut problem = None;
-        for request in &requests {
+        for request in &draft.requests {
             match availability(
                 cx.semantic,
                 &request.spec,
@@ -170,27 +129,27 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             }
         }
         if let Some(problem) = problem {
-            conflict.get_or_insert(problem);
+            reason.get_or_insert(problem);
             continue;
         }
         return Outcome::Fix(Fix {
             recipe: recipe.id.clone(),
-            safety: rule.safety,
-            note: rule.note.clone(),
+            safety: draft.safety,
+            note: draft.note,
             range: site.range,
-            edits,
-            removals,
-            requests,
-            rebind,
+            edits: draft.edits,
+            removals: draft.removals,
+            requests: draft.requests,
+            rebind: draft.rebind,
             needs_removed,
         });
     }
     if let SiteNode::Import { .. } = site.node {
         return Outcome::Nothing;
     }
-    match conflict {
-        Some(problem) => manual(format!(
-            "`{}` not rewritten: {problem}",
+    match reason {
+        Some(why) => manual(format!(
+            "`{}` not rewritten: {why}",
             display_name(cx.text, site)
         )),
         None => {
@@ -204,6 +163,326 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             ))
         }
     }
+}
+
+enum Stop {
+    /// The rule is a `manual` one: report with its guidance.
+    Manual(String),
+    /// The rule does not fit, for this reason; try the next.
+    Skip(String),
+}
+
+fn draft(
+    cx: &RewriteContext<'_>,
+    rule: &CompiledRule,
+    site: &Site<'_>,
+    object: &Object<'_>,
+) -> Result<Option<Draft>, Stop> {
+    let mut draft = Draft {
+        edits: Vec::new(),
+        removals: Vec::new(),
+        rebind: None,
+        requests: rule_requests(rule, site),
+        safety: rule.safety,
+        note: rule.note.clone(),
+    };
+    match (&rule.action, site.node) {
+        (Action::Manual(guidance), _) => return Err(Stop::Manual(guidance.clone())),
+        (Action::Replace(template), SiteNode::Call { call, .. }) => {
+            let holes = Holes {
+                call: Some(call),
+                receiver: None,
+                target: None,
+            };
+            let Some(pieces) = render(template, &holes) else {
+                return Ok(None);
+            };
+            draft.edits.push(Edit {
+                range: call.range(),
+                pieces,
+            });
+            if !rule.methods.is_empty() || rule.append.is_some() {
+                follow(cx, rule, object, &mut draft)?;
+            }
+        }
+        (Action::Replace(template), SiteNode::Reference { expr }) => {
+            let none = Holes {
+                call: None,
+                receiver: None,
+                target: None,
+            };
+            let Some(pieces) = render(template, &none) else {
+                return Ok(None);
+            };
+            draft.edits.push(Edit {
+                range: expr.range(),
+                pieces,
+            });
+        }
+        (Action::ReplaceCallee(template), SiteNode::Call { call, .. }) => {
+            let none = Holes {
+                call: None,
+                receiver: None,
+                target: None,
+            };
+            let Some(pieces) = render(template, &none) else {
+                return Ok(None);
+            };
+            draft.edits.push(Edit {
+                range: call.func.range(),
+                pieces,
+            });
+        }
+        (Action::RemoveStatement, SiteNode::Call { .. }) => {
+            draft.requests.clear();
+            draft.removals.push(site.stmt);
+        }
+        (Action::ModuleMap(map), SiteNode::Reference { expr }) => {
+            let Some(module) = map.get(&site.name) else {
+                return Ok(None);
+            };
+            let spec = ImportSpec {
+                module: module.clone(),
+                member: None,
+                asname: None,
+            };
+            draft.requests = vec![Request {
+                spec,
+                scope: site.scope,
+            }];
+            draft
+                .edits
+                .push(Edit::replace(expr.range(), module.clone()));
+        }
+        (Action::ModuleMap(map), SiteNode::Import { binding }) => {
+            let BindingKind::Import(import) = &cx.semantic.bindings[binding].kind else {
+                return Ok(None);
+            };
+            let Some(module) = map.get(&site.name) else {
+                return Ok(None);
+            };
+            let rest = &import.qualified[site.name.len().min(import.qualified.len())..];
+            let spec = ImportSpec::binding(
+                &format!("{module}{rest}"),
+                &cx.semantic.bindings[binding].name,
+            );
+            draft.requests.clear();
+            draft.rebind = Some((binding, spec));
+        }
+        _ => return Ok(None),
+    }
+    Ok(Some(draft))
+}
+
+/// Where the result of a call site goes.
+fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
+    let SiteNode::Call {
+        discarded, bound, ..
+    } = site.node
+    else {
+        return Object::Lost("not a call".to_string());
+    };
+    if discarded {
+        return Object::Discarded;
+    }
+    let Some(target) = bound else {
+        return Object::Lost("its result is used directly, not stored".to_string());
+    };
+    let stmt_range = cx.semantic.stmts[site.stmt].range;
+    match track(cx.semantic, cx.parents, target, stmt_range) {
+        Ok(tracked) => Object::Tracked(tracked, target.range()),
+        Err(why) => Object::Lost(why),
+    }
+}
+
+/// Rewrites every use of the created object, or says why it cannot be done.
+fn follow(
+    cx: &RewriteContext<'_>,
+    rule: &CompiledRule,
+    object: &Object<'_>,
+    draft: &mut Draft,
+) -> Result<(), Stop> {
+    let (tracked, target) = match object {
+        Object::Discarded => return Ok(()),
+        Object::Lost(why) => {
+            return Err(Stop::Skip(format!(
+                "the object it creates cannot be followed: {why}"
+            )))
+        }
+        Object::Tracked(tracked, target) => (tracked, *target),
+    };
+    let position = |range: TextRange| {
+        let line = cx.text[..usize::from(range.start())].matches('\n').count() + 1;
+        let column = cx.text
+            [usize::from(cx.text.line_start(range.start()))..usize::from(range.start())]
+            .chars()
+            .count()
+            + 1;
+        format!("{line}:{column}")
+    };
+    let last = tracked.uses.iter().map(|u| u.range.start()).max();
+    for u in &tracked.uses {
+        match u.parent {
+            None => {
+                return Err(Stop::Skip(format!(
+                    "the object is passed to other code at {}, whose use of it cannot be checked",
+                    position(u.range)
+                )))
+            }
+            Some(Parent::With | Parent::Test) => {}
+            Some(Parent::Method {
+                call,
+                attr,
+                discarded,
+            }) => {
+                let name = attr.attr.as_str();
+                let method =
+                    pick_method(&rule.methods, name, Some((call, discarded))).ok_or_else(|| {
+                        Stop::Skip(format!(
+                            "`.{name}()` at {} has no rule",
+                            position(attr.attr.range)
+                        ))
+                    })?;
+                if method.last_use
+                    && (Some(u.range.start()) != last
+                        || cx.parents.in_loop(call.range(), tracked.within))
+                {
+                    return Err(Stop::Skip(format!(
+                        "`.{name}()` at {} is not the object's last use outside a loop",
+                        position(attr.attr.range)
+                    )));
+                }
+                match &method.action {
+                    MethodAction::Manual(why) => {
+                        return Err(Stop::Skip(format!(
+                            "`.{name}()` at {}: {why}",
+                            position(attr.attr.range)
+                        )))
+                    }
+                    MethodAction::Rename(new) => {
+                        if new != name {
+                            draft
+                                .edits
+                                .push(Edit::replace(attr.attr.range, new.clone()));
+                        }
+                    }
+                    MethodAction::Replace(template) => {
+                        let holes = Holes {
+                            call: Some(call),
+                            receiver: Some(attr.value.range()),
+                            target: None,
+                        };
+                        let pieces = render(template, &holes).ok_or_else(|| {
+                            Stop::Skip(format!(
+                                "`.{name}()` at {} does not fit its template",
+                                position(attr.attr.range)
+                            ))
+                        })?;
+                        draft.edits.push(Edit {
+                            range: call.range(),
+                            pieces,
+                        });
+                    }
+                }
+                raise(draft, method);
+            }
+            Some(Parent::Attribute { attr }) => {
+                let name = attr.attr.as_str();
+                let method = pick_method(&rule.methods, name, None).ok_or_else(|| {
+                    Stop::Skip(format!(
+                        "`.{name}` at {} has no rule",
+                        position(attr.attr.range)
+                    ))
+                })?;
+                match &method.action {
+                    MethodAction::Rename(new) => {
+                        if new != name {
+                            draft
+                                .edits
+                                .push(Edit::replace(attr.attr.range, new.clone()));
+                        }
+                    }
+                    MethodAction::Manual(why) => {
+                        return Err(Stop::Skip(format!(
+                            "`.{name}` at {}: {why}",
+                            position(attr.attr.range)
+                        )))
+                    }
+                    MethodAction::Replace(_) => {
+                        return Err(Stop::Skip(format!(
+                            "`.{name}` at {} is used without being called",
+                            position(attr.attr.range)
+                        )))
+                    }
+                }
+                raise(draft, method);
+            }
+        }
+    }
+    if tracked.is_attribute {
+        draft.safety = draft.safety.max(Safety::Review);
+        draft
+            .note
+            .get_or_insert_with(|| "the attribute may also be used outside its class".to_string());
+    }
+    if let Some(template) = &rule.append {
+        let stmt = cx
+            .semantic
+            .stmts
+            .iter()
+            .filter(|s| s.range.contains_range(target))
+            .min_by_key(|s| s.range.len())
+            .map(|s| s.range)
+            .ok_or_else(|| Stop::Skip("no statement".to_string()))?;
+        let after = &cx.text[TextRange::new(stmt.end(), cx.text.line_end(stmt.end()))];
+        if !starts_line(cx.text, stmt.start())
+            || !(after.trim().is_empty() || after.trim_start().starts_with('#'))
+        {
+            return Err(Stop::Skip(
+                "the assignment shares its line with other code".to_string(),
+            ));
+        }
+        let holes = Holes {
+            call: None,
+            receiver: None,
+            target: Some(target),
+        };
+        let pieces =
+            render(template, &holes).ok_or_else(|| Stop::Skip("append-statement".to_string()))?;
+        let indent = indentation_at(cx.text, stmt.start()).to_string();
+        let mut inserted = vec![Piece::Text(indent)];
+        inserted.extend(pieces);
+        inserted.push(Piece::Text(line_ending(cx.text).to_string()));
+        draft.edits.push(Edit {
+            range: TextRange::empty(cx.text.full_line_end(stmt.end())),
+            pieces: merge_text(inserted),
+        });
+    }
+    Ok(())
+}
+
+fn raise(draft: &mut Draft, method: &CompiledMethod) {
+    if method.safety > draft.safety {
+        draft.safety = method.safety;
+        if method.note.is_some() {
+            draft.note = method.note.clone();
+        }
+    }
+}
+
+/// The first method rule for `name` whose conditions hold for this use.
+fn pick_method<'r>(
+    methods: &'r [CompiledMethod],
+    name: &str,
+    call: Option<(&ExprCall, bool)>,
+) -> Option<&'r CompiledMethod> {
+    methods.iter().find(|m| {
+        m.name == name
+            && match call {
+                Some((call, discarded)) => call_fits(&m.when, call, discarded),
+                None => m.when.args.is_none() && m.when.result.is_none(),
+            }
+    })
 }
 
 /// The matched code as written (`eventlet.sleep`), for messages.
@@ -225,30 +504,52 @@ fn rule_requests(rule: &CompiledRule, site: &Site<'_>) -> Vec<Request> {
         .collect()
 }
 
-fn applies(rule: &CompiledRule, site: &Site<'_>) -> bool {
+fn call_fits(when: &When, call: &ExprCall, discarded: bool) -> bool {
+    let n = call.arguments.len();
+    let starred = call
+        .arguments
+        .iter_source_order()
+        .any(|a| a.is_variadic() || matches!(a, ArgOrKeyword::Arg(Expr::Starred(_))));
+    when.args.is_none_or(|a| a == n)
+        && when.min_args.is_none_or(|a| n >= a)
+        && when.max_args.is_none_or(|a| n <= a)
+        && when
+            .result
+            .is_none_or(|r| (r == ResultUse::Discarded) == discarded)
+        && when
+            .has_keywords
+            .iter()
+            .all(|k| call.arguments.find_keyword(k).is_some())
+        && when.starred.is_none_or(|s| s == starred)
+        && when
+            .positional
+            .is_none_or(|p| p == call.arguments.args.len())
+        && when.allowed_keywords.as_ref().is_none_or(|allowed| {
+            call.arguments.keywords.iter().all(|k| {
+                k.arg
+                    .as_ref()
+                    .is_some_and(|a| allowed.iter().any(|x| x == a.as_str()))
+            })
+        })
+}
+
+fn applies(rule: &CompiledRule, site: &Site<'_>, facts: &BTreeSet<String>) -> bool {
+    let when = &rule.when;
+    if when.name.as_ref().is_some_and(|n| *n != site.name) {
+        return false;
+    }
+    let uses_ok = (when.uses_any.is_empty() || when.uses_any.iter().any(|f| facts.contains(f)))
+        && !when.uses_none.iter().any(|f| facts.contains(f));
     match (rule.on, site.node) {
-        (SiteKind::Call, SiteNode::Call { call, discarded }) => {
-            let when = &rule.when;
-            let n = call.arguments.len();
-            let starred = call
-                .arguments
-                .iter_source_order()
-                .any(|a| a.is_variadic() || matches!(a, ArgOrKeyword::Arg(Expr::Starred(_))));
-            when.args.is_none_or(|a| a == n)
-                && when.min_args.is_none_or(|a| n >= a)
-                && when.max_args.is_none_or(|a| n <= a)
-                && when
-                    .result
-                    .is_none_or(|r| (r == ResultUse::Discarded) == discarded)
-                && when
-                    .has_keywords
-                    .iter()
-                    .all(|k| call.arguments.find_keyword(k).is_some())
-                && when.starred.is_none_or(|s| s == starred)
-                && when.positional.is_none_or(|p| p == call.arguments.args.len())
-                && when.allowed_keywords.as_ref().is_none_or(|allowed| {
-                    call.arguments.keywords.iter().all(|k| k.arg.as_ref().is_some_and(|a| allowed.iter().any(|x| x == a.as_str())))
-                })
+        (
+            SiteKind::Call,
+            SiteNode::Call {
+                call, discarded, ..
+            },
+        ) => {
+            call_fits(when, call, discarded)
+                && uses_ok
+                && when.arg.as_ref().is_none_or(|a| arg_text_matches(a, call))
         }
         (SiteKind::Reference, SiteNode::Reference { .. }) => true,
         (SiteKind::Module, SiteNode::Reference { expr }) => matches!(expr, Expr::Attribute(_)),
@@ -257,25 +558,61 @@ fn applies(rule: &CompiledRule, site: &Site<'_>) -> bool {
     }
 }
 
+fn arg_text_matches(arg: &crate::recipe::ArgText, call: &ExprCall) -> bool {
+    let value = arg
+        .index
+        .and_then(|i| call.arguments.args.get(i))
+        .or_else(|| {
+            arg.keyword
+                .as_ref()
+                .and_then(|k| call.arguments.find_keyword(k))
+                .map(|k| &k.value)
+        });
+    value.is_some_and(|v| arg.text.iter().any(|t| t == &source_text(v)))
+}
+
+/// The source text of an expression, for `when.arg` checks.
+fn source_text(expr: &Expr) -> String {
+    // Literal values are compared by their canonical spelling.
+    match expr {
+        Expr::NumberLiteral(n) => match &n.value {
+            ruff_python_ast::Number::Int(i) => i.to_string(),
+            ruff_python_ast::Number::Float(f) => f.to_string(),
+            ruff_python_ast::Number::Complex { .. } => String::new(),
+        },
+        Expr::NoneLiteral(_) => "None".to_string(),
+        Expr::BooleanLiteral(b) => if b.value { "True" } else { "False" }.to_string(),
+        Expr::UnaryOp(u) if u.op == ruff_python_ast::UnaryOp::USub => {
+            format!("-{}", source_text(&u.operand))
+        }
+        _ => String::new(),
+    }
+}
+
+/// What the holes of a template are filled from.
+struct Holes<'a> {
+    call: Option<&'a ExprCall>,
+    receiver: Option<TextRange>,
+    target: Option<TextRange>,
+}
+
 /// Renders a template; `None` when a hole outside an optional section has no value.
-fn render(template: &Template, text: &str, call: Option<&ExprCall>) -> Option<Vec<Piece>> {
+fn render(template: &Template, holes: &Holes<'_>) -> Option<Vec<Piece>> {
     let mut out = Vec::new();
     for segment in &template.segments {
         match segment {
             Segment::Text(t) => out.push(Piece::Text(t.clone())),
-            Segment::Hole(hole) => out.extend(hole_value(&hole.value, hole.filter, text, call?)?.0),
+            Segment::Hole(hole) => out.extend(hole_value(&hole.value, hole.filter, holes)?.0),
             Segment::Optional(inner) => {
                 let mut section = Vec::new();
                 let mut present = true;
                 for segment in inner {
                     match segment {
                         Segment::Text(t) => section.push(Piece::Text(t.clone())),
-                        Segment::Hole(hole) => {
-                            match call.and_then(|c| hole_value(&hole.value, hole.filter, text, c)) {
-                                Some((pieces, false)) => section.extend(pieces),
-                                _ => present = false,
-                            }
-                        }
+                        Segment::Hole(hole) => match hole_value(&hole.value, hole.filter, holes) {
+                            Some((pieces, false)) => section.extend(pieces),
+                            _ => present = false,
+                        },
                         Segment::Optional(_) => present = false,
                     }
                 }
@@ -303,9 +640,14 @@ fn merge_text(pieces: Vec<Piece>) -> Vec<Piece> {
 fn hole_value(
     value: &HoleValue,
     filter: Option<Filter>,
-    _text: &str,
-    call: &ExprCall,
+    holes: &Holes<'_>,
 ) -> Option<(Vec<Piece>, bool)> {
+    match value {
+        HoleValue::Receiver => return holes.receiver.map(|r| (vec![Piece::Source(r)], false)),
+        HoleValue::Target => return holes.target.map(|r| (vec![Piece::Source(r)], false)),
+        _ => {}
+    }
+    let call = holes.call?;
     let args = &call.arguments;
     let ordered: Vec<ArgOrKeyword<'_>> = args.iter_source_order().collect();
     let positional_ok = |upto: usize| !args.args.iter().take(upto).any(Expr::is_starred_expr);
@@ -323,7 +665,11 @@ fn hole_value(
                 return None;
             }
             let skipped: Vec<TextRange> = args.args.iter().take(*n).map(Ranged::range).collect();
-            ordered.iter().copied().filter(|a| !skipped.contains(&a.range())).collect()
+            ordered
+                .iter()
+                .copied()
+                .filter(|a| !skipped.contains(&a.range()))
+                .collect()
         }
         HoleValue::PosArgsFrom(n) => {
             if !positional_ok(*n) || args.args.len() < *n {
@@ -336,7 +682,7 @@ fn hole_value(
             let keyword = args.find_keyword(name)?;
             return Some((vec![Piece::Source(keyword.value.range())], false));
         }
-        HoleValue::Receiver => return None,
+        HoleValue::Receiver | HoleValue::Target => return None,
     };
     let empty = selection.is_empty();
     let pieces = match filter {

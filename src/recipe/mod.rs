@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprContext};
 
-pub use model::{Category, NamesFile, RecipeFile, ResultUse, Rule, Safety, SiteKind, Target, When};
+pub use model::{
+    ArgText, Category, MethodRule, NamesFile, RecipeFile, ResultUse, Rule, Safety, SiteKind,
+    Target, When,
+};
 pub use template::{Filter, Hole, HoleValue, Segment, Template};
 
 use crate::imports::ImportSpec;
@@ -47,6 +50,27 @@ pub struct CompiledRule {
     pub when: When,
     pub action: Action,
     pub imports: Vec<ImportSpec>,
+    pub safety: Safety,
+    pub note: Option<String>,
+    /// Added after the assignment storing the call's result.
+    pub append: Option<Template>,
+    /// Methods of the created object; non-empty means the object is followed.
+    pub methods: Vec<CompiledMethod>,
+}
+
+#[derive(Debug, Clone)]
+pub enum MethodAction {
+    Rename(String),
+    Replace(Template),
+    Manual(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledMethod {
+    pub name: String,
+    pub when: When,
+    pub action: MethodAction,
+    pub last_use: bool,
     pub safety: Safety,
     pub note: Option<String>,
 }
@@ -377,11 +401,9 @@ fn compile_rule(
                 ));
             }
             let allowed_holes = kind == "replace" && rule.on == SiteKind::Call;
-            if let Some(hole) = template
-                .holes()
-                .into_iter()
-                .find(|h| !allowed_holes && h.value != HoleValue::Receiver)
-            {
+            if let Some(hole) = template.holes().into_iter().find(|h| {
+                h.value == HoleValue::Target || (!allowed_holes && h.value != HoleValue::Receiver)
+            }) {
                 return Err(fail(
                     needle,
                     format!("hole {hole:?} is only available when replacing a whole call"),
@@ -449,6 +471,81 @@ fn compile_rule(
             "`safety = \"manual\"` needs a `manual` action with guidance".to_string(),
         ));
     }
+    let follows = !rule.methods.is_empty() || rule.append_statement.is_some();
+    if follows && !matches!(action, Action::Replace(_)) {
+        return Err(fail(
+            "method",
+            "`method` and `append-statement` need a `replace` action".to_string(),
+        ));
+    }
+    let append = match &rule.append_statement {
+        Some(text) => {
+            let template =
+                Template::parse(text).map_err(|e| fail(text, format!("template `{text}`: {e}")))?;
+            if template
+                .holes()
+                .iter()
+                .any(|h| h.value != HoleValue::Target)
+            {
+                return Err(fail(
+                    text,
+                    "`append-statement` may only use `{target}`".to_string(),
+                ));
+            }
+            check_template(&template, &imports).map_err(|e| fail(text, e))?;
+            Some(template)
+        }
+        None => None,
+    };
+    let mut methods = Vec::new();
+    for method in &rule.methods {
+        let mut actions = Vec::new();
+        if let Some(r) = &method.rename {
+            if !is_identifier(r) {
+                return Err(fail(r, format!("`{r}` is not a method name")));
+            }
+            actions.push(MethodAction::Rename(r.clone()));
+        }
+        if let Some(t) = &method.replace {
+            let template =
+                Template::parse(t).map_err(|e| fail(t, format!("template `{t}`: {e}")))?;
+            if template
+                .holes()
+                .iter()
+                .any(|h| h.value == HoleValue::Target)
+            {
+                return Err(fail(
+                    t,
+                    "`{target}` is only available in `append-statement`".to_string(),
+                ));
+            }
+            check_template(&template, &imports).map_err(|e| fail(t, e))?;
+            actions.push(MethodAction::Replace(template));
+        }
+        if let Some(m) = &method.manual {
+            actions.push(MethodAction::Manual(m.clone()));
+        }
+        let [action] = <[MethodAction; 1]>::try_from(actions).map_err(|_| {
+            fail(
+                &method.name,
+                format!(
+                    "method `{}` needs exactly one of rename, replace, manual",
+                    method.name
+                ),
+            )
+        })?;
+        methods.push(CompiledMethod {
+            name: method.name.clone(),
+            when: method.when.clone(),
+            last_use: method.last_use,
+            safety: match action {
+                MethodAction::Manual(_) => Safety::Manual,
+                _ => method.safety.unwrap_or(Safety::Safe),
+            },
+            note: method.note.clone(),
+            action,
+        });
+    }
     Ok(CompiledRule {
         on: rule.on,
         when: rule.when.clone(),
@@ -456,6 +553,8 @@ fn compile_rule(
         imports,
         safety,
         note: rule.note.clone().or_else(|| rules.note.clone()),
+        append,
+        methods,
     })
 }
 

@@ -74,6 +74,14 @@ pub struct Rule {
     pub safety: Option<Safety>,
     #[serde(default)]
     pub note: Option<String>,
+    /// A statement added after the assignment that stores the call's result
+    /// (`{target}.start()`).
+    #[serde(default)]
+    pub append_statement: Option<String>,
+    /// Methods of the created object. When given, every use of the object must be one of
+    /// them (or a `with` block or a truth test), else the rule does not apply.
+    #[serde(default, rename = "method")]
+    pub methods: Vec<MethodRule>,
 }
 
 /// Where in the code a matched name appears.
@@ -111,9 +119,58 @@ pub struct When {
     /// Exact number of positional arguments.
     #[serde(default)]
     pub positional: Option<usize>,
+    /// The canonical name matched (for recipes that match several).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// An argument written exactly as one of these texts.
+    #[serde(default)]
+    pub arg: Option<ArgText>,
+    /// The object the call creates: at least one of these facts holds (see `objects`).
+    #[serde(default)]
+    pub uses_any: Vec<String>,
+    /// The object the call creates: none of these facts holds.
+    #[serde(default)]
+    pub uses_none: Vec<String>,
     /// Every keyword argument given must be one of these (no `**kwargs`).
     #[serde(default)]
     pub allowed_keywords: Option<Vec<String>>,
+}
+
+/// `{ index = 0, keyword = "maxsize", text = ["0"] }`: the argument at that position or with
+/// that keyword is written as one of `text`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ArgText {
+    #[serde(default)]
+    pub index: Option<usize>,
+    #[serde(default)]
+    pub keyword: Option<String>,
+    pub text: Vec<String>,
+}
+
+/// A method called on the object a constructor rule creates.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MethodRule {
+    pub name: String,
+    #[serde(default)]
+    pub when: When,
+    /// The new method (or attribute) name; the call's arguments are kept as written.
+    #[serde(default)]
+    pub rename: Option<String>,
+    /// Template for the whole method call (`{receiver}` is the object).
+    #[serde(default)]
+    pub replace: Option<String>,
+    /// No equivalent: the object cannot be migrated automatically.
+    #[serde(default)]
+    pub manual: Option<String>,
+    /// Only when this call is the object's last use, outside any loop.
+    #[serde(default)]
+    pub last_use: bool,
+    #[serde(default)]
+    pub safety: Option<Safety>,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

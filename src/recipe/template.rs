@@ -33,6 +33,8 @@ pub enum HoleValue {
     Kwargs,
     Kw(String),
     Receiver,
+    /// What the call's result is assigned to (`append-statement`).
+    Target,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,6 +201,8 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
         HoleValue::Kwargs
     } else if name == "receiver" {
         HoleValue::Receiver
+    } else if name == "target" {
+        HoleValue::Target
     } else if let Some(rest) = name.strip_prefix("kw.") {
         if rest.is_empty() || !rest.chars().all(|c| c.is_alphanumeric() || c == '_') {
             return Err(TemplateError(format!("bad keyword name in `{{{inner}}}`")));
@@ -224,16 +228,19 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
         HoleValue::Arg(n)
     } else {
         return Err(TemplateError(format!(
-            "unknown hole `{{{inner}}}` (known: args, argN, args[N:], posargs[N:], kwargs, kw.NAME, receiver)"
+            "unknown hole `{{{inner}}}` (known: args, argN, args[N:], posargs[N:], kwargs, kw.NAME, receiver, target)"
         )));
     };
     match (&value, filter) {
         (HoleValue::Args | HoleValue::ArgsFrom(_), Some(_))
         | (HoleValue::PosArgsFrom(_), Some(Filter::Dict))
         | (HoleValue::Kwargs, Some(Filter::Tuple))
-        | (HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver, Some(_)) => Err(
-            TemplateError(format!("filter does not apply in `{{{inner}}}`")),
-        ),
+        | (
+            HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver | HoleValue::Target,
+            Some(_),
+        ) => Err(TemplateError(format!(
+            "filter does not apply in `{{{inner}}}`"
+        ))),
         _ => Ok(Hole { value, filter }),
     }
 }
@@ -244,9 +251,10 @@ mod tests {
 
     #[test]
     fn parses_holes_sections_and_escapes() {
-        let t =
-            Template::parse("threading.Thread(target={arg0}{[, args={posargs[1:]|tuple}]}, x={{}})")
-                .expect("parses");
+        let t = Template::parse(
+            "threading.Thread(target={arg0}{[, args={posargs[1:]|tuple}]}, x={{}})",
+        )
+        .expect("parses");
         assert_eq!(t.holes().len(), 2);
         assert_eq!(
             t.sample("_x"),

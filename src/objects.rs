@@ -1,0 +1,365 @@
+//! Following the objects Eventlet constructors create: where a call's result is stored (a
+//! local or global name, or `self.<attr>` set in a method), and every later use of it, so a
+//! recipe can rewrite the methods called on it or report what it cannot.
+
+use std::collections::{BTreeSet, HashMap};
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{CmpOp, Expr, ExprCall, Stmt, UnaryOp};
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::resolve::{BindingKind, ScopeKind, Semantic};
+
+/// How an expression that denotes the object is used by its parent.
+#[derive(Debug, Clone, Copy)]
+pub enum Parent<'a> {
+    /// `obj.name(...)`.
+    Method {
+        call: &'a ExprCall,
+        attr: &'a ruff_python_ast::ExprAttribute,
+        discarded: bool,
+    },
+    /// `obj.name`, not called.
+    Attribute {
+        attr: &'a ruff_python_ast::ExprAttribute,
+    },
+    /// `with obj:`.
+    With,
+    /// `if obj:`, `obj is None`, `not obj`.
+    Test,
+}
+
+/// One use of a tracked object.
+#[derive(Debug, Clone, Copy)]
+pub struct Use<'a> {
+    /// The expression denoting the object (`pool`, `self._pool`).
+    pub range: TextRange,
+    /// `None`: anything else (passed, returned, stored): the object escapes.
+    pub parent: Option<Parent<'a>>,
+}
+
+/// Parent contexts of every expression, built once per module.
+pub struct Parents<'a> {
+    by_child: HashMap<TextRange, Parent<'a>>,
+    /// `self.<attr>` expressions per class: `(class range, attr name)` → attribute ranges
+    /// (loads) and whether each is a store of something else.
+    self_attrs: HashMap<(TextRange, String), Vec<(TextRange, SelfAccess<'a>)>>,
+    /// Ranges of loop statements, to tell whether a use is inside a loop.
+    loops: Vec<TextRange>,
+    /// Class and function definitions: `(range, is_class)`.
+    defs: Vec<(TextRange, bool)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum SelfAccess<'a> {
+    Load,
+    /// `self.attr = value`.
+    Store(&'a Expr),
+    Other,
+}
+
+impl<'a> Parents<'a> {
+    pub fn build(body: &'a [Stmt]) -> Parents<'a> {
+        let mut collector = Collector {
+            parents: Parents {
+                by_child: HashMap::new(),
+                self_attrs: HashMap::new(),
+                loops: Vec::new(),
+                defs: Vec::new(),
+            },
+            discarded: None,
+            classes: Vec::new(),
+        };
+        collector.visit_body(body);
+        collector.parents
+    }
+
+    pub fn parent(&self, range: TextRange) -> Option<Parent<'a>> {
+        self.by_child.get(&range).copied()
+    }
+
+    pub fn in_loop(&self, range: TextRange, within: TextRange) -> bool {
+        self.loops
+            .iter()
+            .any(|l| l.contains_range(range) && within.contains_range(*l))
+    }
+
+    /// The innermost class (`classes = true`) or function definition containing `range`.
+    fn innermost(&self, range: TextRange, classes: bool) -> Option<TextRange> {
+        self.defs
+            .iter()
+            .filter(|(r, is_class)| *is_class == classes && r.contains_range(range) && *r != range)
+            .min_by_key(|(r, _)| r.len())
+            .map(|(r, _)| *r)
+    }
+}
+
+struct Collector<'a> {
+    parents: Parents<'a>,
+    discarded: Option<TextRange>,
+    /// Enclosing classes and, inside a method, the name of its first parameter.
+    classes: Vec<(TextRange, Option<String>)>,
+}
+
+impl<'a> Collector<'a> {
+    fn test(&mut self, expr: &'a Expr) {
+        self.parents.by_child.insert(expr.range(), Parent::Test);
+    }
+
+    fn self_attr(&mut self, expr: &'a Expr, access: SelfAccess<'a>) {
+        let Expr::Attribute(attr) = expr else { return };
+        let Expr::Name(base) = &*attr.value else {
+            return;
+        };
+        let Some((class, Some(self_name))) = self.classes.last() else {
+            return;
+        };
+        if base.id.as_str() == self_name {
+            self.parents
+                .self_attrs
+                .entry((*class, attr.attr.to_string()))
+                .or_default()
+                .push((attr.range, access));
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for Collector<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        let saved = self.discarded.take();
+        match stmt {
+            Stmt::Expr(e) => self.discarded = Some(e.value.range()),
+            Stmt::If(s) => self.test(&s.test),
+            Stmt::While(s) => {
+                self.test(&s.test);
+                self.parents.loops.push(s.range);
+            }
+            Stmt::For(s) => self.parents.loops.push(s.range),
+            Stmt::With(with) => {
+                for item in &with.items {
+                    self.parents
+                        .by_child
+                        .insert(item.context_expr.range(), Parent::With);
+                }
+            }
+            Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    self.self_attr(target, SelfAccess::Store(&assign.value));
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    self.self_attr(&assign.target, SelfAccess::Store(value));
+                }
+            }
+            Stmt::AugAssign(assign) => self.self_attr(&assign.target, SelfAccess::Other),
+            Stmt::ClassDef(class) => {
+                self.parents.defs.push((class.range, true));
+                self.classes.push((class.range, None));
+                visitor::walk_stmt(self, stmt);
+                self.classes.pop();
+                self.discarded = saved;
+                return;
+            }
+            Stmt::FunctionDef(def) => {
+                self.parents.defs.push((def.range, false));
+                // A method of the innermost class: its first parameter is `self`.
+                let first = def
+                    .parameters
+                    .posonlyargs
+                    .iter()
+                    .chain(&def.parameters.args)
+                    .next();
+                let in_class = self.classes.last().is_some_and(|(_, s)| s.is_none());
+                if in_class {
+                    let class = self.classes.last().map(|c| c.0).unwrap_or_default();
+                    self.classes
+                        .push((class, first.map(|p| p.parameter.name.to_string())));
+                    visitor::walk_stmt(self, stmt);
+                    self.classes.pop();
+                    self.discarded = saved;
+                    return;
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_stmt(self, stmt);
+        self.discarded = saved;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Call(call) => {
+                if let Expr::Attribute(attr) = &*call.func {
+                    let discarded = self.discarded == Some(call.range());
+                    self.parents.by_child.insert(
+                        attr.value.range(),
+                        Parent::Method {
+                            call,
+                            attr,
+                            discarded,
+                        },
+                    );
+                }
+            }
+            Expr::Attribute(attr) => {
+                self.parents
+                    .by_child
+                    .entry(attr.value.range())
+                    .or_insert(Parent::Attribute { attr });
+                if attr.ctx == ruff_python_ast::ExprContext::Load {
+                    self.self_attr(expr, SelfAccess::Load);
+                } else if attr.ctx == ruff_python_ast::ExprContext::Del {
+                    self.self_attr(expr, SelfAccess::Other);
+                }
+            }
+            Expr::BoolOp(op) => {
+                for value in &op.values {
+                    self.test(value);
+                }
+            }
+            Expr::UnaryOp(op) if op.op == UnaryOp::Not => self.test(&op.operand),
+            Expr::If(e) => self.test(&e.test),
+            Expr::Compare(cmp)
+                if cmp
+                    .ops
+                    .iter()
+                    .all(|op| matches!(op, CmpOp::Is | CmpOp::IsNot)) =>
+            {
+                self.test(&cmp.left);
+                for c in &cmp.comparators {
+                    self.test(c);
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// What a constructor call's result is bound to, and how it is used.
+#[derive(Debug, Clone)]
+pub struct Tracked<'a> {
+    pub uses: Vec<Use<'a>>,
+    /// `self.<attr>`: code outside the class may use it too.
+    pub is_attribute: bool,
+    /// The scope range the object lives in (function or class), for loop checks.
+    pub within: TextRange,
+}
+
+/// Why an object cannot be followed.
+pub type Untrackable = String;
+
+/// Follows the object assigned by `stmt` (an assignment whose value is the constructor call).
+pub fn track<'a>(
+    semantic: &Semantic,
+    parents: &Parents<'a>,
+    target: &Expr,
+    stmt_range: TextRange,
+) -> Result<Tracked<'a>, Untrackable> {
+    let everything = TextRange::up_to(u32::MAX.into());
+    match target {
+        Expr::Name(name) => {
+            let Some(stmt) = semantic.stmt_id(stmt_range) else {
+                return Err("statement not found".into());
+            };
+            let scope = semantic.stmts[stmt].scope;
+            let bindings = semantic.bindings_of(scope, name.id.as_str());
+            let others = bindings
+                .iter()
+                .filter(|&&b| !matches!(semantic.bindings[b].kind, BindingKind::Other))
+                .count();
+            if bindings.len() != 1 || others > 0 {
+                return Err(format!("`{}` is assigned more than once", name.id));
+            }
+            let uses = semantic
+                .references_to(scope, name.id.as_str())
+                .map(|r| Use {
+                    range: r.range,
+                    parent: if r.is_del {
+                        None
+                    } else {
+                        parents.parent(r.range)
+                    },
+                })
+                .collect();
+            let within = if semantic.scopes[scope].kind == ScopeKind::Module {
+                everything
+            } else {
+                parents.innermost(stmt_range, false).unwrap_or(everything)
+            };
+            Ok(Tracked {
+                uses,
+                is_attribute: false,
+                within,
+            })
+        }
+        Expr::Attribute(attr) => {
+            let Some(class) = parents.innermost(stmt_range, true) else {
+                return Err("assigned to an attribute outside a class".into());
+            };
+            let key = (class, attr.attr.to_string());
+            let Some(accesses) = parents.self_attrs.get(&key) else {
+                return Err("assigned to an attribute of something other than `self`".into());
+            };
+            let mut uses = Vec::new();
+            for (range, access) in accesses {
+                match access {
+                    SelfAccess::Load => uses.push(Use {
+                        range: *range,
+                        parent: parents.parent(*range),
+                    }),
+                    SelfAccess::Store(value) if range == &attr.range => {}
+                    SelfAccess::Store(Expr::NoneLiteral(_)) => {}
+                    SelfAccess::Store(_) | SelfAccess::Other => {
+                        return Err(format!("`self.{}` is assigned more than once", attr.attr));
+                    }
+                }
+            }
+            Ok(Tracked {
+                uses,
+                is_attribute: true,
+                within: class,
+            })
+        }
+        _ => Err("assigned to something other than a name or `self.<attr>`".into()),
+    }
+}
+
+/// Facts a recipe can test: `send` (called), `send:used` (its result used), `send:args`
+/// (called with arguments), `maxsize:attr` (read, not called), `with`, `test`, `escapes`.
+pub fn facts(tracked: &Tracked<'_>) -> BTreeSet<String> {
+    let mut facts = BTreeSet::new();
+    for u in &tracked.uses {
+        match u.parent {
+            Some(Parent::Method {
+                call,
+                attr,
+                discarded,
+            }) => {
+                let name = attr.attr.to_string();
+                if !discarded {
+                    facts.insert(format!("{name}:used"));
+                }
+                if !call.arguments.is_empty() {
+                    facts.insert(format!("{name}:args"));
+                }
+                facts.insert(name);
+            }
+            Some(Parent::Attribute { attr }) => {
+                facts.insert(format!("{}:attr", attr.attr));
+                facts.insert(attr.attr.to_string());
+            }
+            Some(Parent::With) => {
+                facts.insert("with".to_string());
+            }
+            Some(Parent::Test) => {
+                facts.insert("test".to_string());
+            }
+            None => {
+                facts.insert("escapes".to_string());
+            }
+        }
+    }
+    facts
+}
