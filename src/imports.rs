@@ -182,10 +182,11 @@ pub fn availability(
         .all(|b| denotes(b).is_some_and(|d| d == spec.denotes()))
     {
         Availability::Present
-    } else if bindings
-        .iter()
-        .all(|b| denotes(b).is_some_and(|d| d == replacing))
-    {
+    } else if bindings.iter().all(|b| {
+        // Eventlet imports go once all their uses are rewritten: checked after settling.
+        denotes(b).is_some_and(|d| d == replacing)
+            || matches!(&semantic.bindings[*b].kind, BindingKind::Import(i) if is_eventlet(&i.module))
+    }) {
         Availability::Replaces(bindings.to_vec())
     } else {
         Availability::Conflict(format!("`{name}` is bound to something else here"))

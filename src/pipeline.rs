@@ -181,6 +181,15 @@ impl Engine {
             if comments.suppresses(text, site.range, Some(&recipe.id)) {
                 continue;
             }
+            // Code an accepted rewrite replaces (an argument it does not copy, a statement it
+            // removes) is gone with it.
+            let subsumed = fixes.iter().any(|f| {
+                f.edits.iter().any(|e| e.drops(site.range))
+                    || f.removals.iter().any(|&s| semantic.stmts[s].range.contains_range(site.range))
+            });
+            if subsumed {
+                continue;
+            }
             match rewrite(&cx, recipe, &site) {
                 Outcome::Fix(fix) => {
                     if overlaps(&fix, &fixes, &semantic) {

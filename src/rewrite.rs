@@ -106,7 +106,12 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             Ok(Some(draft)) => draft,
             Ok(None) => continue,
             Err(Stop::Manual(guidance)) => {
-                return manual(format!("`{}`: {guidance}", display_name(cx.text, site)))
+                // A more specific reason from a rule that almost applied says more.
+                let message = match reason {
+                    Some(why) => format!("`{}` not rewritten: {why}", display_name(cx.text, site)),
+                    None => format!("`{}`: {guidance}", display_name(cx.text, site)),
+                };
+                return manual(message);
             }
             Err(Stop::Skip(why)) => {
                 reason.get_or_insert(why);
@@ -302,8 +307,16 @@ fn follow(
     object: &Object<'_>,
     draft: &mut Draft,
 ) -> Result<(), Stop> {
+    let escaped = |draft: &mut Draft, why: String| {
+        draft.safety = draft.safety.max(Safety::Review);
+        draft.note = Some(format!("{why}; check it calls no eventlet-only method"));
+    };
     let (tracked, target) = match object {
         Object::Discarded => return Ok(()),
+        Object::Lost(why) if rule.allow_escape => {
+            escaped(draft, format!("the object is not followed ({why})"));
+            return Ok(());
+        }
         Object::Lost(why) => {
             return Err(Stop::Skip(format!(
                 "the object it creates cannot be followed: {why}"
@@ -323,6 +336,10 @@ fn follow(
     let last = tracked.uses.iter().map(|u| u.range.start()).max();
     for u in &tracked.uses {
         match u.parent {
+            None if rule.allow_escape => escaped(
+                draft,
+                format!("the object is passed to other code at {}", position(u.range)),
+            ),
             None => {
                 return Err(Stop::Skip(format!(
                     "the object is passed to other code at {}, whose use of it cannot be checked",
@@ -568,7 +585,11 @@ fn arg_text_matches(arg: &crate::recipe::ArgText, call: &ExprCall) -> bool {
                 .and_then(|k| call.arguments.find_keyword(k))
                 .map(|k| &k.value)
         });
-    value.is_some_and(|v| arg.text.iter().any(|t| t == &source_text(v)))
+    value.is_some_and(|v| {
+        arg.text.iter().any(|t| t == &source_text(v))
+            || (arg.positive_int
+                && matches!(v, Expr::NumberLiteral(n) if matches!(&n.value, ruff_python_ast::Number::Int(i) if i.as_u64().is_some_and(|i| i > 0))))
+    })
 }
 
 /// The source text of an expression, for `when.arg` checks.
@@ -647,6 +668,29 @@ fn hole_value(
         HoleValue::Target => return holes.target.map(|r| (vec![Piece::Source(r)], false)),
         _ => {}
     }
+    let single = |expr: &Expr| {
+        let source = vec![Piece::Source(expr.range())];
+        let atomic = matches!(
+            expr,
+            Expr::Name(_)
+                | Expr::Attribute(_)
+                | Expr::Call(_)
+                | Expr::Subscript(_)
+                | Expr::StringLiteral(_)
+                | Expr::NumberLiteral(_)
+                | Expr::List(_)
+                | Expr::Dict(_)
+                | Expr::Tuple(_)
+        );
+        if filter == Some(Filter::Atom) && !atomic {
+            let mut wrapped = vec![Piece::Text("(".into())];
+            wrapped.extend(source);
+            wrapped.push(Piece::Text(")".into()));
+            Some((wrapped, false))
+        } else {
+            Some((source, false))
+        }
+    };
     let call = holes.call?;
     let args = &call.arguments;
     let ordered: Vec<ArgOrKeyword<'_>> = args.iter_source_order().collect();
@@ -658,7 +702,7 @@ fn hole_value(
             if !positional_ok(*n + 1) {
                 return None;
             }
-            return Some((vec![Piece::Source(arg.range())], false));
+            return single(arg);
         }
         HoleValue::ArgsFrom(n) => {
             if !positional_ok(*n) || args.args.len() < *n {
@@ -680,13 +724,13 @@ fn hole_value(
         HoleValue::Kwargs => args.keywords.iter().map(ArgOrKeyword::Keyword).collect(),
         HoleValue::Kw(name) => {
             let keyword = args.find_keyword(name)?;
-            return Some((vec![Piece::Source(keyword.value.range())], false));
+            return single(&keyword.value);
         }
         HoleValue::Receiver | HoleValue::Target => return None,
     };
     let empty = selection.is_empty();
     let pieces = match filter {
-        None => verbatim(&ordered, &selection),
+        None | Some(Filter::Atom) => verbatim(&ordered, &selection),
         Some(Filter::Tuple) => {
             let mut pieces = vec![Piece::Text("(".into())];
             pieces.extend(joined(&selection, |a| vec![Piece::Source(a.range())]));

@@ -56,6 +56,8 @@ pub struct CompiledRule {
     pub append: Option<Template>,
     /// Methods of the created object; non-empty means the object is followed.
     pub methods: Vec<CompiledMethod>,
+    /// Passing the object to other code is allowed (as a review item).
+    pub allow_escape: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -409,7 +411,7 @@ fn compile_rule(
                     format!("hole {hole:?} is only available when replacing a whole call"),
                 ));
             }
-            check_template(&template, &imports).map_err(|e| fail(needle, e))?;
+            check_template(&template, &imports, true).map_err(|e| fail(needle, e))?;
             if kind == "replace" {
                 Action::Replace(template)
             } else {
@@ -471,8 +473,7 @@ fn compile_rule(
             "`safety = \"manual\"` needs a `manual` action with guidance".to_string(),
         ));
     }
-    let follows = !rule.methods.is_empty() || rule.append_statement.is_some();
-    if follows && !matches!(action, Action::Replace(_)) {
+    if (!rule.methods.is_empty() || rule.append_statement.is_some()) && !matches!(action, Action::Replace(_)) {
         return Err(fail(
             "method",
             "`method` and `append-statement` need a `replace` action".to_string(),
@@ -492,13 +493,15 @@ fn compile_rule(
                     "`append-statement` may only use `{target}`".to_string(),
                 ));
             }
-            check_template(&template, &imports).map_err(|e| fail(text, e))?;
+            check_template(&template, &imports, false).map_err(|e| fail(text, e))?;
             Some(template)
         }
         None => None,
     };
     let mut methods = Vec::new();
-    for method in &rule.methods {
+    let shared = rule.methods.is_empty() && rule.on == SiteKind::Call && matches!(action, Action::Replace(_));
+    let method_rules = if shared { &rules.methods } else { &rule.methods };
+    for method in method_rules {
         let mut actions = Vec::new();
         if let Some(r) = &method.rename {
             if !is_identifier(r) {
@@ -519,7 +522,7 @@ fn compile_rule(
                     "`{target}` is only available in `append-statement`".to_string(),
                 ));
             }
-            check_template(&template, &imports).map_err(|e| fail(t, e))?;
+            check_template(&template, &imports, false).map_err(|e| fail(t, e))?;
             actions.push(MethodAction::Replace(template));
         }
         if let Some(m) = &method.manual {
@@ -555,6 +558,7 @@ fn compile_rule(
         note: rule.note.clone().or_else(|| rules.note.clone()),
         append,
         methods,
+        allow_escape: rule.allow_escape,
     })
 }
 
@@ -566,7 +570,7 @@ fn is_identifier(s: &str) -> bool {
 
 /// The template must parse as a Python expression, and every name it introduces must come
 /// from the rule's imports (or be a builtin).
-fn check_template(template: &Template, imports: &[ImportSpec]) -> Result<(), String> {
+fn check_template(template: &Template, imports: &[ImportSpec], all_used: bool) -> Result<(), String> {
     const PLACEHOLDER: &str = "__hole__";
     let sample = template.sample(PLACEHOLDER);
     let parsed = ruff_python_parser::parse_expression(&sample).map_err(|e| {
@@ -575,20 +579,26 @@ fn check_template(template: &Template, imports: &[ImportSpec]) -> Result<(), Str
             template.source, e.error
         )
     })?;
-    struct Names(Vec<String>);
+    struct Names(Vec<String>, Vec<String>);
     impl<'a> Visitor<'a> for Names {
         fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Name(name) = expr {
-                if name.ctx == ExprContext::Load {
-                    self.0.push(name.id.to_string());
+            match expr {
+                Expr::Name(name) if name.ctx == ExprContext::Load => self.0.push(name.id.to_string()),
+                Expr::Lambda(lambda) => {
+                    // Parameters are bound by the template itself.
+                    for p in lambda.parameters.iter().flat_map(|p| p.iter()) {
+                        self.1.push(p.name().to_string());
+                    }
                 }
+                _ => {}
             }
             visitor::walk_expr(self, expr);
         }
     }
-    let mut names = Names(Vec::new());
+    let mut names = Names(Vec::new(), Vec::new());
     names.visit_expr(parsed.expr());
-    for name in names.0 {
+    let bound = names.1;
+    for name in names.0.into_iter().filter(|n| !bound.contains(n)) {
         let provided = name == PLACEHOLDER
             || imports.iter().any(|i| i.bound_name() == name)
             || ruff_python_stdlib::builtins::is_python_builtin(&name, 13, false);
@@ -599,7 +609,7 @@ fn check_template(template: &Template, imports: &[ImportSpec]) -> Result<(), Str
             ));
         }
     }
-    for import in imports {
+    for import in imports.iter().filter(|_| all_used) {
         if !sample.contains(import.bound_name()) {
             return Err(format!(
                 "import `{}` is not used by template `{}`",

@@ -43,6 +43,9 @@ pub struct TargetRules {
     pub guide: Option<String>,
     #[serde(default, rename = "rule")]
     pub rules: Vec<Rule>,
+    /// Methods shared by every `replace` rule on calls that lists none of its own.
+    #[serde(default, rename = "method")]
+    pub methods: Vec<MethodRule>,
 }
 
 /// One rewrite rule. Exactly one action (`replace`, `replace-callee`, `remove-statement`,
@@ -82,6 +85,10 @@ pub struct Rule {
     /// them (or a `with` block or a truth test), else the rule does not apply.
     #[serde(default, rename = "method")]
     pub methods: Vec<MethodRule>,
+    /// The object may be passed to other code (its API is the same under the new name):
+    /// allowed, as a review item.
+    #[serde(default)]
+    pub allow_escape: bool,
 }
 
 /// Where in the code a matched name appears.
@@ -145,7 +152,11 @@ pub struct ArgText {
     pub index: Option<usize>,
     #[serde(default)]
     pub keyword: Option<String>,
+    #[serde(default)]
     pub text: Vec<String>,
+    /// Or: an integer literal greater than zero.
+    #[serde(default)]
+    pub positive_int: bool,
 }
 
 /// A method called on the object a constructor rule creates.

@@ -41,6 +41,9 @@ pub enum HoleValue {
 pub enum Filter {
     Tuple,
     Dict,
+    /// Parenthesised unless it is a name, attribute, call, subscript or literal, so it can
+    /// be called or have an attribute taken (`{arg0|atom}(…)`).
+    Atom,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,7 +172,7 @@ impl Template {
                             out.push_str(placeholder);
                             out.push('}');
                         }
-                        None => out.push_str(placeholder),
+                        Some(Filter::Atom) | None => out.push_str(placeholder),
                     },
                 }
             }
@@ -189,9 +192,10 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
         None => None,
         Some("tuple") => Some(Filter::Tuple),
         Some("dict") => Some(Filter::Dict),
+        Some("atom") => Some(Filter::Atom),
         Some(other) => {
             return Err(TemplateError(format!(
-                "unknown filter `{other}` in `{{{inner}}}` (known: tuple, dict)"
+                "unknown filter `{other}` in `{{{inner}}}` (known: tuple, dict, atom)"
             )))
         }
     };
@@ -232,13 +236,14 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
         )));
     };
     match (&value, filter) {
-        (HoleValue::Args | HoleValue::ArgsFrom(_), Some(_))
+        (HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver, Some(Filter::Atom)) => {
+            Ok(Hole { value, filter })
+        }
+        (HoleValue::Args | HoleValue::ArgsFrom(_) | HoleValue::Target, Some(_))
+        | (_, Some(Filter::Atom))
         | (HoleValue::PosArgsFrom(_), Some(Filter::Dict))
         | (HoleValue::Kwargs, Some(Filter::Tuple))
-        | (
-            HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver | HoleValue::Target,
-            Some(_),
-        ) => Err(TemplateError(format!(
+        | (HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver, Some(_)) => Err(TemplateError(format!(
             "filter does not apply in `{{{inner}}}`"
         ))),
         _ => Ok(Hole { value, filter }),
