@@ -61,6 +61,22 @@ struct MigrateArgs {
     /// Print no summary; errors are still reported.
     #[arg(long)]
     quiet: bool,
+    /// Apply only rewrites whose safety is `safe`; list the others.
+    #[arg(long)]
+    safe_only: bool,
+    /// Insert a `# TODO(eventlet-migrate): …` comment above each manual item.
+    #[arg(long)]
+    annotate: bool,
+    /// Report format: `text` (summary on stderr) or `json` (one document on stdout, with each
+    /// file's edits, manual items, errors and, with --dry-run, its diff).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    report: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,6 +186,8 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     let mut engine = Engine::new(catalog, target);
     engine.select = (!args.select.is_empty()).then_some(args.select.clone());
     engine.ignore = args.ignore.clone();
+    engine.safe_only = args.safe_only;
+    engine.annotate = args.annotate;
 
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -221,23 +239,28 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     // Deterministic output whatever the number of jobs.
     results.sort_by(|a, b| a.0.display.cmp(&b.0.display));
 
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for (_, diff) in &results {
-        if let Some(diff) = diff {
-            out.write_all(diff.as_bytes())
-                .map_err(|e| format!("cannot write to stdout: {e}"))?;
-        }
-    }
-    out.flush().ok();
-    let files: Vec<FileResult> = results.into_iter().map(|(r, _)| r).collect();
     let walk_errors: Vec<(String, String)> = found
         .errors
         .iter()
         .map(|(p, e)| (display_path(p, &cwd), e.clone()))
         .collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.report == ReportFormat::Json {
+        let json = crate::report::json(&results, &walk_errors, target, dry_run);
+        writeln!(out, "{json}").map_err(|e| format!("cannot write to stdout: {e}"))?;
+    } else {
+        for (_, diff) in &results {
+            if let Some(diff) = diff {
+                out.write_all(diff.as_bytes())
+                    .map_err(|e| format!("cannot write to stdout: {e}"))?;
+            }
+        }
+    }
+    out.flush().ok();
+    let files: Vec<FileResult> = results.into_iter().map(|(r, _)| r).collect();
     let failed = !walk_errors.is_empty() || files.iter().any(FileResult::failed);
-    if !args.quiet || failed {
+    if args.report == ReportFormat::Text && (!args.quiet || failed) {
         let text = summary(&files, &walk_errors, dry_run);
         let text = if args.quiet {
             // Only the failures.

@@ -26,6 +26,10 @@ pub struct Engine {
     /// Recipe ids to run; all when `None`.
     pub select: Option<Vec<String>>,
     pub ignore: Vec<String>,
+    /// Apply only `safe` rewrites.
+    pub safe_only: bool,
+    /// Insert a `# TODO(eventlet-migrate): …` comment above each manual item.
+    pub annotate: bool,
 }
 
 /// A rewrite that was applied.
@@ -75,6 +79,8 @@ pub struct Migration {
     pub applied: Vec<Applied>,
     pub manual: Vec<Manual>,
     pub imports_added: Vec<String>,
+    /// Rewrites not applied because they need review (`--safe-only`).
+    pub skipped: Vec<Applied>,
     /// The top-level edits applied, over the decoded text (for checking untouched bytes).
     pub edits: Vec<Edit>,
 }
@@ -86,6 +92,8 @@ impl Engine {
             target,
             select: None,
             ignore: Vec::new(),
+            safe_only: false,
+            annotate: false,
         }
     }
 
@@ -132,13 +140,12 @@ impl Engine {
         if recipes.is_empty() {
             return Ok(migration);
         }
+        let mut manual_items: Vec<ManualItem> = Vec::new();
         for (stmt, module) in &semantic.star_imports {
             if imports::is_eventlet(module) {
-                let (line, column) = position(semantic.stmts[*stmt].range);
-                migration.manual.push(Manual {
+                manual_items.push(ManualItem {
                     recipe: "imports".to_string(),
-                    line,
-                    column,
+                    range: semantic.stmts[*stmt].range,
                     message: format!("`from {module} import *`: names cannot be resolved; import them explicitly"),
                     guide: None,
                 });
@@ -185,7 +192,9 @@ impl Engine {
             // removes) is gone with it.
             let subsumed = fixes.iter().any(|f| {
                 f.edits.iter().any(|e| e.drops(site.range))
-                    || f.removals.iter().any(|&s| semantic.stmts[s].range.contains_range(site.range))
+                    || f.removals
+                        .iter()
+                        .any(|&s| semantic.stmts[s].range.contains_range(site.range))
             });
             if subsumed {
                 continue;
@@ -193,19 +202,70 @@ impl Engine {
             match rewrite(&cx, recipe, &site) {
                 Outcome::Fix(fix) => {
                     if overlaps(&fix, &fixes, &semantic) {
-                        migration.manual.push(to_manual(ManualItem {
+                        manual_items.push(ManualItem {
                             recipe: fix.recipe,
                             range: fix.range,
                             message: "overlaps another rewrite; migrate it by hand".to_string(),
                             guide: None,
-                        }));
+                        });
                     } else {
                         fixes.push(fix);
                     }
                 }
-                Outcome::Manual(item) => migration.manual.push(to_manual(item)),
+                Outcome::Manual(item) => manual_items.push(item),
                 Outcome::Nothing => {}
             }
+        }
+
+        // Comments a replacement would drop are kept on a line of their own above the statement.
+        let nl = line_ending(text);
+        let mut edits: Vec<Edit> = Vec::new();
+        for fix in &mut fixes {
+            let mut kept = String::new();
+            let mut anchor = None;
+            for edit in &fix.edits {
+                for comment in comments.within(edit.range) {
+                    if edit.drops(*comment) {
+                        let stmt = semantic
+                            .stmts
+                            .iter()
+                            .filter(|s| s.range.contains_range(edit.range))
+                            .min_by_key(|s| s.range.len());
+                        let start = stmt.map_or(edit.range.start(), |s| s.range.start());
+                        anchor = Some(text.line_start(start));
+                        kept.push_str(indentation_at(text, start));
+                        kept.push_str(&text[*comment]);
+                        kept.push_str(nl);
+                    }
+                }
+            }
+            if let Some(at) = anchor {
+                fix.safety = fix.safety.max(Safety::Review);
+                fix.kept_comments = Some(at);
+                edits.push(Edit::insert(at, kept));
+            }
+        }
+
+        // `--safe-only`: rewrites that need review are reported, not applied.
+        if self.safe_only {
+            let (kept, skipped): (Vec<Fix>, Vec<Fix>) =
+                fixes.into_iter().partition(|f| f.safety == Safety::Safe);
+            fixes = kept;
+            for fix in skipped {
+                let (line, column) = position(fix.range);
+                migration.skipped.push(Applied {
+                    recipe: fix.recipe,
+                    safety: fix.safety,
+                    line,
+                    column,
+                    note: fix.note,
+                });
+            }
+            edits.retain(|e| {
+                fixes
+                    .iter()
+                    .any(|f| f.kept_comments == Some(e.range.start()))
+            });
         }
 
         // Settle imports; a fix whose import needs an Eventlet import gone that stays (other
@@ -251,7 +311,7 @@ impl Engine {
             }
             for i in stuck.into_iter().rev() {
                 let fix = fixes.remove(i);
-                migration.manual.push(to_manual(ManualItem {
+                manual_items.push(ManualItem {
                     recipe: fix.recipe,
                     range: fix.range,
                     message: format!(
@@ -259,37 +319,9 @@ impl Engine {
                         fix.requests.first().map(|r| r.spec.bound_name().to_string()).unwrap_or_default()
                     ),
                     guide: None,
-                }));
+                });
             }
         };
-
-        // Comments a replacement would drop are kept on a line of their own above the statement.
-        let nl = line_ending(text);
-        let mut edits: Vec<Edit> = Vec::new();
-        for fix in &mut fixes {
-            let mut kept = String::new();
-            let mut anchor = None;
-            for edit in &fix.edits {
-                for comment in comments.within(edit.range) {
-                    if edit.drops(*comment) {
-                        let stmt = semantic
-                            .stmts
-                            .iter()
-                            .filter(|s| s.range.contains_range(edit.range))
-                            .min_by_key(|s| s.range.len());
-                        let start = stmt.map_or(edit.range.start(), |s| s.range.start());
-                        anchor = Some(text.line_start(start));
-                        kept.push_str(indentation_at(text, start));
-                        kept.push_str(&text[*comment]);
-                        kept.push_str(nl);
-                    }
-                }
-            }
-            if let Some(at) = anchor {
-                fix.safety = fix.safety.max(Safety::Review);
-                edits.push(Edit::insert(at, kept));
-            }
-        }
 
         let mut all_removals = removals.clone();
         all_removals.extend(settled.removed_stmts.iter().copied());
@@ -320,6 +352,12 @@ impl Engine {
             });
         }
         migration.imports_added = settled.added;
+        if self.annotate {
+            edits.extend(annotations(text, &semantic, &manual_items, &edits));
+        }
+        migration
+            .manual
+            .extend(manual_items.into_iter().map(to_manual));
         migration.manual.sort_by_key(|m| (m.line, m.column));
         if edits.is_empty() {
             return Ok(migration);
@@ -364,4 +402,75 @@ fn overlaps(fix: &Fix, accepted: &[Fix], semantic: &Semantic) -> bool {
                 .iter()
                 .any(|r| fix.edits.iter().any(|e| r.intersect(e.range).is_some()))
     })
+}
+
+/// The marker of the comments `--annotate` writes.
+pub const TODO_MARKER: &str = "# TODO(eventlet-migrate):";
+
+/// `# TODO(eventlet-migrate): [recipe] message` above the statement of each manual item,
+/// unless the same line is already there (a second run adds nothing).
+fn annotations(text: &str, semantic: &Semantic, items: &[ManualItem], edits: &[Edit]) -> Vec<Edit> {
+    let nl = line_ending(text);
+    let mut by_line: BTreeMap<ruff_text_size::TextSize, Vec<String>> = BTreeMap::new();
+    for item in items {
+        let stmt = semantic
+            .stmts
+            .iter()
+            .filter(|s| s.range.contains_range(item.range))
+            .min_by_key(|s| s.range.len())
+            .map_or(item.range, |s| s.range);
+        let line_start = text.line_start(stmt.start());
+        // A statement that an applied edit removes needs no note.
+        if edits.iter().any(|e| e.drops(stmt)) {
+            continue;
+        }
+        let indent = indentation_at(text, stmt.start());
+        let message = without_positions(&item.message.replace(['\n', '\r'], " "));
+        let line = format!("{indent}{TODO_MARKER} [{}] {message}{nl}", item.recipe);
+        // Already annotated by an earlier run: the TODO lines sit right above the statement.
+        let mut above = line_start;
+        let mut present = false;
+        while above > ruff_text_size::TextSize::from(0) {
+            let prev_start = text.line_start(above - ruff_text_size::TextSize::from(1));
+            let prev = &text[TextRange::new(prev_start, above)];
+            if !prev.trim_start().starts_with(TODO_MARKER) {
+                break;
+            }
+            if prev == line {
+                present = true;
+            }
+            above = prev_start;
+        }
+        let lines = by_line.entry(line_start).or_default();
+        if !present && !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    by_line
+        .into_iter()
+        .filter(|(_, lines)| !lines.is_empty())
+        .map(|(at, lines)| Edit::insert(at, lines.concat()))
+        .collect()
+}
+
+/// Drops ` at 12:5` from a message: positions move when lines are added above them, and an
+/// annotation must read the same on the next run.
+fn without_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" at ") {
+        let after = &rest[at + 4..];
+        let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).count();
+        let line = digits(after);
+        let column = after[line..].strip_prefix(':').map_or(0, digits);
+        out.push_str(&rest[..at]);
+        if line > 0 && column > 0 {
+            rest = &after[line + 1 + column..];
+        } else {
+            out.push_str(" at ");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }

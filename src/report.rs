@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use crate::pipeline::{FileError, Migration};
 use crate::recipe::Safety;
+use crate::recipe::Target;
 
 /// What happened to one file.
 #[derive(Debug)]
@@ -28,7 +29,9 @@ impl FileResult {
 }
 
 /// Counts by recipe and safety.
-pub fn edit_counts(files: &[FileResult]) -> BTreeMap<String, BTreeMap<Safety, usize>> {
+pub fn edit_counts<'a>(
+    files: impl IntoIterator<Item = &'a FileResult>,
+) -> BTreeMap<String, BTreeMap<Safety, usize>> {
     let mut counts: BTreeMap<String, BTreeMap<Safety, usize>> = BTreeMap::new();
     for file in files {
         if let Ok(m) = &file.outcome {
@@ -62,7 +65,7 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
         }
     )
     .ok();
-    let counts = edit_counts(files);
+    let counts = edit_counts(files.iter());
     for (recipe, by_safety) in &counts {
         let total: usize = by_safety.values().sum();
         let detail: Vec<String> = by_safety.iter().map(|(s, n)| format!("{n} {s}")).collect();
@@ -102,6 +105,34 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
     if !review.is_empty() {
         writeln!(out, "rewrites to review ({}):", review.len()).ok();
         for line in review {
+            writeln!(out, "{line}").ok();
+        }
+    }
+    let skipped: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.outcome.as_ref().ok().map(|m| (f, m)))
+        .flat_map(|(f, m)| {
+            m.skipped.iter().map(move |a| {
+                let why = a
+                    .note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default();
+                format!(
+                    "  {}:{}:{} [{}] {}{why}",
+                    f.display, a.line, a.column, a.recipe, a.safety
+                )
+            })
+        })
+        .collect();
+    if !skipped.is_empty() {
+        writeln!(
+            out,
+            "not applied, need review (--safe-only) ({}):",
+            skipped.len()
+        )
+        .ok();
+        for line in skipped {
             writeln!(out, "{line}").ok();
         }
     }
@@ -155,4 +186,64 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
         }
     }
     out
+}
+
+/// The JSON report: a summary, then every file with edits, skipped rewrites, manual items or
+/// an error (and its diff, in a dry run). Files are in path order.
+pub fn json(
+    results: &[(FileResult, Option<String>)],
+    walk_errors: &[(String, String)],
+    target: Target,
+    dry_run: bool,
+) -> String {
+    use serde_json::{json, Value};
+    let files: Vec<&FileResult> = results.iter().map(|(f, _)| f).collect();
+    let counts = edit_counts(results.iter().map(|(f, _)| f));
+    let mut entries: Vec<Value> = Vec::new();
+    for (file, diff) in results {
+        let error = match (&file.outcome, &file.write_error) {
+            (Err(e), _) => Some(e.to_string()),
+            (Ok(_), Some(e)) => Some(e.clone()),
+            _ => None,
+        };
+        let (applied, skipped, manual) = match &file.outcome {
+            Ok(m) if m.output.is_some() => (
+                m.applied.as_slice(),
+                m.skipped.as_slice(),
+                m.manual.as_slice(),
+            ),
+            Ok(m) => (&[][..], m.skipped.as_slice(), m.manual.as_slice()),
+            Err(_) => (&[][..], &[][..], &[][..]),
+        };
+        if applied.is_empty() && skipped.is_empty() && manual.is_empty() && error.is_none() {
+            continue;
+        }
+        entries.push(json!({
+            "path": file.display,
+            "changed": file.changed(),
+            "edits": applied,
+            "skipped": skipped,
+            "manual": manual,
+            "error": error,
+            "diff": diff,
+        }));
+    }
+    let manual_total: usize = entries
+        .iter()
+        .map(|e| e["manual"].as_array().map_or(0, Vec::len))
+        .sum();
+    let document = json!({
+        "target": target.name(),
+        "dry_run": dry_run,
+        "summary": {
+            "files_scanned": files.len(),
+            "files_changed": files.iter().filter(|f| f.changed()).count(),
+            "edits": counts,
+            "manual_items": manual_total,
+            "files_failed": files.iter().filter(|f| f.failed()).count() + walk_errors.len(),
+        },
+        "walk_errors": walk_errors.iter().map(|(p, e)| json!({"path": p, "error": e})).collect::<Vec<_>>(),
+        "files": entries,
+    });
+    serde_json::to_string_pretty(&document).unwrap_or_default()
 }

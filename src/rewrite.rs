@@ -35,6 +35,8 @@ pub struct Fix {
     pub rebind: Option<(usize, ImportSpec)>,
     /// Eventlet import bindings that must go for this fix's imports to be usable.
     pub needs_removed: Vec<usize>,
+    /// Where comments the fix would drop are re-inserted, if any.
+    pub kept_comments: Option<ruff_text_size::TextSize>,
 }
 
 /// A site left for a human.
@@ -147,6 +149,7 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             requests: draft.requests,
             rebind: draft.rebind,
             needs_removed,
+            kept_comments: None,
         });
     }
     if let SiteNode::Import { .. } = site.node {
@@ -338,7 +341,10 @@ fn follow(
         match u.parent {
             None if rule.allow_escape => escaped(
                 draft,
-                format!("the object is passed to other code at {}", position(u.range)),
+                format!(
+                    "the object is passed to other code at {}",
+                    position(u.range)
+                ),
             ),
             None => {
                 return Err(Stop::Skip(format!(

@@ -194,7 +194,10 @@ fn exit_status_is_zero_when_nothing_changes() {
     let dir = tree(&[
         ("a.py", "import os\n"),
         // Only a manual item: nothing changes.
-        ("b.py", "import eventlet\n\nwith eventlet.Timeout(5):\n    pass\n"),
+        (
+            "b.py",
+            "import eventlet\n\nwith eventlet.Timeout(5):\n    pass\n",
+        ),
     ]);
     let out = run(
         dir.path(),
@@ -220,8 +223,14 @@ fn unknown_targets_and_recipes_are_rejected_with_the_valid_ones() {
     );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("unknown recipe `sleeep` in --select; valid recipes: "), "{err}");
-    assert!(err.contains("monkey-patch") && err.contains(", sleep,"), "{err}");
+    assert!(
+        err.contains("unknown recipe `sleeep` in --select; valid recipes: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("monkey-patch") && err.contains(", sleep,"),
+        "{err}"
+    );
     assert_eq!(read(dir.path(), "a.py"), SLEEPY);
 }
 
@@ -434,7 +443,9 @@ when = { result = "discarded" }
         ],
     );
     assert!(
-        stdout(&out).contains("+threading.Thread(target=work, args=(1,), name='worker', daemon=True).start()"),
+        stdout(&out).contains(
+            "+threading.Thread(target=work, args=(1,), name='worker', daemon=True).start()"
+        ),
         "{}{}",
         stdout(&out),
         stderr(&out)

@@ -473,7 +473,9 @@ fn compile_rule(
             "`safety = \"manual\"` needs a `manual` action with guidance".to_string(),
         ));
     }
-    if (!rule.methods.is_empty() || rule.append_statement.is_some()) && !matches!(action, Action::Replace(_)) {
+    if (!rule.methods.is_empty() || rule.append_statement.is_some())
+        && !matches!(action, Action::Replace(_))
+    {
         return Err(fail(
             "method",
             "`method` and `append-statement` need a `replace` action".to_string(),
@@ -499,8 +501,14 @@ fn compile_rule(
         None => None,
     };
     let mut methods = Vec::new();
-    let shared = rule.methods.is_empty() && rule.on == SiteKind::Call && matches!(action, Action::Replace(_));
-    let method_rules = if shared { &rules.methods } else { &rule.methods };
+    let shared = rule.methods.is_empty()
+        && rule.on == SiteKind::Call
+        && matches!(action, Action::Replace(_));
+    let method_rules = if shared {
+        &rules.methods
+    } else {
+        &rule.methods
+    };
     for method in method_rules {
         let mut actions = Vec::new();
         if let Some(r) = &method.rename {
@@ -570,7 +578,11 @@ fn is_identifier(s: &str) -> bool {
 
 /// The template must parse as a Python expression, and every name it introduces must come
 /// from the rule's imports (or be a builtin).
-fn check_template(template: &Template, imports: &[ImportSpec], all_used: bool) -> Result<(), String> {
+fn check_template(
+    template: &Template,
+    imports: &[ImportSpec],
+    all_used: bool,
+) -> Result<(), String> {
     const PLACEHOLDER: &str = "__hole__";
     let sample = template.sample(PLACEHOLDER);
     let parsed = ruff_python_parser::parse_expression(&sample).map_err(|e| {
@@ -583,7 +595,9 @@ fn check_template(template: &Template, imports: &[ImportSpec], all_used: bool) -
     impl<'a> Visitor<'a> for Names {
         fn visit_expr(&mut self, expr: &'a Expr) {
             match expr {
-                Expr::Name(name) if name.ctx == ExprContext::Load => self.0.push(name.id.to_string()),
+                Expr::Name(name) if name.ctx == ExprContext::Load => {
+                    self.0.push(name.id.to_string())
+                }
                 Expr::Lambda(lambda) => {
                     // Parameters are bound by the template itself.
                     for p in lambda.parameters.iter().flat_map(|p| p.iter()) {

@@ -243,9 +243,9 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
         | (_, Some(Filter::Atom))
         | (HoleValue::PosArgsFrom(_), Some(Filter::Dict))
         | (HoleValue::Kwargs, Some(Filter::Tuple))
-        | (HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver, Some(_)) => Err(TemplateError(format!(
-            "filter does not apply in `{{{inner}}}`"
-        ))),
+        | (HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver, Some(_)) => Err(
+            TemplateError(format!("filter does not apply in `{{{inner}}}`")),
+        ),
         _ => Ok(Hole { value, filter }),
     }
 }
