@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt};
+use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprStringLiteral, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::recipe::{Catalog, SiteKind, Target};
@@ -23,6 +23,17 @@ pub enum SiteNode<'a> {
     Reference { expr: &'a Expr },
     /// An import binding of (something inside) a matched module.
     Import { binding: BindingId },
+    /// `mock.patch('pkg.mod.eventlet.sleep')`: the string names the object; `start` is where
+    /// the Eventlet path begins in the string's value.
+    PatchName {
+        literal: &'a ExprStringLiteral,
+        start: usize,
+    },
+    /// `mock.patch.object(eventlet, 'sleep')`.
+    PatchObject {
+        object: &'a Expr,
+        attr: &'a ExprStringLiteral,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -41,7 +52,7 @@ pub struct Site<'a> {
 
 /// Canonical names → recipe index, for one target.
 pub struct Index<'c> {
-    catalog: &'c Catalog,
+    pub catalog: &'c Catalog,
     target: Target,
     names: HashMap<&'c str, usize>,
     /// `eventlet.websocket.*` → `eventlet.websocket`: everything under it.
@@ -244,6 +255,9 @@ impl<'a> Visitor<'a> for Finder<'a, '_, '_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Call(call) => {
+                if self.patch(call) {
+                    return;
+                }
                 if let Some((recipe, name)) = self
                     .semantic
                     .expr_qualified_name(&call.func)
@@ -296,6 +310,75 @@ impl<'a> Visitor<'a> for Finder<'a, '_, '_> {
             }
             _ => visitor::walk_expr(self, expr),
         }
+    }
+}
+
+impl<'a> Finder<'a, '_, '_> {
+    /// A test double patching an Eventlet object: a site for its recipe. Returns whether the
+    /// call was handled (its other arguments visited).
+    fn patch(&mut self, call: &'a ExprCall) -> bool {
+        let Some(callee) = self.semantic.expr_qualified_name(&call.func) else {
+            return false;
+        };
+        let patchers = &self.index.catalog.patchers;
+        let args = &call.arguments.args;
+        if patchers.by_name.contains(&callee) {
+            let Some(Expr::StringLiteral(literal)) = args.first() else {
+                return false;
+            };
+            let value = literal.value.to_str();
+            let start = if value.starts_with("eventlet.") {
+                0
+            } else if let Some(at) = value.find(".eventlet.") {
+                at + 1
+            } else {
+                return false;
+            };
+            let Some((recipe, name)) = self.index.lookup(&value[start..]) else {
+                return false;
+            };
+            self.push(
+                recipe,
+                name,
+                SiteNode::PatchName { literal, start },
+                literal.range,
+                &call.func,
+            );
+            self.visit_expr(&call.func);
+            self.visit_arguments(&call.arguments);
+            return true;
+        }
+        if patchers.by_object.contains(&callee) {
+            let (Some(object), Some(Expr::StringLiteral(attr))) = (args.first(), args.get(1))
+            else {
+                return false;
+            };
+            let Some(base) = self.semantic.expr_qualified_name(object) else {
+                return false;
+            };
+            let Some((recipe, name)) = self
+                .index
+                .lookup(&format!("{base}.{}", attr.value.to_str()))
+            else {
+                return false;
+            };
+            self.push(
+                recipe,
+                name,
+                SiteNode::PatchObject { object, attr },
+                object.range().cover(attr.range),
+                object,
+            );
+            // The patched object is this site's, not a reference of its own.
+            for arg in args.iter().skip(1) {
+                self.visit_expr(arg);
+            }
+            for keyword in &call.arguments.keywords {
+                self.visit_expr(&keyword.value);
+            }
+            return true;
+        }
+        false
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use ruff_python_ast::{ArgOrKeyword, Expr, ExprCall};
 use ruff_source_file::LineRanges;
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::{Ranged, TextLen, TextRange};
 
 use crate::comments::Comments;
 use crate::edit::{Edit, Piece, Safety};
@@ -93,6 +93,9 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             guide: recipe.guide.get(&cx.target).cloned(),
         })
     };
+    if let SiteNode::PatchName { .. } | SiteNode::PatchObject { .. } = site.node {
+        return rewrite_patch(cx, recipe, site);
+    }
     let object = object_of(cx, site);
     let object_facts: BTreeSet<String> = match &object {
         Object::Discarded => BTreeSet::new(),
@@ -800,4 +803,137 @@ fn joined(
         out.extend(each(a));
     }
     out
+}
+
+/// The single object a recipe replaces the matched name with (`time.sleep`), when its rules
+/// say so plainly: a callee or reference replaced by a dotted name from the rule's imports.
+fn dotted_target(recipe: &Recipe, target: Target, name: &str) -> Option<String> {
+    recipe.rules(target).iter().find_map(|rule| {
+        if rule.when.name.as_ref().is_some_and(|n| n != name) {
+            return None;
+        }
+        let template = match &rule.action {
+            Action::ReplaceCallee(t) => t,
+            Action::Replace(t) if rule.on == SiteKind::Reference => t,
+            _ => return None,
+        };
+        let [Segment::Text(text)] = &template.segments[..] else {
+            return None;
+        };
+        if !text
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        {
+            return None;
+        }
+        let (head, rest) = text
+            .split_once('.')
+            .map_or((text.as_str(), ""), |(h, r)| (h, r));
+        let import = rule.imports.iter().find(|i| i.bound_name() == head)?;
+        Some(if rest.is_empty() {
+            import.denotes()
+        } else {
+            format!("{}.{rest}", import.denotes())
+        })
+    })
+}
+
+/// Test doubles follow the code: `mock.patch('eventlet.sleep')` → `mock.patch('time.sleep')`,
+/// `mock.patch.object(eventlet, 'sleep')` → `mock.patch.object(time, 'sleep')`.
+fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Outcome {
+    let manual = |message: String| {
+        Outcome::Manual(ManualItem {
+            recipe: recipe.id.clone(),
+            range: site.range,
+            message,
+            guide: recipe.guide.get(&cx.target).cloned(),
+        })
+    };
+    let Some(full) = dotted_target(recipe, cx.target, &site.name) else {
+        return manual(format!(
+            "a test double patches `{}`, which the migration does not replace by a single object: patch what the migrated code calls",
+            site.name
+        ));
+    };
+    let fix = |edits: Vec<Edit>, requests: Vec<Request>, note: String| {
+        Outcome::Fix(Fix {
+            recipe: recipe.id.clone(),
+            safety: Safety::Review,
+            note: Some(note),
+            range: site.range,
+            edits,
+            removals: Vec::new(),
+            requests,
+            rebind: None,
+            needs_removed: Vec::new(),
+            kept_comments: None,
+        })
+    };
+    match site.node {
+        SiteNode::PatchName { literal, start } => {
+            let value = literal.value.to_str();
+            let path = &value[start..];
+            let source = &cx.text[literal.range];
+            let found = source
+                .find(path)
+                .filter(|_| !literal.value.is_implicit_concatenated());
+            let Some(at) = found else {
+                return manual(format!(
+                    "the patched path is written in a way that cannot be rewritten; patch `{full}`"
+                ));
+            };
+            let begin =
+                literal.range.start() + ruff_text_size::TextSize::try_from(at).unwrap_or_default();
+            let range = TextRange::at(begin, path.text_len());
+            let prefix = &value[..start];
+            let note = if prefix.is_empty() {
+                format!("the test now patches `{full}`, what the migrated code calls")
+            } else {
+                format!(
+                    "the test now patches `{prefix}{full}`: check that `{}` imports it that way",
+                    prefix.trim_end_matches('.')
+                )
+            };
+            fix(vec![Edit::replace(range, full)], Vec::new(), note)
+        }
+        SiteNode::PatchObject { object, attr } => {
+            let Some((module, name)) = full.rsplit_once('.') else {
+                return manual(format!("patch `{full}` instead"));
+            };
+            let source = &cx.text[attr.range];
+            let old = attr.value.to_str();
+            let Some(at) = source
+                .find(old)
+                .filter(|_| !attr.value.is_implicit_concatenated())
+            else {
+                return manual(format!("patch `{full}` instead"));
+            };
+            let begin =
+                attr.range.start() + ruff_text_size::TextSize::try_from(at).unwrap_or_default();
+            let spec = ImportSpec {
+                module: module.to_string(),
+                member: None,
+                asname: None,
+            };
+            if let Availability::Conflict(why) =
+                availability(cx.semantic, &spec, site.scope, cx.migrated, &site.name)
+            {
+                return manual(format!("patch `{full}` instead ({why})"));
+            }
+            let requests = vec![Request {
+                spec,
+                scope: site.scope,
+            }];
+            let edits = vec![
+                Edit::replace(object.range(), module.to_string()),
+                Edit::replace(TextRange::at(begin, old.text_len()), name.to_string()),
+            ];
+            fix(
+                edits,
+                requests,
+                format!("the test now patches `{full}`, what the migrated code calls"),
+            )
+        }
+        _ => Outcome::Nothing,
+    }
 }

@@ -103,6 +103,7 @@ impl Recipe {
 pub struct Catalog {
     pub recipes: Vec<Recipe>,
     reexports: BTreeMap<String, String>,
+    pub patchers: model::Patchers,
 }
 
 impl Catalog {
@@ -139,11 +140,11 @@ impl Catalog {
         files: Vec<(String, String)>,
     ) -> Result<Catalog, Vec<RecipeError>> {
         let mut errors = Vec::new();
-        let reexports = match toml::from_str::<NamesFile>(names.1) {
-            Ok(n) => n.reexports,
+        let (reexports, patchers) = match toml::from_str::<NamesFile>(names.1) {
+            Ok(n) => (n.reexports, n.patchers),
             Err(e) => {
                 errors.push(toml_error(names.0, names.1, &e));
-                BTreeMap::new()
+                (BTreeMap::new(), model::Patchers::default())
             }
         };
         let mut recipes: Vec<Recipe> = Vec::new();
@@ -176,7 +177,11 @@ impl Catalog {
         }
         if errors.is_empty() {
             recipes.sort_by(|a, b| a.id.cmp(&b.id));
-            Ok(Catalog { recipes, reexports })
+            Ok(Catalog {
+                recipes,
+                reexports,
+                patchers,
+            })
         } else {
             Err(errors)
         }

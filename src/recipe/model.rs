@@ -296,4 +296,20 @@ impl fmt::Display for Category {
 pub struct NamesFile {
     /// `alias = canonical`: the same object reachable under two names.
     pub reexports: BTreeMap<String, String>,
+    /// Test doubles that name what they replace.
+    #[serde(default)]
+    pub patchers: Patchers,
+}
+
+/// Callables that patch an object named by their arguments (`mock.patch('eventlet.sleep')`,
+/// `mock.patch.object(eventlet, 'sleep')`): migrated tests must patch what the code calls now.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Patchers {
+    /// First argument: the dotted path, as a string.
+    #[serde(default)]
+    pub by_name: Vec<String>,
+    /// First argument: the object; second: the attribute name, as a string.
+    #[serde(default)]
+    pub by_object: Vec<String>,
 }
