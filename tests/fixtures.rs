@@ -42,13 +42,25 @@ fn fixtures() -> Vec<(String, PathBuf)> {
         files.sort();
         out.extend(files.into_iter().map(|f| (id.clone(), f)));
     }
+    // The guide's use cases run through every recipe.
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root().join("tests").join("use-cases"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    cases.retain(|p| p.extension().is_some_and(|e| e == "py"));
+    cases.sort();
+    out.extend(cases.into_iter().map(|f| (USE_CASES.to_string(), f)));
     out
 }
+
+/// The pseudo recipe id of `tests/use-cases/`: every recipe runs.
+const USE_CASES: &str = "use-cases";
 
 fn engine(recipe: &str) -> Engine {
     let catalog = Catalog::builtin().expect("built-in recipes load");
     let mut engine = Engine::new(catalog, Target::Threading);
-    engine.select = Some(vec![recipe.to_string()]);
+    if recipe != USE_CASES {
+        engine.select = Some(vec![recipe.to_string()]);
+    }
     engine
 }
 
