@@ -48,6 +48,8 @@ pub struct Parents<'a> {
     loops: Vec<TextRange>,
     /// Class and function definitions: `(range, is_class)`.
     defs: Vec<(TextRange, bool)>,
+    /// Bodies of `try` statements that have `except` handlers.
+    guarded: Vec<TextRange>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +68,7 @@ impl<'a> Parents<'a> {
                 self_attrs: HashMap::new(),
                 loops: Vec::new(),
                 defs: Vec::new(),
+                guarded: Vec::new(),
             },
             discarded: None,
             classes: Vec::new(),
@@ -84,8 +87,13 @@ impl<'a> Parents<'a> {
             .any(|l| l.contains_range(range) && within.contains_range(*l))
     }
 
+    /// Whether `range` is in the body of a `try` with `except` handlers.
+    pub fn guarded(&self, range: TextRange) -> bool {
+        self.guarded.iter().any(|g| g.contains_range(range))
+    }
+
     /// The innermost class (`classes = true`) or function definition containing `range`.
-    fn innermost(&self, range: TextRange, classes: bool) -> Option<TextRange> {
+    pub fn innermost(&self, range: TextRange, classes: bool) -> Option<TextRange> {
         self.defs
             .iter()
             .filter(|(r, is_class)| *is_class == classes && r.contains_range(range) && *r != range)
@@ -135,6 +143,11 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 self.parents.loops.push(s.range);
             }
             Stmt::For(s) => self.parents.loops.push(s.range),
+            Stmt::Try(t) if !t.handlers.is_empty() => {
+                if let (Some(first), Some(last)) = (t.body.first(), t.body.last()) {
+                    self.parents.guarded.push(first.range().cover(last.range()));
+                }
+            }
             Stmt::With(with) => {
                 for item in &with.items {
                     self.parents
@@ -327,16 +340,27 @@ pub fn track<'a>(
 }
 
 /// Facts a recipe can test: `send` (called), `send:used` (its result used), `send:args`
-/// (called with arguments), `maxsize:attr` (read, not called), `with`, `test`, `escapes`.
-pub fn facts(tracked: &Tracked<'_>) -> BTreeSet<String> {
+/// (called with arguments), `send:caught` (called inside a `try` with handlers),
+/// `maxsize:attr` (read, not called), `any-attr` (any method or attribute), `with`, `test`,
+/// `escapes`.
+pub fn facts(tracked: &Tracked<'_>, parents: &Parents<'_>) -> BTreeSet<String> {
     let mut facts = BTreeSet::new();
     for u in &tracked.uses {
+        if matches!(
+            u.parent,
+            Some(Parent::Method { .. } | Parent::Attribute { .. })
+        ) {
+            facts.insert("any-attr".to_string());
+        }
         match u.parent {
             Some(Parent::Method {
                 call,
                 attr,
                 discarded,
             }) => {
+                if parents.guarded(call.range()) {
+                    facts.insert(format!("{}:caught", attr.attr));
+                }
                 let name = attr.attr.to_string();
                 if !discarded {
                     facts.insert(format!("{name}:used"));

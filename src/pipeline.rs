@@ -4,14 +4,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use ruff_source_file::{LineIndex, LineRanges};
-use ruff_text_size::TextRange;
+use ruff_text_size::{Ranged, TextRange};
 
 use crate::apply::apply;
 use crate::comments::Comments;
 use crate::edit::{Edit, Safety};
 use crate::imports::{self, ImportContext, ImportSpec, Request};
 use crate::layout::remove_statements;
-use crate::matcher::{find_sites, Index};
+use crate::matcher::{find_sites, Index, SiteNode};
 use crate::objects::Parents;
 use crate::recipe::{Action, Catalog, Target};
 use crate::resolve::{ImportBinding, Semantic, StmtId};
@@ -183,6 +183,7 @@ impl Engine {
 
         // Fixes, in source order; a fix that touches what an earlier one did is reported.
         let mut fixes: Vec<Fix> = Vec::new();
+        let mut manual_calls: Vec<(TextRange, String)> = Vec::new();
         for site in find_sites(body, &semantic, &recipes, target) {
             let recipe = &self.catalog.recipes[site.recipe];
             if comments.suppresses(text, site.range, Some(&recipe.id)) {
@@ -199,8 +200,25 @@ impl Engine {
             if subsumed {
                 continue;
             }
+            // An argument of a call left for a human stays what that call expects.
+            if let Some((_, outer)) = manual_calls
+                .iter()
+                .find(|(args, _)| args.contains_range(site.range))
+            {
+                manual_items.push(ManualItem {
+                    recipe: recipe.id.clone(),
+                    range: site.range,
+                    message: format!(
+                        "`{}` is passed to `{outer}`, which is not migrated: migrate them together",
+                        &text[site.range]
+                    ),
+                    guide: recipe.guide.get(&target).cloned(),
+                });
+                continue;
+            }
             match rewrite(&cx, recipe, &site) {
                 Outcome::Fix(fix) => {
+                    let fix = *fix;
                     if overlaps(&fix, &fixes, &semantic) {
                         manual_items.push(ManualItem {
                             recipe: fix.recipe,
@@ -212,7 +230,13 @@ impl Engine {
                         fixes.push(fix);
                     }
                 }
-                Outcome::Manual(item) => manual_items.push(item),
+                Outcome::Manual(item) => {
+                    if let SiteNode::Call { call, .. } = site.node {
+                        manual_calls
+                            .push((call.arguments.range, text[call.func.range()].to_string()));
+                    }
+                    manual_items.push(item);
+                }
                 Outcome::Nothing => {}
             }
         }
@@ -268,6 +292,26 @@ impl Engine {
             });
         }
 
+        // Monkey patching goes last: while anything in the file is left for a human, the code
+        // still runs on eventlet and needs it.
+        if let Some(first) = manual_items
+            .iter()
+            .map(|m| m.range)
+            .min_by_key(|r| r.start())
+        {
+            let (line, column) = position(first);
+            let (last, kept): (Vec<Fix>, Vec<Fix>) = fixes.into_iter().partition(|f| f.last);
+            fixes = kept;
+            for fix in last {
+                manual_items.push(ManualItem {
+                    recipe: fix.recipe,
+                    range: fix.range,
+                    message: format!("`{}` kept: Eventlet code in this file is left for a human at {line}:{column}; remove monkey patching last", fix.subject),
+                    guide: fix.guide,
+                });
+            }
+        }
+
         // Settle imports; a fix whose import needs an Eventlet import gone that stays (other
         // uses remain) is withdrawn, and imports are settled again without it.
         let ictx = ImportContext {
@@ -315,10 +359,11 @@ impl Engine {
                     recipe: fix.recipe,
                     range: fix.range,
                     message: format!(
-                        "not rewritten: its replacement needs the name `{}`, still imported from eventlet for other uses",
+                        "`{}` not rewritten: its replacement needs the name `{}`, still imported from eventlet for other uses",
+                        fix.subject,
                         fix.requests.first().map(|r| r.spec.bound_name().to_string()).unwrap_or_default()
                     ),
-                    guide: None,
+                    guide: fix.guide,
                 });
             }
         };

@@ -37,6 +37,11 @@ pub struct Fix {
     pub needs_removed: Vec<usize>,
     /// Where comments the fix would drop are re-inserted, if any.
     pub kept_comments: Option<ruff_text_size::TextSize>,
+    /// The matched code as written (`eventlet.sleep`), for messages.
+    pub subject: String,
+    pub guide: Option<String>,
+    /// Withdrawn when anything else in the file is left for a human.
+    pub last: bool,
 }
 
 /// A site left for a human.
@@ -49,7 +54,7 @@ pub struct ManualItem {
 }
 
 pub enum Outcome {
-    Fix(Fix),
+    Fix(Box<Fix>),
     Manual(ManualItem),
     /// Nothing to do here (a name kept by a rebound import).
     Nothing,
@@ -69,7 +74,8 @@ pub struct RewriteContext<'a> {
 enum Object<'a> {
     /// The call is a statement: nothing keeps the result.
     Discarded,
-    Tracked(Tracked<'a>, TextRange),
+    /// Followed; the range is what the result is assigned to, if anything.
+    Tracked(Tracked<'a>, Option<TextRange>),
     /// Kept somewhere it cannot be followed.
     Lost(String),
 }
@@ -99,7 +105,7 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
     let object = object_of(cx, site);
     let object_facts: BTreeSet<String> = match &object {
         Object::Discarded => BTreeSet::new(),
-        Object::Tracked(tracked, _) => facts(tracked),
+        Object::Tracked(tracked, _) => facts(tracked, cx.parents),
         Object::Lost(_) => BTreeSet::from(["escapes".to_string()]),
     };
     let mut reason: Option<String> = None;
@@ -142,7 +148,7 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             reason.get_or_insert(problem);
             continue;
         }
-        return Outcome::Fix(Fix {
+        return Outcome::Fix(Box::new(Fix {
             recipe: recipe.id.clone(),
             safety: draft.safety,
             note: draft.note,
@@ -153,7 +159,10 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             rebind: draft.rebind,
             needs_removed,
             kept_comments: None,
-        });
+            subject: display_name(cx.text, site).to_string(),
+            guide: recipe.guide.get(&cx.target).cloned(),
+            last: rule.last,
+        }));
     }
     if let SiteNode::Import { .. } = site.node {
         return Outcome::Nothing;
@@ -243,6 +252,9 @@ fn draft(
                 range: call.func.range(),
                 pieces,
             });
+            if !rule.methods.is_empty() || rule.append.is_some() {
+                follow(cx, rule, object, &mut draft)?;
+            }
         }
         (Action::RemoveStatement, SiteNode::Call { .. }) => {
             draft.requests.clear();
@@ -288,7 +300,9 @@ fn draft(
 /// Where the result of a call site goes.
 fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
     let SiteNode::Call {
-        discarded, bound, ..
+        call,
+        discarded,
+        bound,
     } = site.node
     else {
         return Object::Lost("not a call".to_string());
@@ -296,17 +310,32 @@ fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
     if discarded {
         return Object::Discarded;
     }
-    let Some(target) = bound else {
-        return Object::Lost("its result is used directly, not stored".to_string());
-    };
     let stmt_range = cx.semantic.stmts[site.stmt].range;
+    let Some(target) = bound else {
+        // Used in place (`getcurrent().parent`, `Event().wait()`): a single use.
+        return match cx.parents.parent(call.range()) {
+            Some(parent) => Object::Tracked(
+                Tracked {
+                    uses: vec![crate::objects::Use {
+                        range: call.range(),
+                        parent: Some(parent),
+                    }],
+                    is_attribute: false,
+                    within: stmt_range,
+                },
+                None,
+            ),
+            None => Object::Lost("its result is used directly, not stored".to_string()),
+        };
+    };
     match track(cx.semantic, cx.parents, target, stmt_range) {
-        Ok(tracked) => Object::Tracked(tracked, target.range()),
+        Ok(tracked) => Object::Tracked(tracked, Some(target.range())),
         Err(why) => Object::Lost(why),
     }
 }
 
-/// Rewrites every use of the created object, or says why it cannot be done.
+/// Rewrites every use of the created object, or says why it cannot be done (every use that
+/// blocks it, not only the first).
 fn follow(
     cx: &RewriteContext<'_>,
     rule: &CompiledRule,
@@ -315,7 +344,10 @@ fn follow(
 ) -> Result<(), Stop> {
     let escaped = |draft: &mut Draft, why: String| {
         draft.safety = draft.safety.max(Safety::Review);
-        draft.note = Some(format!("{why}; check it calls no eventlet-only method"));
+        add_note(
+            draft,
+            &format!("{why}; check it calls no eventlet-only method"),
+        );
     };
     let (tracked, target) = match object {
         Object::Discarded => return Ok(()),
@@ -340,6 +372,7 @@ fn follow(
         format!("{line}:{column}")
     };
     let last = tracked.uses.iter().map(|u| u.range.start()).max();
+    let mut problems: Vec<String> = Vec::new();
     for u in &tracked.uses {
         match u.parent {
             None if rule.allow_escape => escaped(
@@ -349,12 +382,10 @@ fn follow(
                     position(u.range)
                 ),
             ),
-            None => {
-                return Err(Stop::Skip(format!(
-                    "the object is passed to other code at {}, whose use of it cannot be checked",
-                    position(u.range)
-                )))
-            }
+            None => problems.push(format!(
+                "the object is passed to other code at {}, whose use of it cannot be checked",
+                position(u.range)
+            )),
             Some(Parent::With | Parent::Test) => {}
             Some(Parent::Method {
                 call,
@@ -362,28 +393,37 @@ fn follow(
                 discarded,
             }) => {
                 let name = attr.attr.as_str();
-                let method =
-                    pick_method(&rule.methods, name, Some((call, discarded))).ok_or_else(|| {
-                        Stop::Skip(format!(
-                            "`.{name}()` at {} has no rule",
-                            position(attr.attr.range)
-                        ))
-                    })?;
+                let at = position(attr.attr.range);
+                let Some(method) = pick_method(&rule.methods, name, Some((call, discarded))) else {
+                    problems.push(format!(
+                        "`.{name}()` at {at} has no equivalent in the new API"
+                    ));
+                    continue;
+                };
+                // "Last use" is only meaningful for a local that each call of its function
+                // creates afresh: an attribute or a global is used again on the next call.
+                let same_run = !tracked.is_attribute
+                    && match cx.parents.innermost(u.range, false) {
+                        Some(function) => function == tracked.within,
+                        None => {
+                            !tracked.within.is_empty()
+                                && tracked.within.start() == 0.into()
+                                && tracked.within.len() == u32::MAX.into()
+                        }
+                    };
                 if method.last_use
-                    && (Some(u.range.start()) != last
+                    && (!same_run
+                        || Some(u.range.start()) != last
                         || cx.parents.in_loop(call.range(), tracked.within))
                 {
-                    return Err(Stop::Skip(format!(
-                        "`.{name}()` at {} is not the object's last use outside a loop",
-                        position(attr.attr.range)
-                    )));
+                    problems.push(format!(
+                        "`.{name}()` at {at} is not the last use of a local object outside a loop"
+                    ));
+                    continue;
                 }
                 match &method.action {
                     MethodAction::Manual(why) => {
-                        return Err(Stop::Skip(format!(
-                            "`.{name}()` at {}: {why}",
-                            position(attr.attr.range)
-                        )))
+                        problems.push(format!("`.{name}()` at {at}: {why}"))
                     }
                     MethodAction::Rename(new) => {
                         if new != name {
@@ -391,6 +431,7 @@ fn follow(
                                 .edits
                                 .push(Edit::replace(attr.attr.range, new.clone()));
                         }
+                        raise(draft, method);
                     }
                     MethodAction::Replace(template) => {
                         let holes = Holes {
@@ -398,60 +439,55 @@ fn follow(
                             receiver: Some(attr.value.range()),
                             target: None,
                         };
-                        let pieces = render(template, &holes).ok_or_else(|| {
-                            Stop::Skip(format!(
-                                "`.{name}()` at {} does not fit its template",
-                                position(attr.attr.range)
-                            ))
-                        })?;
-                        draft.edits.push(Edit {
-                            range: call.range(),
-                            pieces,
-                        });
+                        match render(template, &holes) {
+                            Some(pieces) => {
+                                draft.edits.push(Edit {
+                                    range: call.range(),
+                                    pieces,
+                                });
+                                raise(draft, method);
+                            }
+                            None => problems
+                                .push(format!("`.{name}()` at {at} does not fit its template")),
+                        }
                     }
                 }
-                raise(draft, method);
             }
             Some(Parent::Attribute { attr }) => {
                 let name = attr.attr.as_str();
-                let method = pick_method(&rule.methods, name, None).ok_or_else(|| {
-                    Stop::Skip(format!(
-                        "`.{name}` at {} has no rule",
-                        position(attr.attr.range)
-                    ))
-                })?;
-                match &method.action {
-                    MethodAction::Rename(new) => {
+                let at = position(attr.attr.range);
+                match pick_method(&rule.methods, name, None).map(|m| (m, &m.action)) {
+                    Some((method, MethodAction::Rename(new))) => {
                         if new != name {
                             draft
                                 .edits
                                 .push(Edit::replace(attr.attr.range, new.clone()));
                         }
+                        raise(draft, method);
                     }
-                    MethodAction::Manual(why) => {
-                        return Err(Stop::Skip(format!(
-                            "`.{name}` at {}: {why}",
-                            position(attr.attr.range)
-                        )))
+                    Some((_, MethodAction::Manual(why))) => {
+                        problems.push(format!("`.{name}` at {at}: {why}"))
                     }
-                    MethodAction::Replace(_) => {
-                        return Err(Stop::Skip(format!(
-                            "`.{name}` at {} is used without being called",
-                            position(attr.attr.range)
-                        )))
-                    }
+                    _ => problems.push(format!(
+                        "`.{name}` at {at} is used without a call the recipe can map"
+                    )),
                 }
-                raise(draft, method);
             }
         }
     }
+    if !problems.is_empty() {
+        return Err(Stop::Skip(problems.join("; ")));
+    }
     if tracked.is_attribute {
         draft.safety = draft.safety.max(Safety::Review);
-        draft
-            .note
-            .get_or_insert_with(|| "the attribute may also be used outside its class".to_string());
+        add_note(draft, "the attribute may also be used outside its class");
     }
     if let Some(template) = &rule.append {
+        let Some(target) = target else {
+            return Err(Stop::Skip(
+                "its result is not stored, so it cannot be started on the next line".to_string(),
+            ));
+        };
         let stmt = cx
             .semantic
             .stmts
@@ -476,9 +512,18 @@ fn follow(
         let pieces =
             render(template, &holes).ok_or_else(|| Stop::Skip("append-statement".to_string()))?;
         let indent = indentation_at(cx.text, stmt.start()).to_string();
-        let mut inserted = vec![Piece::Text(indent)];
-        inserted.extend(pieces);
-        inserted.push(Piece::Text(line_ending(cx.text).to_string()));
+        let nl = line_ending(cx.text).to_string();
+        // Each `\n`-separated statement of the template on a line of its own.
+        let mut inserted = vec![Piece::Text(indent.clone())];
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => {
+                    inserted.push(Piece::Text(t.replace('\n', &format!("{nl}{indent}"))))
+                }
+                source => inserted.push(source),
+            }
+        }
+        inserted.push(Piece::Text(nl));
         draft.edits.push(Edit {
             range: TextRange::empty(cx.text.full_line_end(stmt.end())),
             pieces: merge_text(inserted),
@@ -487,12 +532,21 @@ fn follow(
     Ok(())
 }
 
-fn raise(draft: &mut Draft, method: &CompiledMethod) {
-    if method.safety > draft.safety {
-        draft.safety = method.safety;
-        if method.note.is_some() {
-            draft.note = method.note.clone();
+fn add_note(draft: &mut Draft, note: &str) {
+    match &mut draft.note {
+        Some(existing) if !existing.contains(note) => {
+            existing.push_str("; ");
+            existing.push_str(note);
         }
+        Some(_) => {}
+        None => draft.note = Some(note.to_string()),
+    }
+}
+
+fn raise(draft: &mut Draft, method: &CompiledMethod) {
+    draft.safety = draft.safety.max(method.safety);
+    if let Some(note) = &method.note {
+        add_note(draft, note);
     }
 }
 
@@ -705,7 +759,17 @@ fn hole_value(
     let ordered: Vec<ArgOrKeyword<'_>> = args.iter_source_order().collect();
     let positional_ok = |upto: usize| !args.args.iter().take(upto).any(Expr::is_starred_expr);
     let selection: Vec<ArgOrKeyword<'_>> = match value {
-        HoleValue::Args => ordered.clone(),
+        // Everything between the parentheses, as written: line breaks, comments and a
+        // trailing comma included.
+        HoleValue::Args => {
+            let empty = args.is_empty();
+            let pieces = if empty {
+                Vec::new()
+            } else {
+                vec![Piece::Source(args.inner_range())]
+            };
+            return Some((pieces, empty));
+        }
         HoleValue::Arg(n) => {
             let arg = args.args.get(*n)?;
             if !positional_ok(*n + 1) {
@@ -856,7 +920,7 @@ fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> O
         ));
     };
     let fix = |edits: Vec<Edit>, requests: Vec<Request>, note: String| {
-        Outcome::Fix(Fix {
+        Outcome::Fix(Box::new(Fix {
             recipe: recipe.id.clone(),
             safety: Safety::Review,
             note: Some(note),
@@ -867,7 +931,10 @@ fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> O
             rebind: None,
             needs_removed: Vec::new(),
             kept_comments: None,
-        })
+            subject: display_name(cx.text, site).to_string(),
+            guide: recipe.guide.get(&cx.target).cloned(),
+            last: false,
+        }))
     };
     match site.node {
         SiteNode::PatchName { literal, start } => {

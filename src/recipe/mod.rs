@@ -58,6 +58,8 @@ pub struct CompiledRule {
     pub methods: Vec<CompiledMethod>,
     /// Passing the object to other code is allowed (as a review item).
     pub allow_escape: bool,
+    /// Only when nothing else in the file is left for a human.
+    pub last: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -479,11 +481,12 @@ fn compile_rule(
         ));
     }
     if (!rule.methods.is_empty() || rule.append_statement.is_some())
-        && !matches!(action, Action::Replace(_))
+        && !matches!(action, Action::Replace(_) | Action::ReplaceCallee(_))
     {
         return Err(fail(
             "method",
-            "`method` and `append-statement` need a `replace` action".to_string(),
+            "`method` and `append-statement` need a `replace` or `replace-callee` action"
+                .to_string(),
         ));
     }
     let append = match &rule.append_statement {
@@ -500,7 +503,17 @@ fn compile_rule(
                     "`append-statement` may only use `{target}`".to_string(),
                 ));
             }
-            check_template(&template, &imports, false).map_err(|e| fail(text, e))?;
+            // One statement a line, each parsing on its own.
+            let sample = template.sample("__target__");
+            if let Err(e) = ruff_python_parser::parse_module(&sample) {
+                return Err(fail(
+                    text,
+                    format!(
+                        "`append-statement` `{text}` is not Python statements: {}",
+                        e.error
+                    ),
+                ));
+            }
             Some(template)
         }
         None => None,
@@ -508,7 +521,7 @@ fn compile_rule(
     let mut methods = Vec::new();
     let shared = rule.methods.is_empty()
         && rule.on == SiteKind::Call
-        && matches!(action, Action::Replace(_));
+        && matches!(action, Action::Replace(_) | Action::ReplaceCallee(_));
     let method_rules = if shared {
         &rules.methods
     } else {
@@ -572,6 +585,7 @@ fn compile_rule(
         append,
         methods,
         allow_escape: rule.allow_escape,
+        last: rule.last,
     })
 }
 

@@ -89,6 +89,10 @@ pub struct Rule {
     /// allowed, as a review item.
     #[serde(default)]
     pub allow_escape: bool,
+    /// Apply only when nothing else in the file is left for a human (monkey patching goes
+    /// last: code still running on eventlet needs it).
+    #[serde(default)]
+    pub last: bool,
 }
 
 /// Where in the code a matched name appears.
