@@ -474,3 +474,117 @@ when = { result = "discarded" }
         "{err}"
     );
 }
+
+const MIXED: &str = "import eventlet\n\n\ndef f(work):\n    with eventlet.Timeout(5):\n        eventlet.sleep(1)\n    eventlet.spawn_n(work, 1)\n";
+
+#[test]
+fn report_json_lists_edits_manual_items_and_diffs() {
+    let dir = tree(&[("a.py", MIXED), ("clean.py", "import os\n")]);
+    let out = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "--report",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(json["target"], "threading");
+    assert_eq!(json["summary"]["files_scanned"], 2);
+    assert_eq!(json["summary"]["files_changed"], 1);
+    assert_eq!(json["summary"]["edits"]["sleep"]["safe"], 1);
+    assert_eq!(json["summary"]["edits"]["spawn-n"]["review"], 1);
+    let files = json["files"].as_array().expect("files");
+    assert_eq!(files.len(), 1);
+    let file = &files[0];
+    assert_eq!(file["path"], "a.py");
+    assert_eq!(file["edits"][0]["recipe"], "sleep");
+    assert_eq!(file["edits"][0]["line"], 6);
+    assert_eq!(file["manual"][0]["recipe"], "timeout");
+    assert_eq!(file["manual"][0]["line"], 5);
+    assert!(file["manual"][0]["guide"]
+        .as_str()
+        .is_some_and(|g| g.contains("threading")));
+    assert!(file["diff"]
+        .as_str()
+        .is_some_and(|d| d.contains("+        time.sleep(1)")));
+    assert_eq!(read(dir.path(), "a.py"), MIXED);
+}
+
+#[test]
+fn annotate_marks_manual_items_once() {
+    let dir = tree(&[("a.py", MIXED)]);
+    let out = run(
+        dir.path(),
+        &["migrate", "--target", "threading", "--annotate", "a.py"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = read(dir.path(), "a.py");
+    assert!(
+        text.contains("    # TODO(eventlet-migrate): [timeout] `eventlet.Timeout`: threading has no thread-safe timeout")
+            && text.contains("\n    with eventlet.Timeout(5):\n        time.sleep(1)\n"),
+        "{text}"
+    );
+    let again = run(
+        dir.path(),
+        &["migrate", "--target", "threading", "--annotate", "a.py"],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(read(dir.path(), "a.py"), text);
+    assert_eq!(text.matches("TODO(eventlet-migrate)").count(), 1);
+}
+
+#[test]
+fn safe_only_applies_only_safe_rewrites_and_lists_the_others() {
+    let dir = tree(&[("a.py", MIXED)]);
+    let out = run(
+        dir.path(),
+        &[
+            "migrate",
+            "--target",
+            "threading",
+            "--dry-run",
+            "--safe-only",
+        ],
+    );
+    let diff = stdout(&out);
+    assert!(diff.contains("+        time.sleep(1)"), "{diff}");
+    assert!(!diff.contains("threading.Thread"), "{diff}");
+    assert!(
+        diff.contains(" import eventlet\n"),
+        "eventlet stays imported for the skipped rewrite:\n{diff}"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("not applied, need review (--safe-only) (1):\n  a.py:7:5 [spawn-n] review"),
+        "{err}"
+    );
+}
+
+#[test]
+fn objects_created_by_constructors_are_followed_across_methods() {
+    let src = "import eventlet\n\n\nclass Agent(object):\n    def __init__(self):\n        self._pool = eventlet.GreenPool(4)\n\n    def run(self, items):\n        for item in items:\n            self._pool.spawn_n(self._work, item)\n\n    def _work(self, item):\n        pass\n\n\ndef unknown(pool):\n    pool.spawn_n(print, 1)\n";
+    let dir = tree(&[("a.py", src)]);
+    let out = run(
+        dir.path(),
+        &["migrate", "--target", "threading", "--dry-run"],
+    );
+    let diff = stdout(&out);
+    assert!(
+        diff.contains("+        self._pool = futures.ThreadPoolExecutor(max_workers=4)"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+            self._pool.submit(self._work, item)"),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("pool.submit(print"),
+        "a pool of unknown origin is not touched:\n{diff}"
+    );
+}
