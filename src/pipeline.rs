@@ -179,6 +179,7 @@ impl Engine {
             comments: &comments,
             target,
             migrated: &migrated,
+            canonical: &|q: &str| self.catalog.canonical(q),
         };
 
         // Fixes, in source order; a fix that touches what an earlier one did is reported.

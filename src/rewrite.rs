@@ -68,6 +68,8 @@ pub struct RewriteContext<'a> {
     pub target: Target,
     /// What an Eventlet import binding will denote once module rules have run.
     pub migrated: &'a dyn Fn(&ImportBinding) -> String,
+    /// The canonical name of a qualified name (re-exports resolved).
+    pub canonical: &'a dyn Fn(&str) -> String,
 }
 
 /// What became of the object a call creates.
@@ -110,7 +112,7 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
     };
     let mut reason: Option<String> = None;
     for rule in recipe.rules(cx.target) {
-        if !applies(rule, site, &object_facts) {
+        if !applies(cx, rule, site, &object_facts) {
             continue;
         }
         let draft = match draft(cx, rule, site, &object) {
@@ -613,8 +615,26 @@ fn call_fits(when: &When, call: &ExprCall, discarded: bool) -> bool {
         })
 }
 
-fn applies(rule: &CompiledRule, site: &Site<'_>, facts: &BTreeSet<String>) -> bool {
+fn applies(
+    cx: &RewriteContext<'_>,
+    rule: &CompiledRule,
+    site: &Site<'_>,
+    facts: &BTreeSet<String>,
+) -> bool {
     let when = &rule.when;
+    if let (Some(arg_call), SiteNode::Call { call, .. }) = (&when.arg_call, site.node) {
+        let inner = call
+            .arguments
+            .args
+            .get(arg_call.index)
+            .and_then(|a| a.as_call_expr());
+        let name = inner
+            .and_then(|c| cx.semantic.expr_qualified_name(&c.func))
+            .map(|q| (cx.canonical)(&q));
+        if name.as_deref() != Some(arg_call.name.as_str()) {
+            return false;
+        }
+    }
     if when.name.as_ref().is_some_and(|n| *n != site.name) {
         return false;
     }
@@ -769,6 +789,22 @@ fn hole_value(
                 vec![Piece::Source(args.inner_range())]
             };
             return Some((pieces, empty));
+        }
+        HoleValue::NestedArg(n, m) => {
+            if !positional_ok(*n + 1) {
+                return None;
+            }
+            let inner = args.args.get(*n)?.as_call_expr()?;
+            if inner
+                .arguments
+                .args
+                .iter()
+                .take(*m + 1)
+                .any(Expr::is_starred_expr)
+            {
+                return None;
+            }
+            return single(inner.arguments.args.get(*m)?);
         }
         HoleValue::Arg(n) => {
             let arg = args.args.get(*n)?;

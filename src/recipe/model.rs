@@ -136,6 +136,9 @@ pub struct When {
     /// An argument written exactly as one of these texts.
     #[serde(default)]
     pub arg: Option<ArgText>,
+    /// A positional argument that is itself a call of this (canonical) name.
+    #[serde(default)]
+    pub arg_call: Option<ArgCall>,
     /// The object the call creates: at least one of these facts holds (see `objects`).
     #[serde(default)]
     pub uses_any: Vec<String>,
@@ -161,6 +164,14 @@ pub struct ArgText {
     /// Or: an integer literal greater than zero.
     #[serde(default)]
     pub positive_int: bool,
+}
+
+/// `{ index = 0, name = "eventlet.convenience.listen" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ArgCall {
+    pub index: usize,
+    pub name: String,
 }
 
 /// A method called on the object a constructor rule creates.

@@ -26,6 +26,8 @@ pub struct Hole {
 pub enum HoleValue {
     Args,
     Arg(usize),
+    /// `{arg0.arg0}`: a positional argument of the call that is a positional argument.
+    NestedArg(usize, usize),
     /// Every argument (positional and keyword) after the first N positional ones.
     ArgsFrom(usize),
     /// Positional arguments after the first N.
@@ -228,17 +230,25 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
             rest.parse()
                 .map_err(|_| TemplateError(format!("bad slice in `{{{inner}}}`")))?,
         )
+    } else if let Some((outer, inner)) = name.split_once('.').and_then(|(o, i)| {
+        Some((
+            o.strip_prefix("arg")?.parse().ok()?,
+            i.strip_prefix("arg")?.parse().ok()?,
+        ))
+    }) {
+        HoleValue::NestedArg(outer, inner)
     } else if let Some(n) = name.strip_prefix("arg").and_then(|n| n.parse().ok()) {
         HoleValue::Arg(n)
     } else {
         return Err(TemplateError(format!(
-            "unknown hole `{{{inner}}}` (known: args, argN, args[N:], posargs[N:], kwargs, kw.NAME, receiver, target)"
+            "unknown hole `{{{inner}}}` (known: args, argN, argN.argM, args[N:], posargs[N:], kwargs, kw.NAME, receiver, target)"
         )));
     };
     match (&value, filter) {
-        (HoleValue::Arg(_) | HoleValue::Kw(_) | HoleValue::Receiver, Some(Filter::Atom)) => {
-            Ok(Hole { value, filter })
-        }
+        (
+            HoleValue::Arg(_) | HoleValue::NestedArg(..) | HoleValue::Kw(_) | HoleValue::Receiver,
+            Some(Filter::Atom),
+        ) => Ok(Hole { value, filter }),
         (HoleValue::Args | HoleValue::ArgsFrom(_) | HoleValue::Target, Some(_))
         | (_, Some(Filter::Atom))
         | (HoleValue::PosArgsFrom(_), Some(Filter::Dict))
