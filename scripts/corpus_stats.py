@@ -61,8 +61,10 @@ def sites(root):
                 continue
             out['files_with_eventlet'] += 1
             lines = source.decode('utf-8', 'replace').splitlines()
+            # A statement starts at its first decorator, as in the tool.
             statements = sorted(
-                (n.lineno, getattr(n, 'end_lineno', n.lineno))
+                (min([n.lineno] + [d.lineno for d in getattr(n, 'decorator_list', [])]),
+                 getattr(n, 'end_lineno', n.lineno))
                 for n in ast.walk(tree) if isinstance(n, ast.stmt))
             for node in ast.walk(tree):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names:
