@@ -124,7 +124,9 @@ impl Engine {
         let body = &parsed.syntax().body;
         let semantic = Semantic::build(parsed.syntax());
         let comments = Comments::new(text, parsed.tokens());
-        let recipes = Index::new(&self.catalog, self.target, &|id| self.enabled(id));
+        // Every recipe matches, so a name keeps its own recipe whatever is selected; only the
+        // selected ones rewrite and report.
+        let recipes = Index::new(&self.catalog, self.target, &|_| true);
         let mut migration = Migration::default();
         let position = |range: TextRange| line_column(text, &index, range.start());
         let to_manual = |item: ManualItem| {
@@ -154,7 +156,10 @@ impl Engine {
 
         let target = self.target;
         let migrated = |import: &ImportBinding| -> String {
-            match recipes.module_of(target, &import.qualified) {
+            match recipes
+                .module_of(target, &import.qualified)
+                .filter(|(recipe, _)| self.enabled(&self.catalog.recipes[*recipe].id))
+            {
                 Some((recipe, module)) => self.catalog.recipes[recipe]
                     .rules(target)
                     .iter()
@@ -185,9 +190,18 @@ impl Engine {
         // Fixes, in source order; a fix that touches what an earlier one did is reported.
         let mut fixes: Vec<Fix> = Vec::new();
         let mut manual_calls: Vec<(TextRange, String)> = Vec::new();
+        let mut unselected_manual: Vec<TextRange> = Vec::new();
         for site in find_sites(body, &semantic, &recipes, target) {
             let recipe = &self.catalog.recipes[site.recipe];
             if comments.suppresses(text, site.range, Some(&recipe.id)) {
+                continue;
+            }
+            if !self.enabled(&recipe.id) {
+                // Not selected: it changes nothing, but what it would leave for a human still
+                // holds monkey-patch removal back.
+                if let Outcome::Manual(item) = rewrite(&cx, recipe, &site) {
+                    unselected_manual.push(item.range);
+                }
                 continue;
             }
             // Code an accepted rewrite replaces (an argument it does not copy, a statement it
@@ -298,6 +312,7 @@ impl Engine {
         if let Some(first) = manual_items
             .iter()
             .map(|m| m.range)
+            .chain(unselected_manual.iter().copied())
             .min_by_key(|r| r.start())
         {
             let (line, column) = position(first);
@@ -321,7 +336,11 @@ impl Engine {
             semantic: &semantic,
             comments: &comments,
         };
-        let replaced_module = |module: &str| recipes.module_of(target, module).is_some();
+        let replaced_module = |module: &str| {
+            recipes
+                .module_of(target, module)
+                .is_some_and(|(recipe, _)| self.enabled(&self.catalog.recipes[recipe].id))
+        };
         let (settled, removals) = loop {
             let removals: BTreeSet<StmtId> = fixes
                 .iter()

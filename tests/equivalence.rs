@@ -77,7 +77,12 @@ fn status_table() -> Result<BTreeMap<String, BTreeMap<String, Expect>>, String> 
                         "equivalent" => Expect::Equivalent,
                         "manual" => Expect::Manual,
                         "skip" => Expect::Skip,
-                        other => return Err(format!("{}: `{program}`: unknown status `{other}`", path.display())),
+                        other => {
+                            return Err(format!(
+                                "{}: `{program}`: unknown status `{other}`",
+                                path.display()
+                            ))
+                        }
                     };
                     Ok((program, expect))
                 })
@@ -105,7 +110,11 @@ fn programs() -> Vec<String> {
 }
 
 fn copy_program(name: &str, into: &Path) -> Result<PathBuf, String> {
-    let source = root().join("tests").join("equivalence").join("programs").join(name);
+    let source = root()
+        .join("tests")
+        .join("equivalence")
+        .join("programs")
+        .join(name);
     let target = into.join(name);
     copy_tree(&source, &target).map_err(|e| format!("copying {}: {e}", source.display()))?;
     Ok(target)
@@ -146,7 +155,10 @@ fn run_python(python: &Path, program: &Path) -> Result<String, String> {
             Ok(Some(_)) => break,
             Ok(None) if start.elapsed() > RUN_TIMEOUT => {
                 child.kill().ok();
-                return Err(format!("{} did not finish in {RUN_TIMEOUT:?}", program.display()));
+                return Err(format!(
+                    "{} did not finish in {RUN_TIMEOUT:?}",
+                    program.display()
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => return Err(e.to_string()),
@@ -172,7 +184,11 @@ fn python_files(path: &Path) -> Vec<PathBuf> {
     }
     let mut out = Vec::new();
     for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
-        out.extend(python_files(&entry.path()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "py")));
+        out.extend(
+            python_files(&entry.path())
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "py")),
+        );
     }
     out.sort();
     out
@@ -195,11 +211,18 @@ fn eventlet_imports(path: &Path) -> Vec<String> {
 /// The diff the tool applied, for failure messages.
 fn applied_diff(original: &Path, migrated: &Path) -> String {
     let mut out = String::new();
-    for (a, b) in python_files(original).into_iter().zip(python_files(migrated)) {
+    for (a, b) in python_files(original)
+        .into_iter()
+        .zip(python_files(migrated))
+    {
         let old = std::fs::read_to_string(&a).unwrap_or_default();
         let new = std::fs::read_to_string(&b).unwrap_or_default();
         if old != new {
-            let name = a.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let name = a
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             out.push_str(&eventlet_migrate::diff::git_diff(&name, &old, &new));
         }
     }
@@ -219,7 +242,11 @@ fn check(envs: &Envs, target: &str, name: &str, expect: Expect) -> Result<(), Fa
         .map_err(|e| format!("cannot run the tool: {e}"))?;
     let diff = applied_diff(&original, &migrated);
     if tool.status.code() == Some(2) {
-        return Err(format!("the tool failed:\n{}", String::from_utf8_lossy(&tool.stderr)).into());
+        return Err(format!(
+            "the tool failed:\n{}",
+            String::from_utf8_lossy(&tool.stderr)
+        )
+        .into());
     }
     let python = match expect {
         Expect::Equivalent => {
@@ -237,7 +264,8 @@ fn check(envs: &Envs, target: &str, name: &str, expect: Expect) -> Result<(), Fa
         Expect::Manual => &envs.with_eventlet,
         Expect::Skip => return Ok(()),
     };
-    let after = run_python(python, &migrated).map_err(|e| format!("{e}\n\ndiff applied:\n{diff}"))?;
+    let after =
+        run_python(python, &migrated).map_err(|e| format!("{e}\n\ndiff applied:\n{diff}"))?;
     if before != after {
         return Err(format!(
             "outputs differ\n--- with eventlet (original)\n{before}--- migrated\n{after}\n--- diff applied:\n{diff}"
@@ -261,8 +289,16 @@ fn main() {
     let mut trials = Vec::new();
     // Every program must be listed for every target: the table is the suite's contract.
     for (target, listed) in &table {
-        let missing: Vec<String> = programs.iter().filter(|p| !listed.contains_key(*p)).cloned().collect();
-        let unknown: Vec<String> = listed.keys().filter(|p| !programs.contains(p)).cloned().collect();
+        let missing: Vec<String> = programs
+            .iter()
+            .filter(|p| !listed.contains_key(*p))
+            .cloned()
+            .collect();
+        let unknown: Vec<String> = listed
+            .keys()
+            .filter(|p| !programs.contains(p))
+            .cloned()
+            .collect();
         let target_name = target.clone();
         trials.push(Trial::test(format!("equivalence/{target}/status-table"), move || {
             if missing.is_empty() && unknown.is_empty() {
@@ -275,7 +311,11 @@ fn main() {
             }
         }));
     }
-    let envs = if args.list { Err("listing".to_string()) } else { envs() };
+    let envs = if args.list {
+        Err("listing".to_string())
+    } else {
+        envs()
+    };
     let envs = match envs {
         Ok(envs) => Some(std::sync::Arc::new(envs)),
         Err(e) if in_ci => {
@@ -307,7 +347,11 @@ fn main() {
                 }
                 None => Trial::test(name, || Ok(())).with_ignored_flag(true),
             };
-            trials.push(if expect == Expect::Skip { trial.with_ignored_flag(true) } else { trial });
+            trials.push(if expect == Expect::Skip {
+                trial.with_ignored_flag(true)
+            } else {
+                trial
+            });
         }
     }
     libtest_mimic::run(&args, trials).exit();
