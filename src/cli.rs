@@ -11,6 +11,7 @@ use crate::discovery::{discover, exclude_set};
 use crate::pipeline::{Engine, FileError};
 use crate::recipe::{Action, Catalog, Recipe, Target};
 use crate::report::{summary, FileResult};
+use crate::series::SeriesArgs;
 use crate::write::replace_file;
 
 #[derive(Debug, Parser)]
@@ -27,7 +28,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Rewrite Eventlet code for a target (or print the diff with --dry-run).
-    Migrate(MigrateArgs),
+    Migrate(Box<MigrateArgs>),
     /// List or describe the recipes.
     #[command(subcommand)]
     Recipes(RecipesCommand),
@@ -71,6 +72,28 @@ struct MigrateArgs {
     /// file's edits, manual items, errors and, with --dry-run, its diff).
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     report: ReportFormat,
+    /// Write the migration as a `git format-patch` series into this directory (nothing in the
+    /// tree is modified).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["commit", "dry_run"])]
+    patches: Option<PathBuf>,
+    /// Create the series as commits on the current branch (`git am`).
+    #[arg(long, conflicts_with = "dry_run")]
+    commit: bool,
+    /// How to split the series.
+    #[arg(long, value_enum, default_value_t = crate::patch::SplitBy::Category)]
+    split_by: crate::patch::SplitBy,
+    /// Patch author, `Name <email>` (default: git's user.name and user.email).
+    #[arg(long)]
+    author: Option<String>,
+    /// Patch date, RFC 3339 (`2026-01-01T00:00:00Z`; default: now).
+    #[arg(long)]
+    date: Option<String>,
+    /// Text put before every subject (`[eventlet-removal] `).
+    #[arg(long, default_value = "")]
+    message_prefix: String,
+    /// A trailer added to every commit message (`Related-Bug: #2087944`); repeatable.
+    #[arg(long = "trailer", value_name = "KEY: VALUE")]
+    trailers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -115,7 +138,7 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Migrate(args) => migrate(args),
+        Command::Migrate(args) => migrate(*args),
         Command::Recipes(RecipesCommand::List {
             target,
             recipe_dirs,
@@ -189,6 +212,23 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     engine.safe_only = args.safe_only;
     engine.annotate = args.annotate;
 
+    if args.patches.is_some() || args.commit {
+        return crate::series::run(
+            &engine,
+            &args.paths,
+            &excludes,
+            &SeriesArgs {
+                patches: args.patches.clone(),
+                commit: args.commit,
+                split: args.split_by,
+                author: args.author.clone(),
+                date: args.date.clone(),
+                prefix: args.message_prefix.clone(),
+                trailers: args.trailers.clone(),
+                quiet: args.quiet,
+            },
+        );
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -1,16 +1,16 @@
-# Exercises an eventlet Event carrying a value: evt.send(42) in a green thread, v = evt.wait().
+# Exercises an eventlet Event carrying a value: evt.send(42) from a green thread, v = evt.wait().
 import eventlet
 from eventlet import event
 
 
-def compute_answer(evt):
-    eventlet.sleep(0.01)
-    evt.send(42)
-
-
 def main():
     evt = event.Event()
-    eventlet.spawn_n(compute_answer, evt)
+
+    def compute_answer():
+        eventlet.sleep(0.01)
+        evt.send(42)
+
+    eventlet.spawn_n(compute_answer)
     v = evt.wait()
     print("answer", v)
     print("ready", evt.ready())

@@ -24,9 +24,10 @@ class Limiter(object):
 
 def main():
     limiter = Limiter()
-    threads = [eventlet.spawn(limiter.run, job) for job in range(6)]
-    for gt in threads:
-        gt.wait()
+    pool = eventlet.GreenPool(6)
+    for job in range(6):
+        pool.spawn_n(limiter.run, job)
+    pool.waitall()
     print("max concurrent <= 2:", limiter.max_active <= 2)
     print("some concurrency:", limiter.max_active >= 1)
     print(sorted(limiter.completed))

@@ -13,17 +13,21 @@ def reserve(project, amount):
     return amount
 
 
+def try_reserve(project, amount):
+    gt = eventlet.spawn(reserve, project, amount)
+    try:
+        got = gt.wait()
+    except QuotaExceeded as exc:
+        return "refused %s" % exc
+    return "reserved %s %d" % (project, got)
+
+
 def main():
     for project, amount in [("demo", 3), ("admin", 50)]:
-        gt = eventlet.spawn(reserve, project, amount)
-        try:
-            got = gt.wait()
-            print("reserved", project, got)
-        except QuotaExceeded as exc:
-            print("refused", exc)
-    gt = eventlet.spawn(reserve, "alt", 99)
+        print(try_reserve(project, amount))
+    retry = eventlet.spawn(reserve, "alt", 99)
     try:
-        gt.wait()
+        retry.wait()
     except QuotaExceeded:
         print("refused again")
 

@@ -5,9 +5,9 @@ import worker
 
 
 def main():
-    threads = [eventlet.spawn(worker.compute, n) for n in range(1, 5)]
-    results = [gt.wait() for gt in threads]
-    print(results)
+    small = eventlet.spawn(worker.compute, 3)
+    large = eventlet.spawn(worker.compute, 12)
+    print(small.wait(), large.wait())
     eventlet.spawn_n(worker.record, "finished")
     worker.DONE.wait()
     print(worker.EVENTS)

@@ -1,0 +1,4 @@
+# Entry points: eventlet must be patched before anything else is imported.
+import eventlet
+
+eventlet.monkey_patch()
