@@ -2,6 +2,7 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
@@ -62,6 +63,9 @@ struct MigrateArgs {
     /// Print no summary; errors are still reported.
     #[arg(long)]
     quiet: bool,
+    /// Parse every file, even those that never mention eventlet (to sweep a corpus).
+    #[arg(long)]
+    all_files: bool,
     /// Apply only rewrites whose safety is `safe`; list the others.
     #[arg(long)]
     safe_only: bool,
@@ -123,6 +127,12 @@ enum RecipesCommand {
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_CHANGES: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
+/// Interrupted (SIGINT): 128 + 2, as shells report it.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Set by SIGINT: files not yet started are skipped; a write in progress completes (it is a
+/// rename of a fully written temporary file), so every file is either old or new.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -211,6 +221,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     engine.ignore = args.ignore.clone();
     engine.safe_only = args.safe_only;
     engine.annotate = args.annotate;
+    engine.all_files = args.all_files;
 
     if args.patches.is_some() || args.commit {
         return crate::series::run(
@@ -238,10 +249,14 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let found = discover(&paths, &excludes);
 
+    // Only the write mode needs the care; a dry run may just stop.
+    if !args.dry_run {
+        ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst)).ok();
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         // Deeply nested expressions recurse deeply in the parser and visitors.
-        .stack_size(64 * 1024 * 1024)
+        .stack_size(256 * 1024 * 1024)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let dry_run = args.dry_run;
@@ -251,6 +266,17 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
             .par_iter()
             .map(|path| {
                 let display = display_path(path, &cwd);
+                if INTERRUPTED.load(Ordering::SeqCst) {
+                    let outcome = Err(FileError::Read("not processed: interrupted".to_string()));
+                    return (
+                        FileResult {
+                            display,
+                            outcome,
+                            write_error: None,
+                        },
+                        None,
+                    );
+                }
                 let (outcome, original) = match std::fs::read(path) {
                     Ok(bytes) => (migrate_guarded(&engine, &bytes), bytes),
                     Err(e) => (Err(FileError::Read(e.to_string())), Vec::new()),
@@ -311,6 +337,10 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
             text
         };
         eprint!("{text}");
+    }
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        eprintln!("eventlet-migrate: interrupted; files not yet processed were left as they were");
+        return Ok(EXIT_INTERRUPTED);
     }
     Ok(if failed {
         EXIT_ERROR

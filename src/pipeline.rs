@@ -30,6 +30,8 @@ pub struct Engine {
     pub safe_only: bool,
     /// Insert a `# TODO(eventlet-migrate): …` comment above each manual item.
     pub annotate: bool,
+    /// Parse every file, even those that never mention eventlet (corpus sweeps).
+    pub all_files: bool,
 }
 
 /// A rewrite that was applied.
@@ -69,6 +71,8 @@ pub enum FileError {
     },
     #[error("internal error: {0}; file left untouched")]
     Internal(String),
+    #[error("expressions nested {0} deep: more than this tool follows; file left untouched")]
+    TooDeep(usize),
 }
 
 /// The result of migrating one file's contents.
@@ -94,6 +98,7 @@ impl Engine {
             ignore: Vec::new(),
             safe_only: false,
             annotate: false,
+            all_files: false,
         }
     }
 
@@ -106,10 +111,13 @@ impl Engine {
 
     pub fn migrate(&self, bytes: &[u8]) -> Result<Migration, FileError> {
         // Most files of a repository never mention eventlet: skip them before decoding.
-        if memchr::memmem::find(bytes, b"eventlet").is_none() {
+        if !self.all_files && memchr::memmem::find(bytes, b"eventlet").is_none() {
             return Ok(Migration::default());
         }
         let source = SourceText::decode(bytes)?;
+        if let Some(depth) = too_deep(&source.text) {
+            return Err(FileError::TooDeep(depth));
+        }
         let text = source.text.as_str();
         let parsed = ruff_python_parser::parse_module(text).map_err(|e| {
             let index = LineIndex::from_source_text(text);
@@ -439,7 +447,11 @@ impl Engine {
                 error.error
             )));
         }
-        migration.output = Some(source.encode(&new_text));
+        migration.output = Some(source.encode(&new_text).ok_or_else(|| {
+            FileError::Internal(
+                "the rewritten text does not fit the file's declared encoding".to_string(),
+            )
+        })?);
         migration.edits = edits;
         Ok(migration)
     }
@@ -538,4 +550,29 @@ fn without_positions(message: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The nesting the parser and the visitors recurse through: brackets, and operators chained
+/// on one logical line. Returns it when over the limit, so a pathological file is reported
+/// instead of overflowing the stack. Strings and comments are counted too: the estimate only
+/// errs on the side of caution, far beyond what real code does.
+fn too_deep(text: &str) -> Option<usize> {
+    const LIMIT: usize = 100_000;
+    let (mut brackets, mut deepest, mut operators) = (0usize, 0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                brackets += 1;
+                deepest = deepest.max(brackets);
+            }
+            b')' | b']' | b'}' => brackets = brackets.saturating_sub(1),
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'@' | b'<' | b'>' | b'.' => {
+                operators += 1;
+                deepest = deepest.max(operators);
+            }
+            b'\n' if brackets == 0 => operators = 0,
+            _ => {}
+        }
+    }
+    (deepest > LIMIT).then_some(deepest)
 }

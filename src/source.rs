@@ -8,13 +8,22 @@ use ruff_text_size::{TextRange, TextSize};
 pub struct SourceText {
     pub bom: bool,
     pub text: String,
+    pub encoding: Encoding,
+}
+
+/// The encodings files are read and written back in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    /// Declared by a `# -*- coding: latin-1 -*-` cookie.
+    Latin1,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     #[error("not valid UTF-8 (byte {0}) and no other encoding is supported")]
     InvalidUtf8(usize),
-    #[error("declares encoding `{0}`; only UTF-8 files are rewritten")]
+    #[error("declares encoding `{0}`; only UTF-8 and latin-1 files are rewritten")]
     UnsupportedEncoding(String),
     #[error("looks like a binary file (contains NUL bytes)")]
     Binary,
@@ -31,29 +40,57 @@ impl SourceText {
         if memchr::memchr(0, body).is_some() {
             return Err(DecodeError::Binary);
         }
-        let text = std::str::from_utf8(body)
-            .map_err(|e| DecodeError::InvalidUtf8(e.valid_up_to() + if bom { 3 } else { 0 }))?;
-        if let Some(encoding) = coding_cookie(text) {
-            let normalized = encoding.to_ascii_lowercase().replace('_', "-");
-            if !matches!(normalized.as_str(), "utf-8" | "utf8" | "ascii" | "us-ascii")
-                && !normalized.starts_with("utf-8-")
-            {
-                return Err(DecodeError::UnsupportedEncoding(encoding));
+        // The cookie is ASCII on line 1 or 2, whatever the file's encoding.
+        let head_end = body
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b'\n')
+            .nth(1)
+            .map_or(body.len(), |(i, _)| i);
+        let head = String::from_utf8_lossy(&body[..head_end]);
+        let encoding = match coding_cookie(&head) {
+            None => Encoding::Utf8,
+            Some(name) => {
+                let normalized = name.to_ascii_lowercase().replace('_', "-");
+                match normalized.as_str() {
+                    "utf-8" | "utf8" | "ascii" | "us-ascii" => Encoding::Utf8,
+                    n if n.starts_with("utf-8-") => Encoding::Utf8,
+                    "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "iso-latin-1" => {
+                        Encoding::Latin1
+                    }
+                    _ => return Err(DecodeError::UnsupportedEncoding(name)),
+                }
             }
-        }
+        };
+        let text = match encoding {
+            Encoding::Utf8 => std::str::from_utf8(body)
+                .map_err(|e| DecodeError::InvalidUtf8(e.valid_up_to() + if bom { 3 } else { 0 }))?
+                .to_string(),
+            // Every byte is the code point of the same value.
+            Encoding::Latin1 => body.iter().map(|&b| char::from(b)).collect(),
+        };
         Ok(SourceText {
             bom,
-            text: text.to_string(),
+            text,
+            encoding,
         })
     }
 
-    pub fn encode(&self, text: &str) -> Vec<u8> {
+    /// The new text in the file's own encoding; `None` when a character does not fit it.
+    pub fn encode(&self, text: &str) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(text.len() + 3);
         if self.bom {
             out.extend_from_slice(BOM);
         }
-        out.extend_from_slice(text.as_bytes());
-        out
+        match self.encoding {
+            Encoding::Utf8 => out.extend_from_slice(text.as_bytes()),
+            Encoding::Latin1 => {
+                for c in text.chars() {
+                    out.push(u8::try_from(u32::from(c)).ok()?);
+                }
+            }
+        }
+        Some(out)
     }
 }
 
