@@ -56,7 +56,11 @@ impl Edit {
 
     /// Whether `other` lies wholly inside one of the slices this edit keeps.
     pub fn nests(&self, other: &Edit) -> bool {
-        self != other && self.kept().any(|kept| kept.contains_range(other.range))
+        // Only slices kept in place count: a piece may also copy text from elsewhere (the
+        // target of an appended statement), which does not make edits there nested.
+        self != other
+            && self.range.contains_range(other.range)
+            && self.kept().any(|kept| kept.contains_range(other.range))
     }
 
     /// Whether two edits touch the same bytes without one nesting in the other.

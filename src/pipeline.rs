@@ -459,26 +459,18 @@ impl Engine {
 
 /// Whether `fix` touches code an accepted fix already changes.
 fn overlaps(fix: &Fix, accepted: &[Fix], semantic: &Semantic) -> bool {
-    let removed = |f: &Fix| {
-        f.removals
+    // A removed statement is a deletion of its range, for the overlap test.
+    let all = |f: &Fix| {
+        f.edits
             .iter()
-            .map(|&s| semantic.stmts[s].range)
+            .cloned()
+            .chain(f.removals.iter().map(|&s| Edit::delete(semantic.stmts[s].range)))
             .collect::<Vec<_>>()
     };
-    let mine = removed(fix);
-    accepted.iter().any(|other| {
-        let theirs = removed(other);
-        fix.edits
-            .iter()
-            .any(|a| other.edits.iter().any(|b| a.conflicts(b)))
-            || mine.iter().any(|r| {
-                other.edits.iter().any(|e| r.intersect(e.range).is_some())
-                    || theirs.iter().any(|t| t.intersect(*r).is_some())
-            })
-            || theirs
-                .iter()
-                .any(|r| fix.edits.iter().any(|e| r.intersect(e.range).is_some()))
-    })
+    let mine = all(fix);
+    accepted
+        .iter()
+        .any(|other| all(other).iter().any(|b| mine.iter().any(|a| a.conflicts(b))))
 }
 
 /// The marker of the comments `--annotate` writes.
