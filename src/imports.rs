@@ -686,8 +686,12 @@ fn is_docstring(stmt: &Stmt) -> bool {
     matches!(stmt, Stmt::Expr(e) if e.value.is_string_literal_expr())
 }
 
-/// Two statements on consecutive lines (no blank line or comment between).
+/// Two statements on consecutive lines (no blank or comment line between; a trailing comment
+/// on the first, `import os  # noqa`, is part of its line).
 fn adjacent(text: &str, a: &Stmt, b: &Stmt) -> bool {
     let between = &text[TextRange::new(a.end(), b.start())];
-    between.chars().filter(|&c| c == '\n').count() <= 1 && !between.contains('#')
+    match between.split_once('\n') {
+        None => true,
+        Some((_, rest)) => !rest.contains('\n') && rest.trim().is_empty(),
+    }
 }

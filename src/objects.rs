@@ -48,6 +48,8 @@ pub struct Parents<'a> {
     loops: Vec<TextRange>,
     /// Class and function definitions: `(range, is_class)`.
     defs: Vec<(TextRange, bool)>,
+    /// Function definitions and their names.
+    functions: Vec<(TextRange, String)>,
     /// Bodies of `try` statements that have `except` handlers.
     guarded: Vec<TextRange>,
 }
@@ -68,6 +70,7 @@ impl<'a> Parents<'a> {
                 self_attrs: HashMap::new(),
                 loops: Vec::new(),
                 defs: Vec::new(),
+                functions: Vec::new(),
                 guarded: Vec::new(),
             },
             discarded: None,
@@ -85,6 +88,15 @@ impl<'a> Parents<'a> {
         self.loops
             .iter()
             .any(|l| l.contains_range(range) && within.contains_range(*l))
+    }
+
+    /// The name of the innermost function definition containing `range`.
+    pub fn function_name(&self, range: TextRange) -> Option<&str> {
+        self.functions
+            .iter()
+            .filter(|(r, _)| r.contains_range(range) && *r != range)
+            .min_by_key(|(r, _)| r.len())
+            .map(|(_, name)| name.as_str())
     }
 
     /// Whether `range` is in the body of a `try` with `except` handlers.
@@ -176,6 +188,9 @@ impl<'a> Visitor<'a> for Collector<'a> {
             }
             Stmt::FunctionDef(def) => {
                 self.parents.defs.push((def.range, false));
+                self.parents
+                    .functions
+                    .push((def.range, def.name.to_string()));
                 // A method of the innermost class: its first parameter is `self`.
                 let first = def
                     .parameters

@@ -198,6 +198,7 @@ impl Engine {
         // Fixes, in source order; a fix that touches what an earlier one did is reported.
         let mut fixes: Vec<Fix> = Vec::new();
         let mut manual_calls: Vec<(TextRange, String)> = Vec::new();
+        let mut manual_objects: Vec<String> = Vec::new();
         let mut unselected_manual: Vec<TextRange> = Vec::new();
         for site in find_sites(body, &semantic, &recipes, target) {
             let recipe = &self.catalog.recipes[site.recipe];
@@ -223,25 +224,29 @@ impl Engine {
             if subsumed {
                 continue;
             }
-            // An argument of a call left for a human stays what that call expects.
-            if let Some((_, outer)) = manual_calls
-                .iter()
-                .find(|(args, _)| args.contains_range(site.range))
-            {
-                manual_items.push(ManualItem {
-                    recipe: recipe.id.clone(),
-                    range: site.range,
-                    message: format!(
-                        "`{}` is passed to `{outer}`, which is not migrated: migrate them together",
-                        &text[site.range]
-                    ),
-                    guide: recipe.guide.get(&target).cloned(),
-                });
-                continue;
-            }
             match rewrite(&cx, recipe, &site) {
                 Outcome::Fix(fix) => {
                     let fix = *fix;
+                    // Code a call left for a human receives (or runs under, for `with`)
+                    // still works the eventlet way; so must what is handed to it.
+                    let blocked = manual_calls
+                        .iter()
+                        .find(|(args, _)| args.contains_range(site.range))
+                        .map(|(_, outer)| format!("`{}` is under `{outer}`, which is not migrated: migrate them together", fix.subject))
+                        .or_else(|| {
+                            passes_manual_object(text, &site, &manual_objects).map(|object| {
+                                format!("`{}` is given `{object}`, an eventlet object left for a human: migrate them together", fix.subject)
+                            })
+                        });
+                    if let Some(message) = blocked {
+                        manual_items.push(ManualItem {
+                            recipe: fix.recipe,
+                            range: fix.range,
+                            message,
+                            guide: fix.guide,
+                        });
+                        continue;
+                    }
                     if overlaps(&fix, &fixes, &semantic) {
                         manual_items.push(ManualItem {
                             recipe: fix.recipe,
@@ -254,9 +259,19 @@ impl Engine {
                     }
                 }
                 Outcome::Manual(item) => {
-                    if let SiteNode::Call { call, .. } = site.node {
-                        manual_calls
-                            .push((call.arguments.range, text[call.func.range()].to_string()));
+                    if let SiteNode::Call { call, bound, .. } = site.node {
+                        let callee = text[call.func.range()].to_string();
+                        manual_calls.push((call.arguments.range, callee.clone()));
+                        // `with eventlet.Timeout(...):` left as it is: its body still runs
+                        // under eventlet.
+                        let stmt = &semantic.stmts[site.stmt];
+                        if stmt.is_with {
+                            manual_calls.push((stmt.range, format!("with {callee}(...)")));
+                        }
+                        // An eventlet object left as it is must not be handed to threads.
+                        if let Some(target) = bound {
+                            manual_objects.push(text[target.range()].to_string());
+                        }
                     }
                     manual_items.push(item);
                 }
@@ -313,6 +328,100 @@ impl Engine {
                     .iter()
                     .any(|f| f.kept_comments == Some(e.range.start()))
             });
+        }
+
+        // A test double of `eventlet.sleep` patched to `time.sleep` would miss code of this
+        // module that now imports `sleep` itself (`from time import sleep`, where `time` was
+        // taken): neither is rewritten, both are reported.
+        let imported_directly: BTreeSet<String> = fixes
+            .iter()
+            .filter(|f| f.patch_target.is_none())
+            .flat_map(|f| {
+                f.requests
+                    .iter()
+                    .filter(|r| r.spec.member.is_some())
+                    .map(|r| r.spec.denotes())
+            })
+            .collect();
+        let stale_targets: BTreeSet<String> = fixes
+            .iter()
+            .filter_map(|f| f.patch_target.clone())
+            .filter(|t| imported_directly.contains(t))
+            .collect();
+        if !stale_targets.is_empty() {
+            let (stale, kept): (Vec<Fix>, Vec<Fix>) =
+                fixes.into_iter().partition(|f| match &f.patch_target {
+                    Some(t) => stale_targets.contains(t),
+                    None => f.requests.iter().any(|r| {
+                        r.spec.member.is_some() && stale_targets.contains(&r.spec.denotes())
+                    }),
+                });
+            fixes = kept;
+            for fix in stale {
+                let name = stale_targets.iter().next().cloned().unwrap_or_default();
+                let short = name.rsplit('.').next().unwrap_or_default().to_string();
+                manual_items.push(ManualItem {
+                    recipe: fix.recipe,
+                    range: fix.range,
+                    message: format!(
+                        "`{}` not rewritten: a test double in this module patches it, but with the name `{}` taken here the code would import `{short}` directly and the patch would miss it; migrate both by hand",
+                        fix.subject,
+                        name.split('.').next().unwrap_or_default()
+                    ),
+                    guide: fix.guide,
+                });
+            }
+        }
+
+        // Functions of this module called under a `with` left for a human (`with
+        // eventlet.Timeout(...)`) run under it too: their rewrites are held back.
+        let guarded: Vec<(String, &str)> = manual_calls
+            .iter()
+            .filter(|(_, outer)| outer.starts_with("with "))
+            .flat_map(|(range, outer)| {
+                semantic
+                    .references
+                    .iter()
+                    .filter(|r| range.contains_range(r.range))
+                    .map(|r| {
+                        r.chain
+                            .strip_prefix("self.")
+                            .unwrap_or(&r.name)
+                            .split('.')
+                            .next()
+                            .unwrap_or_default()
+                            .to_string()
+                    })
+                    .map(move |name| (name, outer.as_str()))
+            })
+            .collect();
+        if !guarded.is_empty() {
+            let (held, kept): (Vec<Fix>, Vec<Fix>) = fixes.into_iter().partition(|f| {
+                parents
+                    .function_name(f.range)
+                    .is_some_and(|name| guarded.iter().any(|(g, _)| g == name))
+            });
+            fixes = kept;
+            for fix in held {
+                let function = parents
+                    .function_name(fix.range)
+                    .unwrap_or_default()
+                    .to_string();
+                let outer = guarded
+                    .iter()
+                    .find(|(g, _)| *g == function)
+                    .map(|(_, o)| *o)
+                    .unwrap_or_default();
+                manual_items.push(ManualItem {
+                    recipe: fix.recipe,
+                    range: fix.range,
+                    message: format!(
+                        "`{}` not rewritten: `{function}` is called under `{outer}`, which is not migrated: migrate them together",
+                        fix.subject
+                    ),
+                    guide: fix.guide,
+                });
+            }
         }
 
         // Monkey patching goes last: while anything in the file is left for a human, the code
@@ -464,13 +573,19 @@ fn overlaps(fix: &Fix, accepted: &[Fix], semantic: &Semantic) -> bool {
         f.edits
             .iter()
             .cloned()
-            .chain(f.removals.iter().map(|&s| Edit::delete(semantic.stmts[s].range)))
+            .chain(
+                f.removals
+                    .iter()
+                    .map(|&s| Edit::delete(semantic.stmts[s].range)),
+            )
             .collect::<Vec<_>>()
     };
     let mine = all(fix);
-    accepted
-        .iter()
-        .any(|other| all(other).iter().any(|b| mine.iter().any(|a| a.conflicts(b))))
+    accepted.iter().any(|other| {
+        all(other)
+            .iter()
+            .any(|b| mine.iter().any(|a| a.conflicts(b)))
+    })
 }
 
 /// The marker of the comments `--annotate` writes.
@@ -567,4 +682,32 @@ fn too_deep(text: &str) -> Option<usize> {
         }
     }
     (deepest > LIMIT).then_some(deepest)
+}
+
+/// The eventlet object left for a human (by the text of what it is stored in: `evt`,
+/// `self._event`) that a call site passes among its arguments, if any.
+fn passes_manual_object(
+    text: &str,
+    site: &crate::matcher::Site<'_>,
+    objects: &[String],
+) -> Option<String> {
+    let SiteNode::Call { call, .. } = site.node else {
+        return None;
+    };
+    if objects.is_empty() {
+        return None;
+    }
+    let arguments = &text[call.arguments.range];
+    objects
+        .iter()
+        .find(|object| {
+            arguments.match_indices(object.as_str()).any(|(at, _)| {
+                let before = arguments[..at].chars().next_back();
+                let after = arguments[at + object.len()..].chars().next();
+                let boundary =
+                    |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+                boundary(before) && boundary(after) && before != Some('.')
+            })
+        })
+        .cloned()
 }

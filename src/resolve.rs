@@ -86,6 +86,8 @@ pub struct StmtInfo {
     /// The scope the statement runs in.
     pub scope: ScopeId,
     pub is_import: bool,
+    /// A `with` statement: code in its body runs under its context managers.
+    pub is_with: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -296,6 +298,7 @@ impl Builder {
                 body: id,
                 scope: self.scope,
                 is_import: matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)),
+                is_with: matches!(stmt, Stmt::With(_)),
             });
             self.model.stmts_by_range.insert(stmt.range(), sid);
             self.model.bodies[id].stmts.push(sid);

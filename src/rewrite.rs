@@ -42,6 +42,8 @@ pub struct Fix {
     pub guide: Option<String>,
     /// Withdrawn when anything else in the file is left for a human.
     pub last: bool,
+    /// For a test double: the object it now patches (`time.sleep`).
+    pub patch_target: Option<String>,
 }
 
 /// A site left for a human.
@@ -164,6 +166,7 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             subject: display_name(cx.text, site).to_string(),
             guide: recipe.guide.get(&cx.target).cloned(),
             last: rule.last,
+            patch_target: None,
         }));
     }
     if let SiteNode::Import { .. } = site.node {
@@ -970,6 +973,7 @@ fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> O
             subject: display_name(cx.text, site).to_string(),
             guide: recipe.guide.get(&cx.target).cloned(),
             last: false,
+            patch_target: Some(full.clone()),
         }))
     };
     match site.node {
@@ -997,7 +1001,7 @@ fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> O
                     prefix.trim_end_matches('.')
                 )
             };
-            fix(vec![Edit::replace(range, full)], Vec::new(), note)
+            fix(vec![Edit::replace(range, full.clone())], Vec::new(), note)
         }
         SiteNode::PatchObject { object, attr } => {
             let Some((module, name)) = full.rsplit_once('.') else {

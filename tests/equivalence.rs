@@ -116,6 +116,7 @@ fn copy_program(name: &str, into: &Path) -> Result<PathBuf, String> {
         .join("programs")
         .join(name);
     let target = into.join(name);
+    std::fs::create_dir_all(into).map_err(|e| format!("{}: {e}", into.display()))?;
     copy_tree(&source, &target).map_err(|e| format!("copying {}: {e}", source.display()))?;
     Ok(target)
 }

@@ -10,8 +10,19 @@ use proptest::prelude::*;
 
 /// Statements that mix Eventlet with ordinary code, in every import form.
 fn statement() -> impl Strategy<Value = String> {
-    let name = prop::sample::select(vec!["x", "y", "sleep", "time", "eventlet", "pool", "evt", "q", "ev"]);
-    let arg = prop::sample::select(vec!["", "1", "0.5", "x", "x, y", "*args", "f, 1, k=2", "(  # c\n    1)"]);
+    let name = prop::sample::select(vec![
+        "x", "y", "sleep", "time", "eventlet", "pool", "evt", "q", "ev",
+    ]);
+    let arg = prop::sample::select(vec![
+        "",
+        "1",
+        "0.5",
+        "x",
+        "x, y",
+        "*args",
+        "f, 1, k=2",
+        "(  # c\n    1)",
+    ]);
     prop_oneof![
         Just("import eventlet".to_string()),
         Just("import eventlet as ev".to_string()),
@@ -50,23 +61,37 @@ fn statement() -> impl Strategy<Value = String> {
 }
 
 fn module() -> impl Strategy<Value = String> {
-    (prop::collection::vec(statement(), 1..14), any::<bool>(), any::<bool>()).prop_map(|(stmts, crlf, docstring)| {
-        let mut text = String::new();
-        if docstring {
-            text.push_str("\"\"\"Generated.\"\"\"\n\n");
-        }
-        text.push_str(&stmts.join("\n"));
-        text.push('\n');
-        if crlf {
-            text = text.replace('\n', "\r\n");
-        }
-        text
-    })
+    (
+        prop::collection::vec(statement(), 1..14),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(stmts, crlf, docstring)| {
+            let mut text = String::new();
+            if docstring {
+                text.push_str("\"\"\"Generated.\"\"\"\n\n");
+            }
+            text.push_str(&stmts.join("\n"));
+            text.push('\n');
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            text
+        })
 }
 
 fn untouched_outside_edits(original: &str, output: &str, edits: &[Edit]) -> Result<(), String> {
-    let mut top: Vec<&Edit> = edits.iter().filter(|e| !edits.iter().any(|o| o.nests(e))).collect();
-    top.sort_by_key(|e| (e.range.start(), !e.range.is_empty(), std::cmp::Reverse(e.range.end())));
+    let mut top: Vec<&Edit> = edits
+        .iter()
+        .filter(|e| !edits.iter().any(|o| o.nests(e)))
+        .collect();
+    top.sort_by_key(|e| {
+        (
+            e.range.start(),
+            !e.range.is_empty(),
+            std::cmp::Reverse(e.range.end()),
+        )
+    });
     let (mut pos_in, mut pos_out) = (0usize, 0usize);
     for edit in top {
         let start = usize::from(edit.range.start());
@@ -75,7 +100,11 @@ fn untouched_outside_edits(original: &str, output: &str, edits: &[Edit]) -> Resu
             return Err(format!("bytes {pos_in}..{start} changed outside any edit"));
         }
         pos_out += gap.len();
-        let own: Vec<Edit> = edits.iter().filter(|e| *e == edit || edit.nests(e)).cloned().collect();
+        let own: Vec<Edit> = edits
+            .iter()
+            .filter(|e| *e == edit || edit.nests(e))
+            .cloned()
+            .collect();
         let alone = apply(original, &own).map_err(|e| e.to_string())?;
         pos_out += alone.len() - (original.len() - usize::from(edit.range.end())) - start;
         pos_in = usize::from(edit.range.end());
