@@ -78,6 +78,46 @@ fn emit(
     Ok(())
 }
 
+/// Checks that every byte of `original` outside the top-level `edits` is in `output`, in
+/// order: the promise that formatting outside an edit is never touched. For tests.
+pub fn check_untouched(original: &str, output: &str, edits: &[Edit]) -> Result<(), String> {
+    let mut top: Vec<&Edit> = edits
+        .iter()
+        .filter(|e| !edits.iter().any(|o| o.nests(e)))
+        .collect();
+    top.sort_by_key(|e| {
+        (
+            e.range.start(),
+            !e.range.is_empty(),
+            std::cmp::Reverse(e.range.end()),
+        )
+    });
+    let (mut pos_in, mut pos_out) = (0usize, 0usize);
+    for edit in top {
+        let start = usize::from(edit.range.start());
+        let gap = &original[pos_in..start];
+        if !output[pos_out..].starts_with(gap) {
+            return Err(format!(
+                "bytes {pos_in}..{start} of the original changed outside any edit"
+            ));
+        }
+        pos_out += gap.len();
+        // What this edit writes, with the edits nested in it.
+        let own: Vec<Edit> = edits
+            .iter()
+            .filter(|e| *e == edit || edit.nests(e))
+            .cloned()
+            .collect();
+        let alone = apply(original, &own).map_err(|e| e.to_string())?;
+        pos_out += alone.len() - (original.len() - usize::from(edit.range.end())) - start;
+        pos_in = usize::from(edit.range.end());
+    }
+    if output.get(pos_out..) != original.get(pos_in..) {
+        return Err("the tail of the file after the last edit changed".to_string());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

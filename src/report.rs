@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::pipeline::{FileError, Migration};
+use crate::pipeline::{Applied, FileError, Migration};
 use crate::recipe::Safety;
 use crate::recipe::Target;
 
@@ -76,69 +76,58 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
         )
         .ok();
     }
-    let review: Vec<String> = files
-        .iter()
-        .filter_map(|f| {
+    // One line per rewrite or item, under a heading with the count.
+    let section = |out: &mut String, heading: &str, lines: Vec<String>| {
+        if !lines.is_empty() {
+            writeln!(out, "{heading} ({}):", lines.len()).ok();
+            for line in lines {
+                writeln!(out, "{line}").ok();
+            }
+        }
+    };
+    let rewrite_line = |f: &FileResult, a: &Applied, what: String| {
+        let why = a
+            .note
+            .as_deref()
+            .map(|n| format!(": {n}"))
+            .unwrap_or_default();
+        format!(
+            "  {}:{}:{} [{}] {what}{why}",
+            f.display, a.line, a.column, a.recipe
+        )
+    };
+    let changed_files = || {
+        files.iter().filter_map(|f| {
             f.outcome
                 .as_ref()
                 .ok()
                 .filter(|m| m.output.is_some())
                 .map(|m| (f, m))
         })
+    };
+    let all_files = || {
+        files
+            .iter()
+            .filter_map(|f| f.outcome.as_ref().ok().map(|m| (f, m)))
+    };
+    let review = changed_files()
         .flat_map(|(f, m)| {
             m.applied
                 .iter()
                 .filter(|a| a.safety == Safety::Review)
-                .map(move |a| {
-                    let why = a
-                        .note
-                        .as_deref()
-                        .map(|n| format!(": {n}"))
-                        .unwrap_or_default();
-                    format!(
-                        "  {}:{}:{} [{}] needs review{why}",
-                        f.display, a.line, a.column, a.recipe
-                    )
-                })
+                .map(move |a| rewrite_line(f, a, "needs review".to_string()))
         })
         .collect();
-    if !review.is_empty() {
-        writeln!(out, "rewrites to review ({}):", review.len()).ok();
-        for line in review {
-            writeln!(out, "{line}").ok();
-        }
-    }
-    let skipped: Vec<String> = files
-        .iter()
-        .filter_map(|f| f.outcome.as_ref().ok().map(|m| (f, m)))
+    section(&mut out, "rewrites to review", review);
+    let skipped = all_files()
         .flat_map(|(f, m)| {
-            m.skipped.iter().map(move |a| {
-                let why = a
-                    .note
-                    .as_deref()
-                    .map(|n| format!(": {n}"))
-                    .unwrap_or_default();
-                format!(
-                    "  {}:{}:{} [{}] {}{why}",
-                    f.display, a.line, a.column, a.recipe, a.safety
-                )
-            })
+            m.skipped
+                .iter()
+                .map(move |a| rewrite_line(f, a, a.safety.to_string()))
         })
         .collect();
-    if !skipped.is_empty() {
-        writeln!(
-            out,
-            "not applied, need review (--safe-only) ({}):",
-            skipped.len()
-        )
-        .ok();
-        for line in skipped {
-            writeln!(out, "{line}").ok();
-        }
-    }
-    let manual: Vec<String> = files
-        .iter()
-        .filter_map(|f| f.outcome.as_ref().ok().map(|m| (f, m)))
+    section(&mut out, "not applied, need review (--safe-only)", skipped);
+    let manual = all_files()
         .flat_map(|(f, m)| {
             m.manual.iter().map(move |item| {
                 let guide = item
@@ -153,12 +142,7 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
             })
         })
         .collect();
-    if !manual.is_empty() {
-        writeln!(out, "manual items ({}):", manual.len()).ok();
-        for line in manual {
-            writeln!(out, "{line}").ok();
-        }
-    }
+    section(&mut out, "manual items", manual);
     let mut failures: Vec<String> = walk_errors
         .iter()
         .map(|(p, e)| format!("  {p}: {e}"))
@@ -179,12 +163,7 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
             _ => {}
         }
     }
-    if !failures.is_empty() {
-        writeln!(out, "could not process ({}):", failures.len()).ok();
-        for line in failures {
-            writeln!(out, "{line}").ok();
-        }
-    }
+    section(&mut out, "could not process", failures);
     out
 }
 

@@ -231,12 +231,7 @@ fn draft(
             }
         }
         (Action::Replace(template), SiteNode::Reference { expr }) => {
-            let none = Holes {
-                call: None,
-                receiver: None,
-                target: None,
-            };
-            let Some(pieces) = render(template, &none) else {
+            let Some(pieces) = render(template, &Holes::NONE) else {
                 return Ok(None);
             };
             draft.edits.push(Edit {
@@ -245,12 +240,7 @@ fn draft(
             });
         }
         (Action::ReplaceCallee(template), SiteNode::Call { call, .. }) => {
-            let none = Holes {
-                call: None,
-                receiver: None,
-                target: None,
-            };
-            let Some(pieces) = render(template, &none) else {
+            let Some(pieces) = render(template, &Holes::NONE) else {
                 return Ok(None);
             };
             draft.edits.push(Edit {
@@ -697,10 +687,20 @@ fn source_text(expr: &Expr) -> String {
 }
 
 /// What the holes of a template are filled from.
+#[derive(Clone, Copy)]
 struct Holes<'a> {
     call: Option<&'a ExprCall>,
     receiver: Option<TextRange>,
     target: Option<TextRange>,
+}
+
+impl Holes<'_> {
+    /// A template without holes (a callee, a reference).
+    const NONE: Holes<'static> = Holes {
+        call: None,
+        receiver: None,
+        target: None,
+    };
 }
 
 /// Renders a template; `None` when a hole outside an optional section has no value.

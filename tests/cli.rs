@@ -475,7 +475,7 @@ when = { result = "discarded" }
     );
 }
 
-const MIXED: &str = "import eventlet\n\n\ndef f(work):\n    with eventlet.Timeout(5):\n        eventlet.sleep(1)\n    eventlet.spawn_n(work, 1)\n";
+const MIXED: &str = "import eventlet\n\n\ndef f(work):\n    with eventlet.Timeout(5):\n        work(0)\n    eventlet.sleep(1)\n    eventlet.spawn_n(work, 1)\n";
 
 #[test]
 fn report_json_lists_edits_manual_items_and_diffs() {
@@ -504,7 +504,7 @@ fn report_json_lists_edits_manual_items_and_diffs() {
     let file = &files[0];
     assert_eq!(file["path"], "a.py");
     assert_eq!(file["edits"][0]["recipe"], "sleep");
-    assert_eq!(file["edits"][0]["line"], 6);
+    assert_eq!(file["edits"][0]["line"], 7);
     assert_eq!(file["manual"][0]["recipe"], "timeout");
     assert_eq!(file["manual"][0]["line"], 5);
     assert!(file["manual"][0]["guide"]
@@ -512,7 +512,7 @@ fn report_json_lists_edits_manual_items_and_diffs() {
         .is_some_and(|g| g.contains("threading")));
     assert!(file["diff"]
         .as_str()
-        .is_some_and(|d| d.contains("+        time.sleep(1)")));
+        .is_some_and(|d| d.contains("+    time.sleep(1)")));
     assert_eq!(read(dir.path(), "a.py"), MIXED);
 }
 
@@ -527,7 +527,7 @@ fn annotate_marks_manual_items_once() {
     let text = read(dir.path(), "a.py");
     assert!(
         text.contains("    # TODO(eventlet-migrate): [timeout] `eventlet.Timeout`: threading has no thread-safe timeout")
-            && text.contains("\n    with eventlet.Timeout(5):\n        time.sleep(1)\n"),
+            && text.contains("\n    with eventlet.Timeout(5):\n        work(0)\n    time.sleep(1)\n"),
         "{text}"
     );
     let again = run(
@@ -553,7 +553,7 @@ fn safe_only_applies_only_safe_rewrites_and_lists_the_others() {
         ],
     );
     let diff = stdout(&out);
-    assert!(diff.contains("+        time.sleep(1)"), "{diff}");
+    assert!(diff.contains("+    time.sleep(1)"), "{diff}");
     assert!(!diff.contains("threading.Thread"), "{diff}");
     assert!(
         diff.contains(" import eventlet\n"),
@@ -561,7 +561,7 @@ fn safe_only_applies_only_safe_rewrites_and_lists_the_others() {
     );
     let err = stderr(&out);
     assert!(
-        err.contains("not applied, need review (--safe-only) (1):\n  a.py:7:5 [spawn-n] review"),
+        err.contains("not applied, need review (--safe-only) (1):\n  a.py:8:5 [spawn-n] review"),
         "{err}"
     );
 }

@@ -8,9 +8,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use eventlet_migrate::apply::apply;
 use eventlet_migrate::diff::git_diff;
-use eventlet_migrate::edit::Edit;
 use eventlet_migrate::pipeline::{Engine, Migration};
 use eventlet_migrate::recipe::{Catalog, Target};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -95,46 +93,6 @@ fn render(name: &str, original: &[u8], migration: &Migration) -> String {
     out
 }
 
-/// Every byte outside the top-level edits must be copied verbatim, in order.
-fn check_untouched(original: &str, output: &str, edits: &[Edit]) -> Result<(), String> {
-    let mut top: Vec<&Edit> = edits
-        .iter()
-        .filter(|e| !edits.iter().any(|o| o.nests(e)))
-        .collect();
-    top.sort_by_key(|e| {
-        (
-            e.range.start(),
-            !e.range.is_empty(),
-            std::cmp::Reverse(e.range.end()),
-        )
-    });
-    let (mut pos_in, mut pos_out) = (0usize, 0usize);
-    for edit in top {
-        let start = usize::from(edit.range.start());
-        let gap = &original[pos_in..start];
-        if !output[pos_out..].starts_with(gap) {
-            return Err(format!(
-                "bytes {pos_in}..{start} of the original were changed outside any edit"
-            ));
-        }
-        pos_out += gap.len();
-        // The length this edit (with the edits nested in it) writes.
-        let own: Vec<Edit> = edits
-            .iter()
-            .filter(|e| *e == edit || edit.nests(e))
-            .cloned()
-            .collect();
-        let alone = apply(original, &own).map_err(|e| e.to_string())?;
-        let written = alone.len() - (original.len() - usize::from(edit.range.end())) - start;
-        pos_out += written;
-        pos_in = usize::from(edit.range.end());
-    }
-    if output.get(pos_out..) != original.get(pos_in..) {
-        return Err("the tail of the file after the last edit changed".to_string());
-    }
-    Ok(())
-}
-
 fn run(recipe: &str, path: &Path) -> Result<(), Failed> {
     let original = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let engine = engine(recipe);
@@ -166,7 +124,7 @@ fn run(recipe: &str, path: &Path) -> Result<(), Failed> {
         }
         let decoded = String::from_utf8_lossy(&original);
         let decoded = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
-        check_untouched(decoded, text, &migration.edits)?;
+        eventlet_migrate::apply::check_untouched(decoded, text, &migration.edits)?;
     }
 
     let mut settings = insta::Settings::clone_current();

@@ -2,8 +2,6 @@
 //! the output parses, a second run changes nothing, and every byte outside the edited ranges
 //! is unchanged.
 
-use eventlet_migrate::apply::apply;
-use eventlet_migrate::edit::Edit;
 use eventlet_migrate::pipeline::Engine;
 use eventlet_migrate::recipe::{Catalog, Target};
 use proptest::prelude::*;
@@ -80,41 +78,6 @@ fn module() -> impl Strategy<Value = String> {
         })
 }
 
-fn untouched_outside_edits(original: &str, output: &str, edits: &[Edit]) -> Result<(), String> {
-    let mut top: Vec<&Edit> = edits
-        .iter()
-        .filter(|e| !edits.iter().any(|o| o.nests(e)))
-        .collect();
-    top.sort_by_key(|e| {
-        (
-            e.range.start(),
-            !e.range.is_empty(),
-            std::cmp::Reverse(e.range.end()),
-        )
-    });
-    let (mut pos_in, mut pos_out) = (0usize, 0usize);
-    for edit in top {
-        let start = usize::from(edit.range.start());
-        let gap = &original[pos_in..start];
-        if !output[pos_out..].starts_with(gap) {
-            return Err(format!("bytes {pos_in}..{start} changed outside any edit"));
-        }
-        pos_out += gap.len();
-        let own: Vec<Edit> = edits
-            .iter()
-            .filter(|e| *e == edit || edit.nests(e))
-            .cloned()
-            .collect();
-        let alone = apply(original, &own).map_err(|e| e.to_string())?;
-        pos_out += alone.len() - (original.len() - usize::from(edit.range.end())) - start;
-        pos_in = usize::from(edit.range.end());
-    }
-    if output.get(pos_out..) != original.get(pos_in..) {
-        return Err("the tail changed".to_string());
-    }
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
@@ -131,7 +94,7 @@ proptest! {
             prop_assert!(ruff_python_parser::parse_module(&text).is_ok(), "output does not parse:\n{}\n---\n{}", source, text);
             let again = engine.migrate(&output).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert!(again.output.is_none(), "not idempotent:\n{}\n---\n{}\n---\n{}", source, text, String::from_utf8_lossy(&again.output.unwrap_or_default()));
-            if let Err(e) = untouched_outside_edits(&source, &text, &migration.edits) {
+            if let Err(e) = eventlet_migrate::apply::check_untouched(&source, &text, &migration.edits) {
                 return Err(TestCaseError::fail(format!("{e}\n{source}\n---\n{text}")));
             }
         }
