@@ -27,6 +27,8 @@ pub enum Parent<'a> {
     With,
     /// `if obj:`, `obj is None`, `not obj`.
     Test,
+    /// `for x in obj:`, `[... for x in obj]`: iterated.
+    Iter,
 }
 
 /// One use of a tracked object.
@@ -154,7 +156,10 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 self.test(&s.test);
                 self.parents.loops.push(s.range);
             }
-            Stmt::For(s) => self.parents.loops.push(s.range),
+            Stmt::For(s) => {
+                self.parents.loops.push(s.range);
+                self.parents.by_child.insert(s.iter.range(), Parent::Iter);
+            }
             Stmt::Try(t) if !t.handlers.is_empty() => {
                 if let (Some(first), Some(last)) = (t.body.first(), t.body.last()) {
                     self.parents.guarded.push(first.range().cover(last.range()));
@@ -213,6 +218,13 @@ impl<'a> Visitor<'a> for Collector<'a> {
         }
         visitor::walk_stmt(self, stmt);
         self.discarded = saved;
+    }
+
+    fn visit_comprehension(&mut self, comprehension: &'a ruff_python_ast::Comprehension) {
+        self.parents
+            .by_child
+            .insert(comprehension.iter.range(), Parent::Iter);
+        visitor::walk_comprehension(self, comprehension);
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
@@ -394,6 +406,9 @@ pub fn facts(tracked: &Tracked<'_>, parents: &Parents<'_>) -> BTreeSet<String> {
             }
             Some(Parent::Test) => {
                 facts.insert("test".to_string());
+            }
+            Some(Parent::Iter) => {
+                facts.insert("iter".to_string());
             }
             None => {
                 facts.insert("escapes".to_string());

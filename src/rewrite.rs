@@ -382,6 +382,35 @@ fn follow(
                 position(u.range)
             )),
             Some(Parent::With | Parent::Test) => {}
+            // Iterating the object: the `__iter__` method rule says what to iterate instead.
+            Some(Parent::Iter) => {
+                match pick_method(&rule.methods, "__iter__", None).map(|m| (m, &m.action)) {
+                    Some((method, MethodAction::Replace(template))) => {
+                        let holes = Holes {
+                            call: None,
+                            receiver: Some(u.range),
+                            target: None,
+                        };
+                        match render(template, &holes) {
+                            Some(pieces) => {
+                                draft.edits.push(Edit {
+                                    range: u.range,
+                                    pieces,
+                                });
+                                raise(draft, method);
+                            }
+                            None => problems.push(format!(
+                                "iterating at {} does not fit its template",
+                                position(u.range)
+                            )),
+                        }
+                    }
+                    _ => problems.push(format!(
+                        "the object is iterated at {}, which the recipe cannot map",
+                        position(u.range)
+                    )),
+                }
+            }
             Some(Parent::Method {
                 call,
                 attr,

@@ -418,7 +418,9 @@ fn compile_rule(
                     format!("hole {hole:?} is only available when replacing a whole call"),
                 ));
             }
-            check_template(&template, &imports, true).map_err(|e| fail(needle, e))?;
+            // With methods, the imports may serve the method templates instead.
+            let all_used = rule.methods.is_empty();
+            check_template(&template, &imports, all_used).map_err(|e| fail(needle, e))?;
             if kind == "replace" {
                 Action::Replace(template)
             } else {
@@ -616,6 +618,10 @@ fn check_template(
             match expr {
                 Expr::Name(name) if name.ctx == ExprContext::Load => {
                     self.0.push(name.id.to_string())
+                }
+                // Comprehension targets are bound by the template itself.
+                Expr::Name(name) if name.ctx == ExprContext::Store => {
+                    self.1.push(name.id.to_string())
                 }
                 Expr::Lambda(lambda) => {
                     // Parameters are bound by the template itself.
