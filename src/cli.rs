@@ -461,6 +461,12 @@ fn describe(recipe: &Recipe) -> String {
             if let Some(n) = rule.when.args {
                 conditions.push(format!("{n} arguments"));
             }
+            if !rule.when.uses_none.is_empty() {
+                conditions.push(format!("object never: {}", rule.when.uses_none.join(", ")));
+            }
+            if let Some(name) = &rule.when.name {
+                conditions.push(name.clone());
+            }
             if let Some(r) = rule.when.result {
                 conditions.push(format!("result {}", format!("{r:?}").to_lowercase()));
             }
@@ -492,8 +498,24 @@ fn describe(recipe: &Recipe) -> String {
                 "  on {on}{when}: {what} — {}{imports}\n",
                 rule.safety
             ));
-            if let Some(note) = &rule.note {
+            if let (Some(note), false) = (&rule.note, matches!(rule.action, Action::Manual(_))) {
                 out.push_str(&format!("      note: {note}\n"));
+            }
+            for method in &rule.methods {
+                let what = match &method.action {
+                    crate::recipe::MethodAction::Rename(new) => format!("→ .{new}()"),
+                    crate::recipe::MethodAction::Replace(t) => format!("→ {}", t.source),
+                    crate::recipe::MethodAction::Manual(m) => format!("manual: {m}"),
+                };
+                let last = if method.last_use {
+                    " (only as the last use of a local)"
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "      .{}(){last} {what} — {}\n",
+                    method.name, method.safety
+                ));
             }
         }
     }
