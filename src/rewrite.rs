@@ -222,6 +222,7 @@ fn draft(
             let Some(pieces) = render(template, &holes) else {
                 return Ok(None);
             };
+            let pieces = wrap_long_line(cx.text, call.range(), pieces);
             draft.edits.push(Edit {
                 range: call.range(),
                 pieces,
@@ -1072,4 +1073,105 @@ fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> O
         }
         _ => Outcome::Nothing,
     }
+}
+
+/// The longest line OpenStack's style checks accept.
+const MAX_LINE: usize = 79;
+
+/// A replacement that would push its line past 79 columns is wrapped the way a person
+/// would: a hanging indent after the first opening parenthesis of the template, then, if
+/// still too long, one argument a line. Only template text is touched; the user's own text
+/// (source pieces) is copied as it is. Replacements that already span lines are left alone.
+fn wrap_long_line(text: &str, range: TextRange, pieces: Vec<Piece>) -> Vec<Piece> {
+    let piece_len = |p: &Piece| match p {
+        Piece::Text(t) => Some(t.chars().count()).filter(|_| !t.contains('\n')),
+        Piece::Source(r) => Some(text[*r].chars().count()).filter(|_| !text[*r].contains('\n')),
+    };
+    let Some(lengths) = pieces.iter().map(piece_len).collect::<Option<Vec<usize>>>() else {
+        return pieces;
+    };
+    let line_start = text.line_start(range.start());
+    let line_end = text.line_end(range.end());
+    if text[TextRange::new(line_start, range.start())].contains('\n')
+        || text[TextRange::new(range.end(), line_end)].contains('\n')
+    {
+        return pieces;
+    }
+    let before = text[TextRange::new(line_start, range.start())]
+        .chars()
+        .count();
+    let after = text[TextRange::new(range.end(), line_end)].chars().count();
+    if before + lengths.iter().sum::<usize>() + after <= MAX_LINE {
+        return pieces;
+    }
+    let indent = format!("{}    ", indentation_at(text, range.start()));
+    let nl = line_ending(text);
+    // Break points in template text: after the first `(` at depth 0 (hanging indent), and
+    // after each `, ` at depth 1 (one argument a line), outside string literals.
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut opened = false;
+    let mut hanging: Vec<Piece> = Vec::new();
+    let mut one_per_line: Vec<Piece> = Vec::new();
+    for piece in &pieces {
+        let Piece::Text(t) = piece else {
+            hanging.push(piece.clone());
+            one_per_line.push(piece.clone());
+            continue;
+        };
+        let (mut a, mut b) = (String::new(), String::new());
+        let mut chars = t.chars().peekable();
+        while let Some(c) = chars.next() {
+            a.push(c);
+            b.push(c);
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '(' | '[' | '{') => {
+                    depth += 1;
+                    if depth == 1 && !opened && c == '(' {
+                        opened = true;
+                        a.push_str(nl);
+                        a.push_str(&indent);
+                        b.push_str(nl);
+                        b.push_str(&indent);
+                    }
+                }
+                (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+                (None, ',') if depth == 1 && opened && chars.peek() == Some(&' ') => {
+                    chars.next();
+                    a.push(' ');
+                    b.push_str(nl);
+                    b.push_str(&indent);
+                }
+                _ => {}
+            }
+        }
+        hanging.push(Piece::Text(a));
+        one_per_line.push(Piece::Text(b));
+    }
+    if !opened || quote.is_some() {
+        return pieces;
+    }
+    // The hanging form fits when its second line does.
+    let second_line: usize = {
+        let rendered: String = hanging
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.clone(),
+                Piece::Source(r) => text[*r].to_string(),
+            })
+            .collect();
+        rendered
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            + after
+    };
+    merge_text(if second_line <= MAX_LINE {
+        hanging
+    } else {
+        one_per_line
+    })
 }
