@@ -1,43 +1,11 @@
 //! The command line end to end: a temp tree, the built binary, its output and exit status.
 
+mod common;
+
+use common::*;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_eventlet-migrate");
-
-const SLEEPY: &str = "import eventlet\n\n\ndef f():\n    eventlet.sleep(1)\n";
-const SLEEPY_AFTER: &str = "import time\n\n\ndef f():\n    time.sleep(1)\n";
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in files {
-        let full = dir.path().join(path);
-        fs::create_dir_all(full.parent().expect("has parent")).expect("mkdir");
-        fs::write(full, text).expect("write fixture");
-    }
-    dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
-
-fn read(dir: &Path, path: &str) -> String {
-    fs::read_to_string(dir.join(path)).expect("read back")
-}
+use std::path::PathBuf;
+use std::process::Command;
 
 #[test]
 fn dry_run_prints_a_git_diff_and_writes_nothing() {
@@ -45,10 +13,7 @@ fn dry_run_prints_a_git_diff_and_writes_nothing() {
     let before = fs::metadata(dir.path().join("pkg/a.py"))
         .and_then(|m| m.modified())
         .expect("mtime");
-    let out = run(
-        dir.path(),
-        &["migrate", "--target", "threading", "--dry-run", "pkg"],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "pkg"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let diff = stdout(&out);
     assert!(
@@ -96,10 +61,7 @@ fn dry_run_diff_applies_with_git_apply() {
         );
     };
     git(&["init", "-q"]);
-    let out = run(
-        dir.path(),
-        &["migrate", "--target", "threading", "--dry-run"],
-    );
+    let out = migrate(dir.path(), &["--dry-run"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let patch = dir.path().join("../patch.diff");
     fs::write(&patch, out.stdout).expect("write patch");
@@ -108,10 +70,7 @@ fn dry_run_diff_applies_with_git_apply() {
     assert_eq!(read(dir.path(), "a.py"), SLEEPY_AFTER);
     assert_eq!(read(dir.path(), "c.py"), "import time\r\ntime.sleep(0)\r\n");
     // Applying the diff equals write mode: a second run finds nothing.
-    let again = run(
-        dir.path(),
-        &["migrate", "--target", "threading", "--dry-run"],
-    );
+    let again = migrate(dir.path(), &["--dry-run"]);
     assert_eq!(
         again.status.code(),
         Some(0),
@@ -131,7 +90,7 @@ fn write_mode_rewrites_in_place_and_keeps_permissions() {
         fs::set_permissions(dir.path().join("a.py"), fs::Permissions::from_mode(0o750))
             .expect("chmod");
     }
-    let out = run(dir.path(), &["migrate", "--target", "threading", "."]);
+    let out = migrate(dir.path(), &["."]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
     assert_eq!(read(dir.path(), "a.py"), SLEEPY_AFTER);
@@ -150,7 +109,7 @@ fn write_mode_rewrites_in_place_and_keeps_permissions() {
         .filter(|p| p.to_string_lossy().contains(".eventlet-migrate-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    let again = run(dir.path(), &["migrate", "--target", "threading", "."]);
+    let again = migrate(dir.path(), &["."]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
 }
 
@@ -158,7 +117,7 @@ fn write_mode_rewrites_in_place_and_keeps_permissions() {
 fn a_file_that_does_not_parse_is_reported_and_the_rest_processed() {
     let broken = "import eventlet\nprint 'hello'\n";
     let dir = tree(&[("a.py", SLEEPY), ("broken.py", broken)]);
-    let out = run(dir.path(), &["migrate", "--target", "threading", "."]);
+    let out = migrate(dir.path(), &["."]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("broken.py:2:7:"), "{err}");
@@ -170,18 +129,7 @@ fn a_file_that_does_not_parse_is_reported_and_the_rest_processed() {
 fn missing_paths_and_undecodable_files_are_errors_naming_the_file() {
     let dir = tree(&[("a.py", SLEEPY)]);
     fs::write(dir.path().join("latin.py"), b"# eventlet\nx = '\xe9'\n").expect("write");
-    let out = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "a.py",
-            "latin.py",
-            "nope.py",
-        ],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "a.py", "latin.py", "nope.py"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("nope.py: No such file or directory"), "{err}");
@@ -199,10 +147,7 @@ fn exit_status_is_zero_when_nothing_changes() {
             "import eventlet\n\nwith eventlet.Timeout(5):\n    pass\n",
         ),
     ]);
-    let out = run(
-        dir.path(),
-        &["migrate", "--target", "threading", "--dry-run"],
-    );
+    let out = migrate(dir.path(), &["--dry-run"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
 }
@@ -217,10 +162,7 @@ fn unknown_targets_and_recipes_are_rejected_with_the_valid_ones() {
         "{}",
         stderr(&out)
     );
-    let out = run(
-        dir.path(),
-        &["migrate", "--target", "threading", "--select", "sleeep"],
-    );
+    let out = migrate(dir.path(), &["--select", "sleeep"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -238,31 +180,11 @@ fn unknown_targets_and_recipes_are_rejected_with_the_valid_ones() {
 fn select_and_ignore_choose_recipes() {
     let src = "import eventlet\n\neventlet.monkey_patch()\neventlet.sleep(1)\n";
     let dir = tree(&[("a.py", src)]);
-    let out = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "--select",
-            "monkey-patch",
-        ],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "--select", "monkey-patch"]);
     let diff = stdout(&out);
     assert!(diff.contains("-eventlet.monkey_patch()"), "{diff}");
     assert!(!diff.contains("time.sleep"), "{diff}");
-    let out = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "--ignore",
-            "monkey-patch",
-        ],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "--ignore", "monkey-patch"]);
     let diff = stdout(&out);
     assert!(
         diff.contains("+time.sleep(1)") && !diff.contains("-eventlet.monkey_patch()"),
@@ -282,33 +204,14 @@ fn walking_honours_gitignore_skips_virtualenvs_and_excludes() {
         ("vendored/x.py", SLEEPY),
         ("src/keep.py", SLEEPY),
     ]);
-    let out = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "--exclude",
-            "vendored",
-        ],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "--exclude", "vendored"]);
     let diff = stdout(&out);
     assert!(diff.contains("a/src/keep.py"), "{diff}");
     for skipped in ["generated", ".tox", "build/", "env/", "vendored"] {
         assert!(!diff.contains(skipped), "{skipped} was walked:\n{diff}");
     }
     // An explicit file is processed even when ignored.
-    let out = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "generated/g.py",
-        ],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "generated/g.py"]);
     assert!(
         stdout(&out).contains("a/generated/g.py"),
         "{}",
@@ -323,28 +226,8 @@ fn output_is_sorted_and_identical_whatever_the_job_count() {
         .collect();
     let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
     let dir = tree(&refs);
-    let one = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "--jobs",
-            "1",
-        ],
-    );
-    let many = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "--jobs",
-            "8",
-        ],
-    );
+    let one = migrate(dir.path(), &["--dry-run", "--jobs", "1"]);
+    let many = migrate(dir.path(), &["--dry-run", "--jobs", "8"]);
     assert_eq!(one.stdout, many.stdout);
     assert_eq!(one.stderr, many.stderr);
     let paths: Vec<&str> = std::str::from_utf8(&one.stdout)
@@ -361,10 +244,7 @@ fn output_is_sorted_and_identical_whatever_the_job_count() {
 #[test]
 fn quiet_prints_no_summary() {
     let dir = tree(&[("a.py", SLEEPY)]);
-    let out = run(
-        dir.path(),
-        &["migrate", "--target", "threading", "--dry-run", "--quiet"],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "--quiet"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
@@ -375,10 +255,7 @@ fn manual_items_are_reported_with_position_and_guidance() {
         "a.py",
         "import eventlet\n\ncb = eventlet.sleep\nx = eventlet.monkey_patch()\n",
     )]);
-    let out = run(
-        dir.path(),
-        &["migrate", "--target", "threading", "--dry-run"],
-    );
+    let out = migrate(dir.path(), &["--dry-run"]);
     let err = stderr(&out);
     assert!(
         err.contains("a.py:3:6 [sleep] `eventlet.sleep`: used as a value"),
@@ -430,18 +307,7 @@ when = { result = "discarded" }
         ("recipes/spawn-n.toml", recipe),
         ("a.py", "import eventlet\n\neventlet.spawn_n(work, 1)\n"),
     ]);
-    let out = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "--recipes",
-            "recipes",
-            "a.py",
-        ],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "--recipes", "recipes", "a.py"]);
     assert!(
         stdout(&out).contains(
             "+threading.Thread(target=work, args=(1,), name='worker', daemon=True).start()"
@@ -455,18 +321,7 @@ when = { result = "discarded" }
         recipe.replace("summary", "sumary"),
     )
     .expect("write");
-    let out = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "--recipes",
-            "recipes",
-            "a.py",
-        ],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "--recipes", "recipes", "a.py"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -480,17 +335,7 @@ const MIXED: &str = "import eventlet\n\n\ndef f(work):\n    with eventlet.Timeou
 #[test]
 fn report_json_lists_edits_manual_items_and_diffs() {
     let dir = tree(&[("a.py", MIXED), ("clean.py", "import os\n")]);
-    let out = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "--report",
-            "json",
-        ],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "--report", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
@@ -519,10 +364,7 @@ fn report_json_lists_edits_manual_items_and_diffs() {
 #[test]
 fn annotate_marks_manual_items_once() {
     let dir = tree(&[("a.py", MIXED)]);
-    let out = run(
-        dir.path(),
-        &["migrate", "--target", "threading", "--annotate", "a.py"],
-    );
+    let out = migrate(dir.path(), &["--annotate", "a.py"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = read(dir.path(), "a.py");
     assert!(
@@ -530,10 +372,7 @@ fn annotate_marks_manual_items_once() {
             && text.contains("\n    with eventlet.Timeout(5):\n        work(0)\n    time.sleep(1)\n"),
         "{text}"
     );
-    let again = run(
-        dir.path(),
-        &["migrate", "--target", "threading", "--annotate", "a.py"],
-    );
+    let again = migrate(dir.path(), &["--annotate", "a.py"]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert_eq!(read(dir.path(), "a.py"), text);
     assert_eq!(text.matches("TODO(eventlet-migrate)").count(), 1);
@@ -542,16 +381,7 @@ fn annotate_marks_manual_items_once() {
 #[test]
 fn safe_only_applies_only_safe_rewrites_and_lists_the_others() {
     let dir = tree(&[("a.py", MIXED)]);
-    let out = run(
-        dir.path(),
-        &[
-            "migrate",
-            "--target",
-            "threading",
-            "--dry-run",
-            "--safe-only",
-        ],
-    );
+    let out = migrate(dir.path(), &["--dry-run", "--safe-only"]);
     let diff = stdout(&out);
     assert!(diff.contains("+    time.sleep(1)"), "{diff}");
     assert!(!diff.contains("threading.Thread"), "{diff}");
@@ -570,10 +400,7 @@ fn safe_only_applies_only_safe_rewrites_and_lists_the_others() {
 fn objects_created_by_constructors_are_followed_across_methods() {
     let src = "import eventlet\n\n\nclass Agent(object):\n    def __init__(self):\n        self._pool = eventlet.GreenPool(4)\n\n    def run(self, items):\n        for item in items:\n            self._pool.spawn_n(self._work, item)\n\n    def _work(self, item):\n        pass\n\n\ndef unknown(pool):\n    pool.spawn_n(print, 1)\n";
     let dir = tree(&[("a.py", src)]);
-    let out = run(
-        dir.path(),
-        &["migrate", "--target", "threading", "--dry-run"],
-    );
+    let out = migrate(dir.path(), &["--dry-run"]);
     let diff = stdout(&out);
     assert!(
         diff.contains("+        self._pool = futures.ThreadPoolExecutor(max_workers=4)"),

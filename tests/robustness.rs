@@ -1,31 +1,12 @@
 //! Hostile input: every file gets a clear `path: reason`, the others are still processed,
 //! the exit status is 2, and nothing is lost.
 
+mod common;
+
+use common::*;
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_eventlet-migrate");
-const SLEEPY: &str = "import eventlet\n\n\ndef f():\n    eventlet.sleep(1)\n";
-const SLEEPY_AFTER: &str = "import time\n\n\ndef f():\n    time.sleep(1)\n";
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
-
-fn migrate(dir: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["migrate", "--target", "threading"];
-    args.extend_from_slice(extra);
-    run(dir, &args)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
+use std::process::Command;
 
 fn is_root() -> bool {
     Command::new("id")

@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests: temp trees, running the binary, reading back.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_eventlet-migrate");
+
+/// A module using eventlet.sleep, and what the threading target makes of it.
+pub const SLEEPY: &str = "import eventlet\n\n\ndef f():\n    eventlet.sleep(1)\n";
+pub const SLEEPY_AFTER: &str = "import time\n\n\ndef f():\n    time.sleep(1)\n";
+
+/// A temp directory holding `files` (`(relative path, contents)`).
+pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        fs::create_dir_all(full.parent().expect("has parent")).expect("mkdir");
+        fs::write(full, text).expect("write fixture");
+    }
+    dir
+}
+
+/// Runs the binary in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
+}
+
+/// `eventlet-migrate migrate --target threading ARGS…` in `dir`.
+pub fn migrate(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["migrate", "--target", "threading"];
+    all.extend_from_slice(args);
+    run(dir, &all)
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+pub fn read(dir: &Path, path: &str) -> String {
+    fs::read_to_string(dir.join(path)).expect("read back")
+}
