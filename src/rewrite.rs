@@ -1106,72 +1106,103 @@ fn wrap_long_line(text: &str, range: TextRange, pieces: Vec<Piece>) -> Vec<Piece
     }
     let indent = format!("{}    ", indentation_at(text, range.start()));
     let nl = line_ending(text);
-    // Break points in template text: after the first `(` at depth 0 (hanging indent), and
-    // after each `, ` at depth 1 (one argument a line), outside string literals.
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut opened = false;
-    let mut hanging: Vec<Piece> = Vec::new();
-    let mut one_per_line: Vec<Piece> = Vec::new();
+    // Template characters (with their bracket depth; `code` is false inside string
+    // literals) and opaque user text.
+    enum Token<'t> {
+        Char(char, usize, bool),
+        User(&'t Piece, usize),
+    }
+    let mut tokens: Vec<Token<'_>> = Vec::new();
+    let (mut depth, mut quote) = (0usize, None::<char>);
     for piece in &pieces {
-        let Piece::Text(t) = piece else {
-            hanging.push(piece.clone());
-            one_per_line.push(piece.clone());
-            continue;
-        };
-        let (mut a, mut b) = (String::new(), String::new());
-        let mut chars = t.chars().peekable();
-        while let Some(c) = chars.next() {
-            a.push(c);
-            b.push(c);
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '\'' | '"') => quote = Some(c),
-                (None, '(' | '[' | '{') => {
-                    depth += 1;
-                    if depth == 1 && !opened && c == '(' {
-                        opened = true;
-                        a.push_str(nl);
-                        a.push_str(&indent);
-                        b.push_str(nl);
-                        b.push_str(&indent);
+        match piece {
+            Piece::Source(r) => tokens.push(Token::User(piece, text[*r].chars().count())),
+            Piece::Text(t) => {
+                for c in t.chars() {
+                    let code = quote.is_none() && !matches!(c, '\'' | '"');
+                    match (quote, c) {
+                        (Some(q), c) if c == q => quote = None,
+                        (Some(_), _) => {}
+                        (None, '\'' | '"') => quote = Some(c),
+                        (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    tokens.push(Token::Char(c, depth, code));
+                    if code && matches!(c, '(' | '[' | '{') {
+                        depth += 1;
                     }
                 }
-                (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
-                (None, ',') if depth == 1 && opened && chars.peek() == Some(&' ') => {
-                    chars.next();
-                    a.push(' ');
-                    b.push_str(nl);
-                    b.push_str(&indent);
-                }
-                _ => {}
             }
         }
-        hanging.push(Piece::Text(a));
-        one_per_line.push(Piece::Text(b));
     }
-    if !opened || quote.is_some() {
+    if quote.is_some() {
         return pieces;
     }
-    // The hanging form fits when its second line does.
-    let second_line: usize = {
-        let rendered: String = hanging
-            .iter()
-            .map(|p| match p {
-                Piece::Text(t) => t.clone(),
-                Piece::Source(r) => text[*r].to_string(),
-            })
-            .collect();
-        rendered
-            .rsplit('\n')
-            .next()
-            .map_or(0, |l| l.chars().count())
-            + after
+    // Break inside the outermost call whose arguments are the longest.
+    let width = |t: &Token<'_>| match t {
+        Token::Char(..) => 1,
+        Token::User(_, n) => *n,
     };
-    merge_text(if second_line <= MAX_LINE {
+    let closing = |open: usize| {
+        tokens[open + 1..]
+            .iter()
+            .position(|t| matches!(t, Token::Char(')', 0, true)))
+            .map_or(tokens.len(), |p| p + open + 1)
+    };
+    let mut best: Option<(usize, usize)> = None;
+    for (at, token) in tokens.iter().enumerate() {
+        if let Token::Char('(', 0, true) = token {
+            let len: usize = tokens[at + 1..closing(at)].iter().map(width).sum();
+            if best.is_none_or(|(_, l)| len > l) {
+                best = Some((at, len));
+            }
+        }
+    }
+    let Some((open, _)) = best else { return pieces };
+    let close = closing(open);
+    let render = |one_per_line: bool| {
+        let mut out: Vec<Piece> = Vec::new();
+        let mut skip_space = false;
+        for (at, token) in tokens.iter().enumerate() {
+            match token {
+                Token::User(piece, _) => out.push((*piece).clone()),
+                Token::Char(' ', _, true) if skip_space => {}
+                Token::Char(c, depth, code) => {
+                    out.push(Piece::Text(c.to_string()));
+                    let argument_end = one_per_line
+                        && at > open
+                        && at < close
+                        && *c == ','
+                        && *depth == 1
+                        && *code;
+                    if at == open || argument_end {
+                        out.push(Piece::Text(format!("{nl}{indent}")));
+                        skip_space = true;
+                        continue;
+                    }
+                }
+            }
+            skip_space = false;
+        }
+        merge_text(out)
+    };
+    let hanging = render(false);
+    // The hanging form fits when its second line does.
+    let rendered: String = hanging
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.clone(),
+            Piece::Source(r) => text[*r].to_string(),
+        })
+        .collect();
+    let second_line = rendered
+        .rsplit('\n')
+        .next()
+        .map_or(0, |l| l.chars().count())
+        + after;
+    if second_line <= MAX_LINE {
         hanging
     } else {
-        one_per_line
-    })
+        render(true)
+    }
 }
