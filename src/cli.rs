@@ -211,6 +211,11 @@ fn display_path(path: &Path, cwd: &Path) -> String {
 }
 
 fn migrate(args: MigrateArgs) -> Result<i32, String> {
+    // Only writing needs the care (a dry run may just stop); installed first, so a signal
+    // never finds the default handler once the command runs.
+    if !args.dry_run {
+        ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst)).ok();
+    }
     let catalog = load_catalog(&args.recipe_dirs)?;
     let target = parse_target(&catalog, &args.target)?;
     check_ids(&catalog, &args.select, "--select")?;
@@ -249,10 +254,6 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let found = discover(&paths, &excludes);
 
-    // Only the write mode needs the care; a dry run may just stop.
-    if !args.dry_run {
-        ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst)).ok();
-    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         // Deeply nested expressions recurse deeply in the parser and visitors.
