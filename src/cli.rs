@@ -213,7 +213,7 @@ fn display_path(path: &Path, cwd: &Path) -> String {
 fn migrate(args: MigrateArgs) -> Result<i32, String> {
     // Only writing needs the care (a dry run may just stop); installed first, so a signal
     // never finds the default handler once the command runs.
-    if !args.dry_run {
+    if !args.dry_run && args.patches.is_none() && !args.commit {
         ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst)).ok();
     }
     let catalog = load_catalog(&args.recipe_dirs)?;
