@@ -94,15 +94,23 @@ struct Draft {
     note: Option<String>,
 }
 
+/// A site left for a human, with the recipe's guide chapter.
+fn manual_item(
+    cx: &RewriteContext<'_>,
+    recipe: &Recipe,
+    site: &Site<'_>,
+    message: String,
+) -> Outcome {
+    Outcome::Manual(ManualItem {
+        recipe: recipe.id.clone(),
+        range: site.range,
+        message,
+        guide: recipe.guide.get(&cx.target).cloned(),
+    })
+}
+
 pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Outcome {
-    let manual = |message: String| {
-        Outcome::Manual(ManualItem {
-            recipe: recipe.id.clone(),
-            range: site.range,
-            message,
-            guide: recipe.guide.get(&cx.target).cloned(),
-        })
-    };
+    let manual = |message: String| manual_item(cx, recipe, site, message);
     if let SiteNode::PatchName { .. } | SiteNode::PatchObject { .. } = site.node {
         return rewrite_patch(cx, recipe, site);
     }
@@ -974,14 +982,7 @@ fn dotted_target(recipe: &Recipe, target: Target, name: &str) -> Option<String> 
 /// Test doubles follow the code: `mock.patch('eventlet.sleep')` → `mock.patch('time.sleep')`,
 /// `mock.patch.object(eventlet, 'sleep')` → `mock.patch.object(time, 'sleep')`.
 fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Outcome {
-    let manual = |message: String| {
-        Outcome::Manual(ManualItem {
-            recipe: recipe.id.clone(),
-            range: site.range,
-            message,
-            guide: recipe.guide.get(&cx.target).cloned(),
-        })
-    };
+    let manual = |message: String| manual_item(cx, recipe, site, message);
     let Some(full) = dotted_target(recipe, cx.target, &site.name) else {
         return manual(format!(
             "a test double patches `{}`, which the migration does not replace by a single object: patch what the migrated code calls",

@@ -127,26 +127,28 @@ fn python_with_eventlet() -> Option<PathBuf> {
     python.exists().then_some(python)
 }
 
+/// `--patches DIR` with the fixed date, author, trailer and prefix the snapshots use.
+fn series_args(dir: &Path) -> Vec<&str> {
+    vec![
+        "--patches",
+        dir.to_str().expect("utf-8"),
+        "--date",
+        DATE,
+        "--author",
+        AUTHOR,
+        "--trailer",
+        "Related-Bug: #2087944",
+        "--message-prefix",
+        "[eventlet-removal] ",
+    ]
+}
+
 #[test]
 fn series_applies_with_git_am_and_ends_where_write_mode_ends() {
     let repo = repository();
     let out_dir = tempfile::tempdir().expect("temp dir");
     let patch_dir = out_dir.path().join("series");
-    let out = migrate(
-        repo.path(),
-        &[
-            "--patches",
-            patch_dir.to_str().expect("utf-8"),
-            "--date",
-            DATE,
-            "--author",
-            AUTHOR,
-            "--trailer",
-            "Related-Bug: #2087944",
-            "--message-prefix",
-            "[eventlet-removal] ",
-        ],
-    );
+    let out = migrate(repo.path(), &series_args(&patch_dir));
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -198,21 +200,7 @@ fn series_applies_with_git_am_and_ends_where_write_mode_ends() {
 
     // The same input gives byte-identical patches.
     let again_dir = out_dir.path().join("again");
-    migrate(
-        repo.path(),
-        &[
-            "--patches",
-            again_dir.to_str().expect("utf-8"),
-            "--date",
-            DATE,
-            "--author",
-            AUTHOR,
-            "--trailer",
-            "Related-Bug: #2087944",
-            "--message-prefix",
-            "[eventlet-removal] ",
-        ],
-    );
+    migrate(repo.path(), &series_args(&again_dir));
     for (a, b) in files.iter().zip(patches(&again_dir)) {
         assert_eq!(
             fs::read(a).expect("read"),
