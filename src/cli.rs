@@ -39,8 +39,9 @@ enum Command {
 struct MigrateArgs {
     /// Files or directories (default: the current directory).
     paths: Vec<PathBuf>,
-    /// The target to migrate to.
-    #[arg(long)]
+    /// The target to migrate to: threading (threading, concurrent.futures, queue, time,
+    /// socket).
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(target_names()))]
     target: String,
     /// Print a unified diff instead of writing files.
     #[arg(long)]
@@ -57,9 +58,9 @@ struct MigrateArgs {
     /// Skip paths matching this glob (matched against the path and each file or directory name).
     #[arg(long)]
     exclude: Vec<String>,
-    /// Number of parallel jobs (default: one per CPU).
-    #[arg(long)]
-    jobs: Option<usize>,
+    /// Number of parallel jobs, at least 1 (default: one per CPU).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
     /// Print no summary; errors are still reported.
     #[arg(long)]
     quiet: bool,
@@ -121,6 +122,16 @@ enum RecipesCommand {
         #[arg(long = "recipes")]
         recipe_dirs: Vec<PathBuf>,
     },
+}
+
+/// The names `--target` accepts.
+fn target_names() -> Vec<&'static str> {
+    Target::ALL.iter().map(|t| t.name()).collect()
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Exit statuses.
@@ -253,9 +264,13 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let found = discover(&paths, &excludes);
+    // A path that cannot be read is named before anything else is printed.
+    for (path, error) in &found.errors {
+        eprintln!("eventlet-migrate: {}: {error}", display_path(path, &cwd));
+    }
 
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
+        .num_threads(args.jobs.map_or(0, usize::from))
         // Deeply nested expressions recurse deeply in the parser and visitors.
         .stack_size(256 * 1024 * 1024)
         .build()
@@ -370,22 +385,52 @@ fn migrate_guarded(engine: &Engine, bytes: &[u8]) -> Result<crate::pipeline::Mig
 fn list(target: Option<String>, dirs: &[PathBuf]) -> Result<i32, String> {
     let catalog = load_catalog(dirs)?;
     let target = target.map(|t| parse_target(&catalog, &t)).transpose()?;
-    let mut out = String::new();
-    for recipe in &catalog.recipes {
-        let targets: Vec<&str> = recipe.targets.keys().map(|t| t.name()).collect();
-        if target.is_some_and(|t| !recipe.targets.contains_key(&t)) {
-            continue;
-        }
-        out.push_str(&format!(
-            "{:<20} {:<16} {:<12} {}\n",
-            recipe.id,
-            recipe.category.name(),
-            targets.join(","),
-            recipe.summary
-        ));
-    }
-    print!("{out}");
+    let rows: Vec<[String; 4]> = catalog
+        .recipes
+        .iter()
+        .filter(|r| target.is_none_or(|t| r.targets.contains_key(&t)))
+        .map(|r| {
+            let targets: Vec<&str> = r.targets.keys().map(|t| t.name()).collect();
+            [
+                r.id.clone(),
+                r.category.name().to_string(),
+                targets.join(","),
+                r.summary.clone(),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table(["RECIPE", "CATEGORY", "TARGETS", "SUMMARY"], &rows)
+    );
     Ok(EXIT_CLEAN)
+}
+
+/// Left-aligned columns as wide as their widest cell, two spaces apart.
+fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == N {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<width$}  ", width = widths[i]));
+            }
+        }
+        out.push('\n');
+        out
+    };
+    let mut out = line(header.to_vec());
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
 }
 
 fn show(id: &str, dirs: &[PathBuf]) -> Result<i32, String> {

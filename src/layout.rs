@@ -118,8 +118,12 @@ pub fn remove_statements(
     line_deletions.sort_by_key(|r| r.start());
     let mut runs: Vec<TextRange> = Vec::new();
     for range in line_deletions {
+        // Runs apart only by blank lines are one run: each would otherwise trim the same
+        // blank lines between them.
         match runs.last_mut() {
-            Some(last) if last.end() == range.start() => *last = last.cover(range),
+            Some(last) if is_blank_gap(text, last.end(), range.start()) => {
+                *last = last.cover(range);
+            }
             _ => runs.push(range),
         }
     }
@@ -135,6 +139,11 @@ pub fn remove_statements(
         edits,
         moved_comments,
     }
+}
+
+/// Whether only blank lines lie between `end` and `start`.
+fn is_blank_gap(text: &str, end: TextSize, start: TextSize) -> bool {
+    end <= start && text[TextRange::new(end, start)].lines().all(is_blank_line)
 }
 
 /// Comments inside a removed statement, as lines to keep (`\0` stands for the indentation).

@@ -610,24 +610,12 @@ fn annotations(text: &str, semantic: &Semantic, items: &[ManualItem], edits: &[E
         }
         let indent = indentation_at(text, stmt.start());
         let message = without_positions(&item.message.replace(['\n', '\r'], " "));
-        let line = format!("{indent}{TODO_MARKER} [{}] {message}{nl}", item.recipe);
-        // Already annotated by an earlier run: the TODO lines sit right above the statement.
-        let mut above = line_start;
-        let mut present = false;
-        while above > ruff_text_size::TextSize::from(0) {
-            let prev_start = text.line_start(above - ruff_text_size::TextSize::from(1));
-            let prev = &text[TextRange::new(prev_start, above)];
-            if !prev.trim_start().starts_with(TODO_MARKER) {
-                break;
-            }
-            if prev == line {
-                present = true;
-            }
-            above = prev_start;
-        }
-        let lines = by_line.entry(line_start).or_default();
-        if !present && !lines.contains(&line) {
-            lines.push(line);
+        let note = todo_comment(indent, &format!("[{}] {message}", item.recipe), nl);
+        // Already annotated by an earlier run: the TODO comments sit right above the statement.
+        let present = comment_lines_above(text, line_start).contains(&note);
+        let notes = by_line.entry(line_start).or_default();
+        if !present && !notes.contains(&note) {
+            notes.push(note);
         }
     }
     by_line
@@ -635,6 +623,51 @@ fn annotations(text: &str, semantic: &Semantic, items: &[ManualItem], edits: &[E
         .filter(|(_, lines)| !lines.is_empty())
         .map(|(at, lines)| Edit::insert(at, lines.concat()))
         .collect()
+}
+
+/// The widest line `--annotate` writes (OpenStack's limit, as for replacements).
+const TODO_WIDTH: usize = 79;
+
+/// `# TODO(eventlet-migrate): text`, wrapped at word boundaries to [`TODO_WIDTH`] columns;
+/// continuation lines are indented under the marker. A word longer than a line stays whole.
+fn todo_comment(indent: &str, text: &str, nl: &str) -> String {
+    let first = format!("{indent}{TODO_MARKER}");
+    let next = format!("{indent}#   ");
+    let mut out = String::new();
+    let mut line = first;
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > TODO_WIDTH {
+            out.push_str(&line);
+            out.push_str(nl);
+            line = next.clone();
+            empty = true;
+        }
+        if !empty || line.ends_with(':') {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(&line);
+    out.push_str(nl);
+    out
+}
+
+/// The comment lines right above the line starting at `line_start`, as one string.
+fn comment_lines_above(text: &str, line_start: ruff_text_size::TextSize) -> &str {
+    let mut above = line_start;
+    while above > ruff_text_size::TextSize::from(0) {
+        let prev_start = text.line_start(above - ruff_text_size::TextSize::from(1));
+        if !text[TextRange::new(prev_start, above)]
+            .trim_start()
+            .starts_with('#')
+        {
+            break;
+        }
+        above = prev_start;
+    }
+    &text[TextRange::new(above, line_start)]
 }
 
 /// Drops ` at 12:5` from a message: positions move when lines are added above them, and an

@@ -56,8 +56,8 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
     let verb = if dry_run { "would change" } else { "changed" };
     writeln!(
         out,
-        "eventlet-migrate: {} files scanned, {changed} {verb}{}",
-        files.len(),
+        "eventlet-migrate: {} scanned, {changed} {verb}{}",
+        crate::cli::plural(files.len(), "file", "files"),
         if dry_run {
             " (dry run: nothing written)"
         } else {
@@ -71,7 +71,8 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
         let detail: Vec<String> = by_safety.iter().map(|(s, n)| format!("{n} {s}")).collect();
         writeln!(
             out,
-            "  {recipe:<20} {total:>5} edits ({})",
+            "  {recipe:<20} {:>11} ({})",
+            crate::cli::plural(total, "edit", "edits"),
             detail.join(", ")
         )
         .ok();

@@ -192,8 +192,9 @@ pub fn run(
     }
     if !args.quiet || !failures.is_empty() {
         eprintln!(
-            "eventlet-migrate: {} files scanned, {total} patches",
-            files.len()
+            "eventlet-migrate: {} scanned, {}",
+            crate::cli::plural(files.len(), "file", "files"),
+            crate::cli::plural(total, "patch", "patches")
         );
         if !failures.is_empty() {
             eprintln!("could not process ({}):", failures.len());

@@ -30,7 +30,7 @@ fn dry_run_prints_a_git_diff_and_writes_nothing() {
         .expect("mtime");
     assert_eq!(before, after);
     assert!(
-        stderr(&out).contains("1 files scanned, 1 would change"),
+        stderr(&out).contains("1 file scanned, 1 would change"),
         "{}",
         stderr(&out)
     );
@@ -158,7 +158,8 @@ fn unknown_targets_and_recipes_are_rejected_with_the_valid_ones() {
     let out = run(dir.path(), &["migrate", "--target", "gevent", "--dry-run"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("unknown target `gevent`; valid targets: threading"),
+        stderr(&out).contains("invalid value 'gevent' for '--target <TARGET>'")
+            && stderr(&out).contains("[possible values: threading]"),
         "{}",
         stderr(&out)
     );
@@ -368,10 +369,12 @@ fn annotate_marks_manual_items_once() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = read(dir.path(), "a.py");
     assert!(
-        text.contains("    # TODO(eventlet-migrate): [timeout] `eventlet.Timeout`: threading has no thread-safe timeout")
+        text.contains("    # TODO(eventlet-migrate): [timeout] `eventlet.Timeout`: threading has no\n    #   thread-safe timeout: bound")
             && text.contains("\n    with eventlet.Timeout(5):\n        work(0)\n    time.sleep(1)\n"),
         "{text}"
     );
+    // Wrapped at 79 columns, like replacements.
+    assert!(text.lines().all(|l| l.chars().count() <= 79), "{text}");
     let again = migrate(dir.path(), &["--annotate", "a.py"]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert_eq!(read(dir.path(), "a.py"), text);
@@ -413,5 +416,44 @@ fn objects_created_by_constructors_are_followed_across_methods() {
     assert!(
         !diff.contains("pool.submit(print"),
         "a pool of unknown origin is not touched:\n{diff}"
+    );
+}
+
+#[test]
+fn command_line_reads_well() {
+    let dir = tree(&[("a.py", SLEEPY)]);
+    // `recipes list`: a header, and columns as wide as their widest cell.
+    let list = stdout(&run(dir.path(), &["recipes", "list"]));
+    let lines: Vec<&str> = list.lines().collect();
+    assert!(lines[0].starts_with("RECIPE "), "{list}");
+    let summary_column = lines[0].find("SUMMARY").expect("a SUMMARY column");
+    assert!(
+        lines.iter().all(|l| l.len() > summary_column
+            && l.as_bytes()[summary_column - 1] == b' '
+            && l.as_bytes()[summary_column] != b' '),
+        "{list}"
+    );
+    assert!(list.contains("library-integration  "), "{list}");
+    // Singular counts.
+    let out = migrate(dir.path(), &["--dry-run", "a.py"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("1 file scanned") && err.contains("1 edit (1 safe)"),
+        "{err}"
+    );
+    // `--help` names the valid targets.
+    let help = stdout(&run(dir.path(), &["migrate", "--help"]));
+    assert!(help.contains("[possible values: threading]"), "{help}");
+    // `--jobs 0` is refused.
+    let out = migrate(dir.path(), &["--dry-run", "--jobs", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--jobs"), "{}", stderr(&out));
+    // A missing path is named before anything else.
+    let out = migrate(dir.path(), &["--dry-run", "nothere.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("eventlet-migrate: nothere.py: No such file or directory"),
+        "{err}"
     );
 }
