@@ -476,7 +476,7 @@ fn follow(
                             Some(pieces) => {
                                 draft.edits.push(Edit {
                                     range: call.range(),
-                                    pieces,
+                                    pieces: wrap_long_line(cx.text, call.range(), pieces),
                                 });
                                 raise(draft, method);
                             }
@@ -592,8 +592,14 @@ fn pick_method<'r>(
     methods.iter().find(|m| {
         m.name == name
             && match call {
-                Some((call, discarded)) => call_fits(&m.when, call, discarded),
-                None => m.when.args.is_none() && m.when.result.is_none(),
+                Some((call, discarded)) => {
+                    call_fits(&m.when, call, discarded)
+                        && m.when
+                            .arg
+                            .as_ref()
+                            .is_none_or(|a| arg_text_matches(a, call))
+                }
+                None => m.when.args.is_none() && m.when.result.is_none() && m.when.arg.is_none(),
             }
     })
 }
@@ -700,10 +706,25 @@ fn arg_text_matches(arg: &crate::recipe::ArgText, call: &ExprCall) -> bool {
                 .map(|k| &k.value)
         });
     value.is_some_and(|v| {
+        let int = int_literal(v);
         arg.text.iter().any(|t| t == &source_text(v))
-            || (arg.positive_int
-                && matches!(v, Expr::NumberLiteral(n) if matches!(&n.value, ruff_python_ast::Number::Int(i) if i.as_u64().is_some_and(|i| i > 0))))
+            || (arg.positive_int && int.is_some_and(|i| i > 0))
+            || (arg.non_positive_int && int.is_some_and(|i| i <= 0))
     })
+}
+
+/// The value of an integer literal (`3`, `-1`) that fits an `i128`.
+fn int_literal(expr: &Expr) -> Option<i128> {
+    match expr {
+        Expr::NumberLiteral(n) => match &n.value {
+            ruff_python_ast::Number::Int(i) => i.as_u64().map(i128::from),
+            _ => None,
+        },
+        Expr::UnaryOp(u) if u.op == ruff_python_ast::UnaryOp::USub => {
+            int_literal(&u.operand).map(|i| -i)
+        }
+        _ => None,
+    }
 }
 
 /// The source text of an expression, for `when.arg` checks.

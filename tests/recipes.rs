@@ -200,3 +200,47 @@ fn reexports_map_to_canonical_names() {
         "eventlet.green.socket"
     );
 }
+
+#[test]
+fn object_facts_are_validated_at_load_time() {
+    // A typo in a fact would never hold, so `uses-none` would match every object.
+    let with_methods = VALID.replace(
+        "replace-callee = \"time.sleep\"",
+        "replace-callee = \"time.sleep\"\n\n[[target.threading.rule.method]]\nname = \"wait\"\nrename = \"join\"",
+    );
+    let typo = with_methods.replace(
+        "on = \"call\"",
+        "on = \"call\"\nwhen = { uses-none = [\"wiat\"] }",
+    );
+    let err = error_for("x/demo.toml", &typo);
+    assert!(
+        err.starts_with("x/demo.toml:11:23: unknown fact `wiat`") && err.contains("(wait)"),
+        "{err}"
+    );
+    let bad_suffix = with_methods.replace(
+        "on = \"call\"",
+        "on = \"call\"\nwhen = { uses-any = [\"wait:usd\"] }",
+    );
+    assert!(error_for("x/demo.toml", &bad_suffix).contains("unknown fact `wait:usd`"));
+    for good in ["wait", "wait:used", "escapes", "with"] {
+        let text = with_methods.replace(
+            "on = \"call\"",
+            &format!("on = \"call\"\nwhen = {{ uses-none = [\"{good}\"] }}"),
+        );
+        Catalog::from_sources(names(), vec![("x/demo.toml".into(), text)])
+            .unwrap_or_else(|e| panic!("`{good}` is a valid fact: {e:?}"));
+    }
+}
+
+#[test]
+fn recipe_descriptions_agree_with_their_rules() {
+    // `recipes show spawn` once said `wait()` became `join()` while the rule writes `result()`.
+    let catalog = Catalog::builtin().expect("built-in recipes load");
+    let spawn = catalog.get("spawn").expect("spawn recipe");
+    let description = spawn.description.as_deref().unwrap_or_default();
+    assert!(!description.contains("join()`;"), "{description}");
+    assert!(
+        description.contains("`gt.wait()` → `gt.result()`"),
+        "{description}"
+    );
+}

@@ -342,6 +342,7 @@ fn compile(path: &str, text: &str) -> Result<Recipe, RecipeError> {
                 format!("target {target} has no `[[target.{target}.rule]]`"),
             ));
         }
+        check_facts(rules, &fail)?;
         for rule in &rules.rules {
             compiled.push(compile_rule(rule, rules, &target_imports, &file, &fail)?);
         }
@@ -361,6 +362,59 @@ fn compile(path: &str, text: &str) -> Result<Recipe, RecipeError> {
         origin: path.to_string(),
         source: text.to_string(),
     })
+}
+
+/// Facts the object tracker records whatever the object is (see `objects::facts`).
+const OBJECT_FACTS: &[&str] = &["any-attr", "escapes", "with", "test", "iter"];
+/// Suffixes of a method fact: `wait:used`.
+const METHOD_FACT_SUFFIXES: &[&str] = &["used", "args", "attr", "caught"];
+
+/// Every fact in `uses-any`/`uses-none` names something the tracker records: one of
+/// [`OBJECT_FACTS`], or a method the recipe's method rules declare for this target, with an
+/// optional suffix. A typo (`wiat`) would otherwise never hold and silently match everything.
+fn check_facts(
+    rules: &model::TargetRules,
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<(), RecipeError> {
+    let methods: HashSet<&str> = rules
+        .methods
+        .iter()
+        .chain(rules.rules.iter().flat_map(|r| r.methods.iter()))
+        .map(|m| m.name.as_str())
+        .collect();
+    let conditions = rules.rules.iter().map(|r| &r.when).chain(
+        rules
+            .methods
+            .iter()
+            .chain(rules.rules.iter().flat_map(|r| r.methods.iter()))
+            .map(|m| &m.when),
+    );
+    for when in conditions {
+        for fact in when.uses_any.iter().chain(&when.uses_none) {
+            let (name, suffix) = match fact.split_once(':') {
+                Some((name, suffix)) => (name, Some(suffix)),
+                None => (fact.as_str(), None),
+            };
+            let known = match suffix {
+                None => OBJECT_FACTS.contains(&name) || methods.contains(name),
+                Some(suffix) => methods.contains(name) && METHOD_FACT_SUFFIXES.contains(&suffix),
+            };
+            if !known {
+                let mut valid: Vec<&str> = methods.iter().copied().collect();
+                valid.sort_unstable();
+                return Err(fail(
+                    &format!("\"{fact}\""),
+                    format!(
+                        "unknown fact `{fact}`: facts are {}, or a method this recipe declares ({}) optionally followed by :{}",
+                        OBJECT_FACTS.join(", "),
+                        valid.join(", "),
+                        METHOD_FACT_SUFFIXES.join(" :")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn compile_rule(

@@ -164,6 +164,9 @@ pub struct ArgText {
     /// Or: an integer literal greater than zero.
     #[serde(default)]
     pub positive_int: bool,
+    /// Or: an integer literal of zero or less (a size the target rejects).
+    #[serde(default)]
+    pub non_positive_int: bool,
 }
 
 /// `{ index = 0, name = "eventlet.convenience.listen" }`.
