@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
-use rayon::prelude::*;
 
 use crate::diff::git_diff;
 use crate::discovery::{discover, exclude_set};
+use crate::driver;
 use crate::pipeline::{Engine, FileError};
 use crate::recipe::{Action, Catalog, Recipe, Target};
 use crate::report::{summary, FileResult};
@@ -253,6 +253,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
                 prefix: args.message_prefix.clone(),
                 trailers: args.trailers.clone(),
                 quiet: args.quiet,
+                jobs: args.jobs.map_or(0, usize::from),
             },
         );
     }
@@ -268,56 +269,49 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     for (path, error) in &found.errors {
         eprintln!("eventlet-migrate: {}: {error}", display_path(path, &cwd));
     }
+    if let Some(package) = driver::eventlet_itself(&paths, &found.files) {
+        return Err(driver::eventlet_itself_message(&package));
+    }
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.map_or(0, usize::from))
-        // Deeply nested expressions recurse deeply in the parser and visitors.
-        .stack_size(256 * 1024 * 1024)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let pool = driver::pool(args.jobs.map_or(0, usize::from))?;
     let dry_run = args.dry_run;
-    let mut results: Vec<(FileResult, Option<String>)> = pool.install(|| {
-        found
-            .files
-            .par_iter()
-            .map(|path| {
-                let display = display_path(path, &cwd);
-                if INTERRUPTED.load(Ordering::SeqCst) {
-                    let outcome = Err(FileError::Read("not processed: interrupted".to_string()));
-                    return (
-                        FileResult {
-                            display,
-                            outcome,
-                            write_error: None,
-                        },
-                        None,
-                    );
+    let mut results: Vec<(FileResult, Option<String>)> =
+        driver::run_all(&pool, &found.files, |path| {
+            let display = display_path(path, &cwd);
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                let outcome = Err(FileError::Read("not processed: interrupted".to_string()));
+                return (
+                    FileResult {
+                        display,
+                        outcome,
+                        write_error: None,
+                    },
+                    None,
+                );
+            }
+            let (outcome, original) = match std::fs::read(path) {
+                Ok(bytes) => (driver::migrate_file(&engine, &bytes), bytes),
+                Err(e) => (Err(FileError::Read(e.to_string())), Vec::new()),
+            };
+            let mut result = FileResult {
+                display,
+                outcome,
+                write_error: None,
+            };
+            let mut diff = None;
+            if let Ok(Some(new)) = result.outcome.as_ref().map(|m| m.output.as_ref()) {
+                if dry_run {
+                    diff = Some(git_diff(
+                        &result.display,
+                        &String::from_utf8_lossy(&original),
+                        &String::from_utf8_lossy(new),
+                    ));
+                } else if let Err(e) = replace_file(path, &original, new) {
+                    result.write_error = Some(e.to_string());
                 }
-                let (outcome, original) = match std::fs::read(path) {
-                    Ok(bytes) => (migrate_guarded(&engine, &bytes), bytes),
-                    Err(e) => (Err(FileError::Read(e.to_string())), Vec::new()),
-                };
-                let mut result = FileResult {
-                    display,
-                    outcome,
-                    write_error: None,
-                };
-                let mut diff = None;
-                if let Ok(Some(new)) = result.outcome.as_ref().map(|m| m.output.as_ref()) {
-                    if dry_run {
-                        diff = Some(git_diff(
-                            &result.display,
-                            &String::from_utf8_lossy(&original),
-                            &String::from_utf8_lossy(new),
-                        ));
-                    } else if let Err(e) = replace_file(path, &original, new) {
-                        result.write_error = Some(e.to_string());
-                    }
-                }
-                (result, diff)
-            })
-            .collect()
-    });
+            }
+            (result, diff)
+        });
     // Deterministic output whatever the number of jobs.
     results.sort_by(|a, b| a.0.display.cmp(&b.0.display));
 
@@ -365,21 +359,6 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     } else {
         EXIT_CLEAN
     })
-}
-
-/// A panic is a bug, but it must not take the other files down with it: it is reported as
-/// this file's internal error and the file is left untouched.
-fn migrate_guarded(engine: &Engine, bytes: &[u8]) -> Result<crate::pipeline::Migration, FileError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.migrate(bytes))).unwrap_or_else(
-        |panic| {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".to_string());
-            Err(FileError::Internal(format!("panic: {message}")))
-        },
-    )
 }
 
 fn list(target: Option<String>, dirs: &[PathBuf]) -> Result<i32, String> {

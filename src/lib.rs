@@ -2,13 +2,15 @@
 //!
 //! Data flows one way: files ([`discovery`]) → parsed modules and names ([`resolve`]) →
 //! sites ([`matcher`]) → fixes ([`rewrite`]) → edits ([`imports`], [`layout`], [`apply`]) →
-//! new text ([`pipeline`]) → diffs and reports ([`diff`], [`report`]).
+//! new text ([`pipeline`]) → diffs and reports ([`diff`], [`report`]). [`driver`] runs
+//! every file through that pipeline for every mode.
 
 pub mod apply;
 pub mod cli;
 pub mod comments;
 pub mod diff;
 pub mod discovery;
+pub mod driver;
 pub mod edit;
 pub mod imports;
 pub mod layout;

@@ -2,17 +2,17 @@
 //! the guide recommends, each with a commit message a careful OpenStack contributor would
 //! write, in `git format-patch` mbox format.
 //!
-//! Each patch is computed from the tree the previous ones left, with only its own recipes (or
-//! files) enabled, so every intermediate state is what the engine would write: imports are
-//! added by the patch that first needs them and an Eventlet import goes with its last use.
+//! Write mode's result is the plan; each intermediate state is what the engine writes with
+//! the recipes of the patches so far, bounded by that plan, so every intermediate state is a
+//! consistent file (imports are added by the patch that first needs them and an Eventlet
+//! import goes with its last use) and the series cannot apply anything write mode does not.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use rayon::prelude::*;
-
 use crate::diff::git_diff;
-use crate::pipeline::{Engine, FileError, Manual, Migration};
+use crate::driver;
+use crate::pipeline::{Engine, Manual, Migration, Plan};
 use crate::recipe::{Category, Safety};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -79,72 +79,109 @@ enum GroupLabel {
     All,
 }
 
+/// A file of the tree with what write mode makes of it: the plan every patch draws from.
+struct Planned<'a> {
+    file: &'a SourceFile,
+    full: Migration,
+}
+
 /// Builds the series. `failures` collects files that could not be processed.
+///
+/// Write mode's result is computed first; patch k is the difference between two runs bounded
+/// by it (the recipes of groups 1..k-1, then 1..k), and the last state is write mode's output
+/// itself. So the series applies exactly what write mode applies, never more, and ends where
+/// write mode ends.
 pub fn series(
     engine: &Engine,
     files: &[SourceFile],
     options: &Options,
+    pool: &rayon::ThreadPool,
     failures: &mut Vec<(String, String)>,
 ) -> Vec<Patch> {
-    let mut current: BTreeMap<String, Vec<u8>> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.contents.clone()))
-        .collect();
-    let packages: BTreeMap<String, Option<String>> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.package.clone()))
-        .collect();
-    let mut patches = Vec::new();
-    let mut failed: BTreeSet<String> = BTreeSet::new();
-    for group in groups(engine, files, options.split) {
-        let mut group_engine = engine.clone();
-        if let Some(recipes) = &group.recipes {
-            group_engine.select = Some(recipes.clone());
+    let full = driver::run_all(pool, files, |f| driver::migrate_file(engine, &f.contents));
+    let mut planned: Vec<Planned<'_>> = Vec::new();
+    for (file, outcome) in files.iter().zip(full) {
+        match outcome {
+            Err(e) => failures.push((file.path.clone(), e.to_string())),
+            Ok(full) if full.output.is_some() => planned.push(Planned { file, full }),
+            Ok(_) => {}
         }
-        let scope: Vec<(String, Vec<u8>)> = current
-            .iter()
-            .filter(|(path, _)| {
-                group
-                    .package
-                    .as_ref()
-                    .is_none_or(|p| packages.get(*path) == Some(p))
-            })
-            .map(|(p, c)| (p.clone(), c.clone()))
-            .collect();
-        let results: Vec<(String, Vec<u8>, Result<Migration, FileError>)> = scope
-            .into_par_iter()
-            .map(|(path, contents)| {
-                let outcome = group_engine.migrate(&contents);
-                (path, contents, outcome)
-            })
-            .collect();
+    }
+    // The state each file is in after the patches so far, and what was applied to reach it.
+    let mut current: Vec<(Vec<u8>, Plan)> = planned
+        .iter()
+        .map(|p| (p.file.contents.clone(), Plan::new()))
+        .collect();
+    let groups = groups(engine, files, options.split);
+    let mut selected: Vec<String> = Vec::new();
+    let mut patches = Vec::new();
+    for (k, group) in groups.iter().enumerate() {
+        let mut group_engine = engine.clone();
+        if let (Some(recipes), None) = (&group.recipes, &group.package) {
+            selected.extend(recipes.iter().cloned());
+            group_engine.select = Some(selected.clone());
+        }
+        let last = k + 1 == groups.len();
+        let in_group = |p: &Planned<'_>| {
+            group
+                .package
+                .as_ref()
+                .is_none_or(|package| p.file.package == *package)
+        };
+        let states = driver::run_all(pool, &planned, |p| {
+            if !in_group(p) {
+                return None;
+            }
+            // A package's patch, or the last one, is write mode's output.
+            if last || group.package.is_some() {
+                return Some(Ok(p.full.clone()));
+            }
+            Some(driver::guarded(|| {
+                group_engine.migrate_within(&p.file.contents, &p.full.plan())
+            }))
+        });
         let mut changed = Vec::new();
         let mut applied: BTreeMap<String, Applied> = BTreeMap::new();
-        for (path, old, outcome) in results {
-            match outcome {
-                Err(e) => {
-                    if failed.insert(path.clone()) {
-                        failures.push((path, e.to_string()));
-                    }
+        for (i, state) in states.into_iter().enumerate() {
+            let migration = match state {
+                None => continue,
+                Some(Ok(m)) => m,
+                Some(Err(e)) => {
+                    // Left as it is until the last patch, which is write mode's output.
+                    failures.push((
+                        planned[i].file.path.clone(),
+                        format!("intermediate patch {}: {e}", k + 1),
+                    ));
+                    continue;
                 }
-                Ok(migration) => {
-                    if let Some(new) = migration.output {
-                        for a in &migration.applied {
-                            let entry = applied.entry(a.recipe.clone()).or_default();
-                            entry.sites += 1;
-                            entry.files.insert(path.clone());
-                            if a.safety != Safety::Safe {
-                                entry.notes.insert(
-                                    a.note
-                                        .clone()
-                                        .unwrap_or_else(|| "check the rewrite".to_string()),
-                                );
-                            }
-                        }
-                        changed.push((path, old, new));
-                    }
+            };
+            let new = migration
+                .output
+                .clone()
+                .unwrap_or_else(|| planned[i].file.contents.clone());
+            if new == current[i].0 {
+                continue;
+            }
+            let path = planned[i].file.path.clone();
+            let plan = migration.plan();
+            for a in migration.applied.iter().filter(|a| {
+                !current[i]
+                    .1
+                    .contains(&(a.recipe.clone(), (a.line, a.column)))
+            }) {
+                let entry = applied.entry(a.recipe.clone()).or_default();
+                entry.sites += 1;
+                entry.files.insert(path.clone());
+                if a.safety != Safety::Safe {
+                    entry.notes.insert(
+                        a.note
+                            .clone()
+                            .unwrap_or_else(|| "check the rewrite".to_string()),
+                    );
                 }
             }
+            let old = std::mem::replace(&mut current[i], (new.clone(), plan)).0;
+            changed.push((path, old, new));
         }
         if changed.is_empty() {
             continue;
@@ -152,25 +189,35 @@ pub fn series(
         // What is still left for a human in the touched files, by every recipe.
         let mut all = engine.clone();
         all.select = None;
-        let mut left: Vec<(String, Manual)> = Vec::new();
-        for (path, _, new) in &changed {
-            if let Ok(m) = all.migrate(new) {
-                left.extend(m.manual.into_iter().map(|item| (path.clone(), item)));
-            }
-        }
-        let subject = subject(engine, &group, &applied, &options.prefix);
+        let left: Vec<(String, Manual)> = driver::run_all(pool, &changed, |(path, _, new)| {
+            driver::migrate_file(&all, new)
+                .map(|m| {
+                    m.manual
+                        .into_iter()
+                        .map(|item| (path.clone(), item))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
+        let subject = subject(engine, group, &applied, &options.prefix);
         let body = body(engine, &applied, &left, &options.trailers);
-        let mut diffs = Vec::new();
-        for (path, old, new) in changed {
-            let old_text = String::from_utf8_lossy(&old).to_string();
-            let new_text = String::from_utf8_lossy(&new).to_string();
-            current.insert(path.clone(), new);
-            diffs.push((path, old_text, new_text));
-        }
+        let files = changed
+            .into_iter()
+            .map(|(path, old, new)| {
+                (
+                    path,
+                    String::from_utf8_lossy(&old).to_string(),
+                    String::from_utf8_lossy(&new).to_string(),
+                )
+            })
+            .collect();
         patches.push(Patch {
             subject,
             body,
-            files: diffs,
+            files,
         });
     }
     patches

@@ -56,6 +56,19 @@ pub struct Manual {
     pub guide: Option<String>,
 }
 
+/// The rewrites a run applied, by recipe and position.
+pub type Plan = BTreeSet<(String, (usize, usize))>;
+
+impl Migration {
+    /// What this run applied, to bound a run over the same bytes ([`Engine::migrate_within`]).
+    pub fn plan(&self) -> Plan {
+        self.applied
+            .iter()
+            .map(|a| (a.recipe.clone(), (a.line, a.column)))
+            .collect()
+    }
+}
+
 /// Why a file could not be processed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
@@ -110,6 +123,17 @@ impl Engine {
     }
 
     pub fn migrate(&self, bytes: &[u8]) -> Result<Migration, FileError> {
+        self.migrate_planned(bytes, None)
+    }
+
+    /// Migrates `bytes` applying only rewrites in `plan` (what a run with every selected
+    /// recipe applied to the same bytes: [`Migration::plan`]). A patch series takes its
+    /// intermediate states from here, so it can only apply a subset of what write mode does.
+    pub fn migrate_within(&self, bytes: &[u8], plan: &Plan) -> Result<Migration, FileError> {
+        self.migrate_planned(bytes, Some(plan))
+    }
+
+    fn migrate_planned(&self, bytes: &[u8], plan: Option<&Plan>) -> Result<Migration, FileError> {
         // Most files of a repository never mention eventlet: skip them before decoding.
         if !self.all_files && memchr::memmem::find(bytes, b"eventlet").is_none() {
             return Ok(Migration::default());
@@ -208,8 +232,29 @@ impl Engine {
             if !self.enabled(&recipe.id) {
                 // Not selected: it changes nothing, but what it would leave for a human still
                 // holds monkey-patch removal back.
-                if let Outcome::Manual(item) = rewrite(&cx, recipe, &site) {
-                    unselected_manual.push(item.range);
+                // Its objects stay eventlet objects, and code under its calls stays under
+                // eventlet: nothing may hand them to threads either.
+                match rewrite(&cx, recipe, &site) {
+                    Outcome::Manual(item) => {
+                        unselected_manual.push(item.range);
+                        stays(
+                            text,
+                            &semantic,
+                            &site,
+                            &mut manual_calls,
+                            &mut manual_objects,
+                        );
+                    }
+                    Outcome::Fix(_) => {
+                        stays(
+                            text,
+                            &semantic,
+                            &site,
+                            &mut manual_calls,
+                            &mut manual_objects,
+                        );
+                    }
+                    Outcome::Nothing => {}
                 }
                 continue;
             }
@@ -227,6 +272,11 @@ impl Engine {
             match rewrite(&cx, recipe, &site) {
                 Outcome::Fix(fix) => {
                     let fix = *fix;
+                    // Not applied by the full run: left for the patch that does what it does.
+                    if plan.is_some_and(|p| !p.contains(&(fix.recipe.clone(), position(fix.range))))
+                    {
+                        continue;
+                    }
                     // Code a call left for a human receives (or runs under, for `with`)
                     // still works the eventlet way; so must what is handed to it.
                     let blocked = manual_calls
@@ -234,8 +284,8 @@ impl Engine {
                         .find(|(args, _)| args.contains_range(site.range))
                         .map(|(_, outer)| format!("`{}` is under `{outer}`, which is not migrated: migrate them together", fix.subject))
                         .or_else(|| {
-                            passes_manual_object(text, &site, &manual_objects).map(|object| {
-                                format!("`{}` is given `{object}`, an eventlet object left for a human: migrate them together", fix.subject)
+                            passes_manual_object(text, &site, &fix, &manual_objects).map(|object| {
+                                format!("`{}` is given `{object}`, an eventlet object that stays on eventlet (left for a human, or its recipe not selected): migrate them together", fix.subject)
                             })
                         });
                     if let Some(message) = blocked {
@@ -259,20 +309,13 @@ impl Engine {
                     }
                 }
                 Outcome::Manual(item) => {
-                    if let SiteNode::Call { call, bound, .. } = site.node {
-                        let callee = text[call.func.range()].to_string();
-                        manual_calls.push((call.arguments.range, callee.clone()));
-                        // `with eventlet.Timeout(...):` left as it is: its body still runs
-                        // under eventlet.
-                        let stmt = &semantic.stmts[site.stmt];
-                        if stmt.is_with {
-                            manual_calls.push((stmt.range, format!("with {callee}(...)")));
-                        }
-                        // An eventlet object left as it is must not be handed to threads.
-                        if let Some(target) = bound {
-                            manual_objects.push(text[target.range()].to_string());
-                        }
-                    }
+                    stays(
+                        text,
+                        &semantic,
+                        &site,
+                        &mut manual_calls,
+                        &mut manual_objects,
+                    );
                     manual_items.push(item);
                 }
                 Outcome::Nothing => {}
@@ -566,6 +609,30 @@ impl Engine {
     }
 }
 
+/// Records a call that stays on eventlet (left for a human, or its recipe not selected): code
+/// passed to it (or run under it, for `with`) still works the eventlet way, and the object it
+/// creates is still an eventlet object, which must not be handed to threads.
+fn stays(
+    text: &str,
+    semantic: &Semantic,
+    site: &crate::matcher::Site<'_>,
+    calls: &mut Vec<(TextRange, String)>,
+    objects: &mut Vec<String>,
+) {
+    let SiteNode::Call { call, bound, .. } = site.node else {
+        return;
+    };
+    let callee = text[call.func.range()].to_string();
+    calls.push((call.arguments.range, callee.clone()));
+    let stmt = &semantic.stmts[site.stmt];
+    if stmt.is_with {
+        calls.push((stmt.range, format!("with {callee}(...)")));
+    }
+    if let Some(target) = bound {
+        objects.push(text[target.range()].to_string());
+    }
+}
+
 /// Whether `fix` touches code an accepted fix already changes.
 fn overlaps(fix: &Fix, accepted: &[Fix], semantic: &Semantic) -> bool {
     // A removed statement is a deletion of its range, for the overlap test.
@@ -717,11 +784,13 @@ fn too_deep(text: &str) -> Option<usize> {
     (deepest > LIMIT).then_some(deepest)
 }
 
-/// The eventlet object left for a human (by the text of what it is stored in: `evt`,
-/// `self._event`) that a call site passes among its arguments, if any.
+/// The eventlet object that stays (by the text of what it is stored in: `evt`,
+/// `self._event`) that a rewritten call still passes on: among the call's arguments and
+/// copied into the replacement (an argument the rewrite drops is not handed to anyone).
 fn passes_manual_object(
     text: &str,
     site: &crate::matcher::Site<'_>,
+    fix: &Fix,
     objects: &[String],
 ) -> Option<String> {
     let SiteNode::Call { call, .. } = site.node else {
@@ -730,17 +799,38 @@ fn passes_manual_object(
     if objects.is_empty() {
         return None;
     }
-    let arguments = &text[call.arguments.range];
+    // A rewrite that leaves the arguments alone (`replace-callee`) passes all of them on.
+    let untouched = !fix
+        .edits
+        .iter()
+        .any(|e| e.range.contains_range(call.arguments.range));
+    if untouched {
+        let arguments = &text[call.arguments.range];
+        return objects.iter().find(|o| mentions(arguments, o)).cloned();
+    }
+    let copied: Vec<&str> = fix
+        .edits
+        .iter()
+        .flat_map(|e| e.pieces.iter())
+        .filter_map(|p| match p {
+            crate::edit::Piece::Source(r) if call.arguments.range.contains_range(*r) => {
+                Some(&text[*r])
+            }
+            _ => None,
+        })
+        .collect();
     objects
         .iter()
-        .find(|object| {
-            arguments.match_indices(object.as_str()).any(|(at, _)| {
-                let before = arguments[..at].chars().next_back();
-                let after = arguments[at + object.len()..].chars().next();
-                let boundary =
-                    |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-                boundary(before) && boundary(after) && before != Some('.')
-            })
-        })
+        .find(|object| copied.iter().any(|slice| mentions(slice, object)))
         .cloned()
+}
+
+/// Whether `slice` names `object` as a whole expression (not `x.object` or `object_2`).
+fn mentions(slice: &str, object: &str) -> bool {
+    slice.match_indices(object).any(|(at, _)| {
+        let before = slice[..at].chars().next_back();
+        let after = slice[at + object.len()..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        boundary(before) && boundary(after) && before != Some('.')
+    })
 }

@@ -222,6 +222,9 @@ fn draft(
     match (&rule.action, site.node) {
         (Action::Manual(guidance), _) => return Err(Stop::Manual(guidance.clone())),
         (Action::Replace(template), SiteNode::Call { call, .. }) => {
+            if let Some(dropped) = dropped_nested_arguments(cx.text, template, call) {
+                return Err(Stop::Skip(dropped));
+            }
             let holes = Holes {
                 call: Some(call),
                 receiver: None,
@@ -299,6 +302,37 @@ fn draft(
         _ => return Ok(None),
     }
     Ok(Some(draft))
+}
+
+/// A template that consumes a call passed as an argument (`{arg0.arg0}`) must copy every
+/// argument of that call; otherwise says which it would drop.
+fn dropped_nested_arguments(text: &str, template: &Template, call: &ExprCall) -> Option<String> {
+    let mut used: std::collections::BTreeMap<usize, BTreeSet<usize>> = Default::default();
+    for hole in template.holes() {
+        if let HoleValue::NestedArg(n, m) = hole.value {
+            used.entry(n).or_default().insert(m);
+        }
+    }
+    for (n, inner_used) in used {
+        let Some(inner) = call.arguments.args.get(n).and_then(Expr::as_call_expr) else {
+            continue;
+        };
+        let dropped: Vec<&str> = inner
+            .arguments
+            .iter_source_order()
+            .enumerate()
+            .filter(|(i, a)| !(matches!(a, ArgOrKeyword::Arg(_)) && inner_used.contains(i)))
+            .map(|(_, a)| &text[a.range()])
+            .collect();
+        if !dropped.is_empty() {
+            return Some(format!(
+                "`{}` has arguments this rewrite would drop: {}",
+                &text[inner.func.range()],
+                dropped.join(", ")
+            ));
+        }
+    }
+    None
 }
 
 /// Where the result of a call site goes.

@@ -8,6 +8,7 @@ use globset::GlobSet;
 
 use crate::cli::{EXIT_CHANGES, EXIT_CLEAN, EXIT_ERROR};
 use crate::discovery::discover;
+use crate::driver;
 use crate::patch::{self, Options, SourceFile, SplitBy};
 use crate::pipeline::Engine;
 
@@ -20,6 +21,8 @@ pub struct SeriesArgs {
     pub prefix: String,
     pub trailers: Vec<String>,
     pub quiet: bool,
+    /// Worker threads (0: one per CPU).
+    pub jobs: usize,
 }
 
 fn git(args: &[&str], cwd: &Path) -> Result<String, String> {
@@ -75,6 +78,9 @@ pub fn run(
         paths.to_vec()
     };
     let found = discover(&paths, excludes);
+    if let Some(package) = driver::eventlet_itself(&paths, &found.files) {
+        return Err(driver::eventlet_itself_message(&package));
+    }
     let mut failures: Vec<(String, String)> = found
         .errors
         .iter()
@@ -131,7 +137,8 @@ pub fn run(
         prefix: args.prefix.clone(),
         trailers: args.trailers.clone(),
     };
-    let series = patch::series(engine, &files, &options, &mut failures);
+    let pool = driver::pool(args.jobs)?;
+    let series = patch::series(engine, &files, &options, &pool, &mut failures);
     let total = series.len();
     let rendered: Vec<(String, String)> = series
         .iter()

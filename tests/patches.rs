@@ -395,3 +395,75 @@ fn split_by_package_and_recipe() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not an RFC 3339 date"));
 }
+
+/// Every fixture directory as a project: the series, applied patch after patch, ends exactly
+/// where write mode ends, and no patch applies a rewrite write mode does not make.
+#[test]
+fn series_equals_write_mode_for_every_fixture_project() {
+    use eventlet_migrate::patch::{self, Options, SourceFile, SplitBy};
+    use eventlet_migrate::pipeline::Engine;
+    use eventlet_migrate::recipe::{Catalog, Target};
+    let engine = Engine::new(Catalog::builtin().expect("recipes load"), Target::Threading);
+    let pool = eventlet_migrate::driver::pool(2).expect("worker threads");
+    let mut projects: Vec<PathBuf> = fs::read_dir(root().join("tests/fixtures"))
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    projects.push(root().join("tests/use-cases"));
+    projects.sort();
+    for project in projects {
+        let files: Vec<SourceFile> = python_files(&project)
+            .into_iter()
+            .map(|p| SourceFile {
+                path: p
+                    .strip_prefix(&project)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .to_string(),
+                contents: fs::read(&p).expect("readable"),
+                package: None,
+            })
+            .collect();
+        for split in [SplitBy::Category, SplitBy::Recipe, SplitBy::None] {
+            let options = Options {
+                split,
+                author: AUTHOR.to_string(),
+                date: "Thu, 1 Jan 2026 00:00:00 +0000".to_string(),
+                prefix: String::new(),
+                trailers: Vec::new(),
+            };
+            let mut failures = Vec::new();
+            let series = patch::series(&engine, &files, &options, &pool, &mut failures);
+            let mut state: std::collections::BTreeMap<String, String> = files
+                .iter()
+                .map(|f| {
+                    (
+                        f.path.clone(),
+                        String::from_utf8_lossy(&f.contents).to_string(),
+                    )
+                })
+                .collect();
+            for p in &series {
+                for (path, old, new) in &p.files {
+                    assert_eq!(
+                        &state[path], old,
+                        "{project:?} {split:?}: {path} out of order"
+                    );
+                    state.insert(path.clone(), new.clone());
+                }
+            }
+            for f in &files {
+                let expected = match engine.migrate(&f.contents) {
+                    Ok(m) => m.output.unwrap_or_else(|| f.contents.clone()),
+                    Err(_) => f.contents.clone(),
+                };
+                assert_eq!(
+                    state[&f.path],
+                    String::from_utf8_lossy(&expected),
+                    "{project:?} {split:?}: the series does not end where write mode ends for {}",
+                    f.path
+                );
+            }
+        }
+    }
+}

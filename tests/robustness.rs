@@ -341,3 +341,82 @@ fn an_interrupted_run_leaves_every_file_old_or_new_and_no_temp_files() {
     }
     assert_eq!(old + new, 300);
 }
+
+#[test]
+fn patch_series_survives_what_write_mode_survives() {
+    // The series once ran on rayon's default small stacks and aborted (a 95,000-deep list in
+    // a release build; 20,000 is as deep as a debug build's frames allow in write mode).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    let n = 20_000;
+    let nested = format!(
+        "import eventlet\nx = {}{}\neventlet.sleep(1)\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    fs::write(p.join("nested.py"), &nested).expect("write");
+    fs::write(p.join("plain.py"), "import eventlet\n\neventlet.sleep(2)\n").expect("write");
+    let out = migrate(
+        p,
+        &[
+            "--patches",
+            "out",
+            "--date",
+            "2026-01-01T00:00:00Z",
+            "--author",
+            "A <a@b.c>",
+            ".",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let patch = fs::read_dir(p.join("out"))
+        .expect("patches written")
+        .filter_map(|e| e.ok())
+        .map(|e| fs::read_to_string(e.path()).expect("read"))
+        .collect::<String>();
+    assert!(
+        patch.contains("+time.sleep(1)") && patch.contains("+time.sleep(2)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn eventlets_own_source_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    let library = "from eventlet import greenthread\n\nsleep = greenthread.sleep\n";
+    for (path, text) in [
+        ("eventlet/__init__.py", library),
+        (
+            "eventlet/greenthread.py",
+            "import eventlet\n\n\ndef sleep(s=0):\n    eventlet.hubs.get_hub()\n",
+        ),
+        (
+            "tests/test_patcher.py",
+            "import eventlet\n\neventlet.monkey_patch()\n",
+        ),
+    ] {
+        fs::create_dir_all(p.join(path).parent().expect("parent")).expect("mkdir");
+        fs::write(p.join(path), text).expect("write");
+    }
+    for args in [
+        vec!["--dry-run", "."],
+        vec!["."],
+        vec!["--dry-run", "tests"],
+        vec!["--patches", "out", "."],
+    ] {
+        let out = migrate(p, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is Eventlet's own package"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty(), "{args:?}");
+    }
+    assert_eq!(
+        fs::read_to_string(p.join("tests/test_patcher.py")).expect("read"),
+        "import eventlet\n\neventlet.monkey_patch()\n"
+    );
+}
