@@ -143,6 +143,9 @@ pub fn is_stdlib_module(module: &str) -> bool {
 pub struct Request {
     pub spec: ImportSpec,
     pub scope: ScopeId,
+    /// Where the replacement uses the import: an import the code reaches only after this
+    /// point does not provide it.
+    pub at: TextSize,
 }
 
 /// What the import of `name` at `scope` would clash with, if anything.
@@ -375,6 +378,12 @@ pub fn settle(
                 if !is_eventlet(&i.module) && i.qualified == spec.denotes())
             })
     };
+    let mut first_use: BTreeMap<String, TextSize> = BTreeMap::new();
+    // Rebound stdlib imports move to the module's group unless it has them already.
+    let mut wanted: Vec<ImportSpec> = module_requests
+        .into_iter()
+        .filter(|s| !provided(s))
+        .collect();
     for request in requests {
         let name = request.spec.bound_name();
         let visible = semantic.lookup(request.scope, name);
@@ -383,6 +392,7 @@ pub fn settle(
                 match &semantic.bindings[b].kind {
                     BindingKind::Import(i) if !is_eventlet(&i.module) => {
                         i.qualified == request.spec.denotes()
+                            && semantic.bound_before(b, request.scope, request.at)
                     }
                     BindingKind::Import(_) => rebinds
                         .get(&b)
@@ -393,13 +403,14 @@ pub fn settle(
             None => false,
         };
         if !satisfied {
-            module_requests.push(request.spec.clone());
+            wanted.push(request.spec.clone());
+            // An import must come before module-level code that uses it.
+            if semantic.runs_at_import(request.scope) {
+                let first = first_use.entry(request.spec.render()).or_insert(request.at);
+                *first = (*first).min(request.at);
+            }
         }
     }
-    let mut wanted: Vec<ImportSpec> = module_requests
-        .into_iter()
-        .filter(|s| !provided(s))
-        .collect();
     wanted.sort_by_key(|s| (s.sort_key(), s.render()));
     wanted.dedup();
 
@@ -407,7 +418,12 @@ pub fn settle(
     removed_all.extend(settled.removed_stmts.iter().copied());
     let mut by_offset: BTreeMap<TextSize, (Vec<String>, &'static str, bool)> = BTreeMap::new();
     for spec in &wanted {
-        let place = placement(cx, spec, &removed_all);
+        let place = placement(
+            cx,
+            spec,
+            &removed_all,
+            first_use.get(&spec.render()).copied(),
+        );
         let entry = by_offset
             .entry(place.offset)
             .or_insert((Vec::new(), "", false));
@@ -569,7 +585,25 @@ fn stmt_key(stmt: &Stmt) -> String {
 }
 
 /// Where a careful human puts a new stdlib import.
-fn placement(cx: &ImportContext<'_>, spec: &ImportSpec, removed: &BTreeSet<StmtId>) -> Placement {
+/// Where a new import of `spec` goes: in the standard-library group when it comes before
+/// `first_use` (module-level code using it), else as a group at the top of the module.
+fn placement(
+    cx: &ImportContext<'_>,
+    spec: &ImportSpec,
+    removed: &BTreeSet<StmtId>,
+    first_use: Option<TextSize>,
+) -> Placement {
+    group_placement(cx, spec, removed)
+        .filter(|p| first_use.is_none_or(|at| p.offset <= at))
+        .unwrap_or_else(|| top_placement(cx, removed))
+}
+
+/// In the first standard-library import group, in order when it is sorted.
+fn group_placement(
+    cx: &ImportContext<'_>,
+    spec: &ImportSpec,
+    removed: &BTreeSet<StmtId>,
+) -> Option<Placement> {
     let text = cx.text;
     let semantic = cx.semantic;
     let is_removed = |stmt: &Stmt| {
@@ -625,14 +659,32 @@ fn placement(cx: &ImportContext<'_>, spec: &ImportSpec, removed: &BTreeSet<StmtI
         let last = std_block.last().map(|s| **s).unwrap_or(&body[first]);
         if sorted {
             let key = spec.sort_key();
-            return match std_block.iter().find(|s| stmt_key(s) > key) {
+            return Some(match std_block.iter().find(|s| stmt_key(s) > key) {
                 Some(next) => before(next, "", false),
                 None => after(last),
-            };
+            });
         }
-        return after(last);
+        return Some(after(last));
     }
-    // No stdlib import: a new group after the docstring, comments and `__future__` imports.
+    None
+}
+
+/// A new group after the docstring, comments and `__future__` imports.
+fn top_placement(cx: &ImportContext<'_>, removed: &BTreeSet<StmtId>) -> Placement {
+    let text = cx.text;
+    let semantic = cx.semantic;
+    let is_removed = |stmt: &Stmt| {
+        semantic
+            .stmt_id(stmt.range())
+            .is_some_and(|id| removed.contains(&id))
+    };
+    let before = |stmt: &Stmt, separator: &'static str, replaces_group: bool| Placement {
+        offset: text.line_start(stmt.start()),
+        separator,
+        replaces_group,
+        leading_blank: false,
+    };
+    let body = cx.body;
     let mut index = 0;
     if body.first().is_some_and(is_docstring) {
         index = 1;

@@ -5,6 +5,7 @@
 //! new text ([`pipeline`]) → diffs and reports ([`diff`], [`report`]). [`driver`] runs
 //! every file through that pipeline for every mode.
 
+pub mod ambiguous;
 pub mod apply;
 pub mod cli;
 pub mod comments;

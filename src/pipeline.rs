@@ -180,11 +180,12 @@ impl Engine {
                 manual_items.push(ManualItem {
                     recipe: "imports".to_string(),
                     range: semantic.stmts[*stmt].range,
-                    message: format!("`from {module} import *`: names cannot be resolved; import them explicitly"),
+                    message: format!("`from {module} import *`: the names it brings are migrated where a recipe knows them and reported otherwise; import them explicitly"),
                     guide: None,
                 });
             }
         }
+        manual_items.extend(crate::ambiguous::ambiguous_uses(&semantic, text));
 
         let target = self.target;
         let migrated = |import: &ImportBinding| -> String {

@@ -63,6 +63,8 @@ pub struct Binding {
     pub name: String,
     pub scope: ScopeId,
     pub kind: BindingKind,
+    /// Where the binding happens (the statement or expression that binds).
+    pub start: TextSize,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +121,7 @@ impl Semantic {
             model: Semantic::default(),
             scope: MODULE_SCOPE,
             chains: HashMap::new(),
+            nonlocal_bindings: Vec::new(),
         };
         builder.model.scopes.push(Scope {
             kind: ScopeKind::Module,
@@ -128,6 +131,13 @@ impl Semantic {
             nonlocals: HashSet::new(),
         });
         builder.body(&module.body, true);
+        // An assignment to a `nonlocal` name binds it in the enclosing function: that binding
+        // is not an import, so the name there is no longer a plain alias of one.
+        for (scope, name, kind, start) in std::mem::take(&mut builder.nonlocal_bindings) {
+            if let Some(target) = builder.model.nonlocal_target(scope, &name) {
+                builder.model.add_binding(target, &name, kind, start);
+            }
+        }
         let mut model = builder.model;
         for i in 0..model.references.len() {
             let (scope, name) = (model.references[i].scope, model.references[i].name.clone());
@@ -137,6 +147,38 @@ impl Semantic {
             }
         }
         model
+    }
+
+    fn add_binding(&mut self, scope: ScopeId, name: &str, kind: BindingKind, start: TextSize) {
+        let id = self.bindings.len();
+        self.bindings.push(Binding {
+            name: name.to_string(),
+            scope,
+            kind,
+            start,
+        });
+        self.scopes[scope]
+            .names
+            .entry(name.to_string())
+            .or_default()
+            .push(id);
+    }
+
+    /// The function scope a `nonlocal name` in `scope` refers to: the nearest enclosing
+    /// function (class bodies are skipped) that binds the name itself.
+    fn nonlocal_target(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
+        let mut current = self.scopes[scope].parent;
+        while let Some(id) = current {
+            let s = &self.scopes[id];
+            match s.kind {
+                ScopeKind::Module => return None,
+                ScopeKind::Class => {}
+                _ if s.names.contains_key(name) && !s.nonlocals.contains(name) => return Some(id),
+                _ => {}
+            }
+            current = s.parent;
+        }
+        None
     }
 
     /// The scope whose binding of `name` is visible from `scope`, per Python's LEGB rule.
@@ -206,8 +248,13 @@ impl Semantic {
         match expr {
             Expr::Name(name) => {
                 let reference = self.reference_at(name.range.start())?;
-                self.qualified_name(reference.scope, &reference.name)
-                    .map(str::to_string)
+                match self.qualified_name(reference.scope, &reference.name) {
+                    Some(qualified) => Some(qualified.to_string()),
+                    None if reference.resolved.is_none() => self
+                        .star_source(&reference.name)
+                        .map(|module| format!("{module}.{}", reference.name)),
+                    None => None,
+                }
             }
             Expr::Attribute(attr) => {
                 let base = self.expr_qualified_name(&attr.value)?;
@@ -215,6 +262,18 @@ impl Semantic {
             }
             _ => None,
         }
+    }
+
+    /// The module a free name comes from through `from M import *`, when that is the only
+    /// star import of the module and the name is no builtin: unbound names can only come
+    /// from there (or be errors).
+    pub fn star_source(&self, name: &str) -> Option<&str> {
+        let [(_, module)] = self.star_imports.as_slice() else {
+            return None;
+        };
+        let builtin = ruff_python_stdlib::builtins::is_python_builtin(name, 11, false)
+            || ruff_python_stdlib::builtins::python_magic_globals(11).any(|g| g == name);
+        (!builtin).then_some(module.as_str())
     }
 
     /// The scope an expression at `offset` runs in, through the references table.
@@ -238,6 +297,44 @@ impl Semantic {
             .filter(move |r| r.resolved == Some(scope) && r.name == name)
     }
 
+    /// Whether `binding` is in place when code of `scope` at offset `at` runs. Code of a
+    /// function runs after the module (or enclosing function) has run to its end, as a rule;
+    /// code of the binding's own scope, or of class bodies and comprehensions run in it, runs
+    /// in order: there the binding must come first.
+    pub fn bound_before(&self, binding: BindingId, scope: ScopeId, at: TextSize) -> bool {
+        let binding = &self.bindings[binding];
+        let mut current = Some(scope);
+        while let Some(id) = current {
+            if id == binding.scope {
+                return binding.start < at;
+            }
+            if matches!(
+                self.scopes[id].kind,
+                ScopeKind::Function | ScopeKind::Lambda
+            ) {
+                return true;
+            }
+            current = self.scopes[id].parent;
+        }
+        true
+    }
+
+    /// Whether code of `scope` runs while the module is imported (module code, class bodies
+    /// and comprehensions in it), not later when a function is called.
+    pub fn runs_at_import(&self, scope: ScopeId) -> bool {
+        let mut current = Some(scope);
+        while let Some(id) = current {
+            if matches!(
+                self.scopes[id].kind,
+                ScopeKind::Function | ScopeKind::Lambda
+            ) {
+                return false;
+            }
+            current = self.scopes[id].parent;
+        }
+        true
+    }
+
     /// Whether `stmt` is directly in the module body.
     pub fn is_top_level(&self, stmt: StmtId) -> bool {
         self.bodies[self.stmts[stmt].body].is_module
@@ -249,6 +346,8 @@ struct Builder {
     scope: ScopeId,
     /// Name start → the dotted chain of the outermost attribute access on it.
     chains: HashMap<TextSize, String>,
+    /// Assignments to `nonlocal` names, bound once every scope is known.
+    nonlocal_bindings: Vec<(ScopeId, String, BindingKind, TextSize)>,
 }
 
 impl Builder {
@@ -265,24 +364,35 @@ impl Builder {
         previous
     }
 
-    fn bind(&mut self, name: &str, kind: BindingKind) {
-        let mut scope = self.scope;
+    fn bind(&mut self, name: &str, kind: BindingKind, start: TextSize) {
+        self.bind_in(self.scope, name, kind, start);
+    }
+
+    /// Binds `name` as code of `scope` would: a `global` name in the module, a `nonlocal`
+    /// one in the enclosing function that holds it (settled once every scope is known).
+    fn bind_in(&mut self, scope: ScopeId, name: &str, kind: BindingKind, start: TextSize) {
+        let mut scope = scope;
         if self.model.scopes[scope].globals.contains(name) {
             scope = MODULE_SCOPE;
         } else if self.model.scopes[scope].nonlocals.contains(name) {
+            self.nonlocal_bindings
+                .push((scope, name.to_string(), kind, start));
             return;
         }
-        let id = self.model.bindings.len();
-        self.model.bindings.push(Binding {
-            name: name.to_string(),
-            scope,
-            kind,
-        });
-        self.model.scopes[scope]
-            .names
-            .entry(name.to_string())
-            .or_default()
-            .push(id);
+        self.model.add_binding(scope, name, kind, start);
+    }
+
+    /// The nearest scope enclosing `scope` where Python would bind `name` for a walrus:
+    /// comprehensions bind their `:=` targets in the scope that contains them.
+    fn walrus_scope(&self) -> ScopeId {
+        let mut scope = self.scope;
+        while self.model.scopes[scope].kind == ScopeKind::Comprehension {
+            match self.model.scopes[scope].parent {
+                Some(parent) => scope = parent,
+                None => break,
+            }
+        }
+        scope
     }
 
     fn body(&mut self, body: &[Stmt], is_module: bool) {
@@ -308,7 +418,11 @@ impl Builder {
 
     fn parameters(&mut self, parameters: &Parameters) {
         for p in parameters.iter() {
-            self.bind(p.name().as_str(), BindingKind::Other);
+            self.bind(
+                p.name().as_str(),
+                BindingKind::Other,
+                p.name().range.start(),
+            );
         }
     }
 
@@ -341,7 +455,7 @@ impl Builder {
                 if let Some(returns) = &def.returns {
                     self.visit_expr(returns);
                 }
-                self.bind(def.name.as_str(), BindingKind::Other);
+                self.bind(def.name.as_str(), BindingKind::Other, def.range.start());
                 let previous = self.push_scope(ScopeKind::Function);
                 self.parameters(&def.parameters);
                 self.body(&def.body, false);
@@ -354,7 +468,7 @@ impl Builder {
                 if let Some(arguments) = &class.arguments {
                     self.visit_arguments(arguments);
                 }
-                self.bind(class.name.as_str(), BindingKind::Other);
+                self.bind(class.name.as_str(), BindingKind::Other, class.range.start());
                 let previous = self.push_scope(ScopeKind::Class);
                 self.body(&class.body, false);
                 self.scope = previous;
@@ -380,6 +494,7 @@ impl Builder {
                             asname: alias.asname.as_ref().map(|a| a.id.to_string()),
                             qualified,
                         }),
+                        alias.range.start(),
                     );
                 }
             }
@@ -418,6 +533,7 @@ impl Builder {
                             asname: alias.asname.as_ref().map(|a| a.id.to_string()),
                             qualified,
                         }),
+                        alias.range.start(),
                     );
                 }
             }
@@ -469,9 +585,19 @@ impl Builder {
     }
 
     fn comprehension_scope(&mut self, generators: &[ast::Comprehension], elts: &[&Expr]) {
+        // The first iterable is evaluated where the comprehension is written.
+        if let Some(first) = generators.first() {
+            self.visit_expr(&first.iter);
+        }
         let previous = self.push_scope(ScopeKind::Comprehension);
-        for generator in generators {
-            self.visit_comprehension(generator);
+        for (i, generator) in generators.iter().enumerate() {
+            self.visit_expr(&generator.target);
+            if i > 0 {
+                self.visit_expr(&generator.iter);
+            }
+            for condition in &generator.ifs {
+                self.visit_expr(condition);
+            }
         }
         for elt in elts {
             self.visit_expr(elt);
@@ -499,7 +625,9 @@ impl<'a> Visitor<'a> for Builder {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Name(name) => match name.ctx {
-                ExprContext::Store => self.bind(name.id.as_str(), BindingKind::Other),
+                ExprContext::Store => {
+                    self.bind(name.id.as_str(), BindingKind::Other, name.range.start());
+                }
                 ExprContext::Load | ExprContext::Del => {
                     let id = self.model.references.len();
                     self.model.references.push(Reference {
@@ -530,6 +658,21 @@ impl<'a> Visitor<'a> for Builder {
                 }
                 visitor::walk_expr(self, expr);
             }
+            // `(x := v)` in a comprehension binds `x` in the scope around it.
+            Expr::Named(named) => {
+                self.visit_expr(&named.value);
+                if let Expr::Name(target) = &*named.target {
+                    let scope = self.walrus_scope();
+                    self.bind_in(
+                        scope,
+                        target.id.as_str(),
+                        BindingKind::Other,
+                        target.range.start(),
+                    );
+                } else {
+                    self.visit_expr(&named.target);
+                }
+            }
             Expr::Lambda(lambda) => {
                 if let Some(parameters) = &lambda.parameters {
                     self.parameter_defaults(parameters);
@@ -556,7 +699,7 @@ impl<'a> Visitor<'a> for Builder {
     fn visit_except_handler(&mut self, handler: &'a ExceptHandler) {
         let ExceptHandler::ExceptHandler(h) = handler;
         if let Some(name) = &h.name {
-            self.bind(name.as_str(), BindingKind::Other);
+            self.bind(name.as_str(), BindingKind::Other, name.range.start());
         }
         visitor::walk_except_handler(self, handler);
     }
@@ -565,21 +708,113 @@ impl<'a> Visitor<'a> for Builder {
         match pattern {
             Pattern::MatchAs(p) => {
                 if let Some(name) = &p.name {
-                    self.bind(name.as_str(), BindingKind::Other);
+                    self.bind(name.as_str(), BindingKind::Other, name.range.start());
                 }
             }
             Pattern::MatchStar(p) => {
                 if let Some(name) = &p.name {
-                    self.bind(name.as_str(), BindingKind::Other);
+                    self.bind(name.as_str(), BindingKind::Other, name.range.start());
                 }
             }
             Pattern::MatchMapping(p) => {
                 if let Some(name) = &p.rest {
-                    self.bind(name.as_str(), BindingKind::Other);
+                    self.bind(name.as_str(), BindingKind::Other, name.range.start());
                 }
             }
             _ => {}
         }
         visitor::walk_pattern(self, pattern);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(source: &str) -> (Semantic, String) {
+        let parsed = ruff_python_parser::parse_module(source).expect("parses");
+        (Semantic::build(parsed.syntax()), source.to_string())
+    }
+
+    /// What the `n`-th occurrence of `needle` (a name) resolves to, as a qualified name.
+    fn resolves(source: &str, needle: &str, n: usize) -> Option<String> {
+        let (semantic, text) = model(source);
+        let start = text
+            .match_indices(needle)
+            .nth(n)
+            .map(|(i, _)| TextSize::try_from(i).expect("small"))
+            .expect("occurrence");
+        let reference = semantic.reference_at(start).expect("a reference there");
+        let name = ast::ExprName {
+            id: reference.name.as_str().into(),
+            ctx: ExprContext::Load,
+            range: reference.range,
+            node_index: Default::default(),
+        };
+        semantic.expr_qualified_name(&Expr::Name(name))
+    }
+
+    #[test]
+    fn imports_resolve_in_nested_functions() {
+        let src = "from eventlet import sleep as nap\n\ndef f():\n    nap(1)\n";
+        assert_eq!(resolves(src, "nap", 1).as_deref(), Some("eventlet.sleep"));
+    }
+
+    #[test]
+    fn a_nonlocal_assignment_binds_in_the_enclosing_function() {
+        let src = "def outer():\n    from eventlet import sleep\n\n    def inner():\n        nonlocal sleep\n        sleep = print\n\n    sleep(0)\n";
+        assert_eq!(resolves(src, "sleep", 3), None);
+    }
+
+    #[test]
+    fn a_global_assignment_binds_in_the_module() {
+        let src =
+            "import eventlet\n\ndef off():\n    global eventlet\n    eventlet = None\n\neventlet\n";
+        assert_eq!(resolves(src, "eventlet", 3), None);
+    }
+
+    #[test]
+    fn a_walrus_in_a_comprehension_binds_in_the_enclosing_function() {
+        let src =
+            "import eventlet\n\ndef f(xs):\n    [(eventlet := x) for x in xs]\n    eventlet\n";
+        assert_eq!(resolves(src, "eventlet", 2), None);
+        // Elsewhere the module import is untouched.
+        let src = "import eventlet\n\ndef f(xs):\n    [(other := x) for x in xs]\n    eventlet\n";
+        assert_eq!(resolves(src, "eventlet", 1).as_deref(), Some("eventlet"));
+    }
+
+    #[test]
+    fn the_first_iterable_of_a_comprehension_resolves_where_it_is_written() {
+        let src = "import eventlet\n\nclass C:\n    eventlet = []\n    ys = [x for x in eventlet]\n    zs = [eventlet for x in ys]\n";
+        // In the class body: the class attribute.
+        assert_eq!(resolves(src, "eventlet", 2), None);
+        // In the comprehension's own scope, class attributes are invisible: the module import.
+        assert_eq!(resolves(src, "eventlet", 3).as_deref(), Some("eventlet"));
+    }
+
+    #[test]
+    fn free_names_come_from_a_single_eventlet_star_import() {
+        let src = "from eventlet import *\n\nsleep(1)\nprint(1)\n";
+        assert_eq!(resolves(src, "sleep", 0).as_deref(), Some("eventlet.sleep"));
+        assert_eq!(resolves(src, "print", 0), None);
+        let two = "from eventlet import *\nfrom os import *\n\nsleep(1)\n";
+        assert_eq!(resolves(two, "sleep", 0), None);
+    }
+
+    #[test]
+    fn bindings_count_only_once_module_code_reaches_them() {
+        let src = "x = time\nimport time\n\ndef f():\n    return time\n";
+        let (semantic, _) = model(src);
+        let binding = semantic.bindings_of(MODULE_SCOPE, "time")[0];
+        let function = semantic
+            .scopes
+            .iter()
+            .position(|s| s.kind == ScopeKind::Function)
+            .expect("a function scope");
+        assert!(!semantic.bound_before(binding, MODULE_SCOPE, TextSize::from(4)));
+        assert!(semantic.bound_before(binding, MODULE_SCOPE, TextSize::from(40)));
+        // Functions run after the module has run.
+        assert!(semantic.bound_before(binding, function, TextSize::from(0)));
+        assert!(semantic.runs_at_import(MODULE_SCOPE) && !semantic.runs_at_import(function));
     }
 }

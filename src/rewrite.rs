@@ -279,6 +279,7 @@ fn draft(
             draft.requests = vec![Request {
                 spec,
                 scope: site.scope,
+                at: site.range.start(),
             }];
             draft
                 .edits
@@ -653,6 +654,7 @@ fn rule_requests(rule: &CompiledRule, site: &Site<'_>) -> Vec<Request> {
         .map(|spec| Request {
             spec: spec.clone(),
             scope: site.scope,
+            at: site.range.start(),
         })
         .collect()
 }
@@ -1116,6 +1118,7 @@ fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> O
             let requests = vec![Request {
                 spec,
                 scope: site.scope,
+                at: site.range.start(),
             }];
             let edits = vec![
                 Edit::replace(object.range(), module.to_string()),
