@@ -75,8 +75,10 @@ def sites(root):
                     start = max((s for s, e in statements if s <= node.lineno <= e), default=node.lineno)
                     above = start - 2
                     reported = False
-                    while above >= 0 and lines[above].strip().startswith(MARKER):
-                        reported = True
+                    # TODO comments are wrapped: continuation lines start with `#   `.
+                    while above >= 0 and (lines[above].strip().startswith(MARKER)
+                                          or lines[above].lstrip().startswith('#   ')):
+                        reported = reported or lines[above].strip().startswith(MARKER)
                         above -= 1
                     if not reported:
                         out['unreported_calls'] += 1
