@@ -9,6 +9,7 @@ pub mod ambiguous;
 pub mod apply;
 pub mod cli;
 pub mod comments;
+pub mod compile_check;
 pub mod diff;
 pub mod discovery;
 pub mod driver;

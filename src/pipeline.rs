@@ -592,14 +592,18 @@ impl Engine {
         if new_text == text {
             return Ok(migration);
         }
-        if let Err(error) = ruff_python_parser::parse_module(&new_text) {
-            let index = LineIndex::from_source_text(&new_text);
-            let (line, column) = line_column(&new_text, &index, error.location.start());
-            return Err(FileError::Internal(format!(
-                "the rewritten file would not parse ({line}:{column}: {})",
-                error.error
-            )));
-        }
+        let reparsed = match ruff_python_parser::parse_module(&new_text) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                let index = LineIndex::from_source_text(&new_text);
+                let (line, column) = line_column(&new_text, &index, error.location.start());
+                return Err(FileError::Internal(format!(
+                    "the rewritten file would not parse ({line}:{column}: {})",
+                    error.error
+                )));
+            }
+        };
+        check_compiles(text, parsed.syntax(), &new_text, reparsed.syntax())?;
         migration.output = Some(source.encode(&new_text).ok_or_else(|| {
             FileError::Internal(
                 "the rewritten text does not fit the file's declared encoding".to_string(),
@@ -631,6 +635,36 @@ fn stays(
     }
     if let Some(target) = bound {
         objects.push(text[target.range()].to_string());
+    }
+}
+
+/// What CPython's compiler rejects beyond the grammar (`nonlocal` without a binding, `await`
+/// outside `async def`, …) must not appear in a rewrite: an error the original did not have
+/// leaves the file untouched and is reported as an internal error.
+fn check_compiles(
+    old_text: &str,
+    old: &ruff_python_ast::ModModule,
+    new_text: &str,
+    new: &ruff_python_ast::ModModule,
+) -> Result<(), FileError> {
+    let after = crate::compile_check::compile_errors(new, new_text);
+    if after.is_empty() {
+        return Ok(());
+    }
+    let before: BTreeSet<String> = crate::compile_check::compile_errors(old, old_text)
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
+    match after.iter().find(|e| !before.contains(&e.message)) {
+        None => Ok(()),
+        Some(error) => {
+            let index = LineIndex::from_source_text(new_text);
+            let (line, column) = line_column(new_text, &index, error.range.start());
+            Err(FileError::Internal(format!(
+                "the rewritten file would not compile ({line}:{column}: {})",
+                error.message
+            )))
+        }
     }
 }
 

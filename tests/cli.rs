@@ -457,3 +457,39 @@ fn command_line_reads_well() {
         "{err}"
     );
 }
+
+#[test]
+fn a_rewrite_cpython_would_not_compile_is_refused() {
+    // A recipe whose replacement parses but is not valid where it lands: `await` in a plain
+    // function. The re-parse cannot see it; the compile check must.
+    let recipe = r#"id = "sleep"
+summary = "Await asyncio.sleep"
+category = "timing"
+matches = ["eventlet.greenthread.sleep"]
+
+[target.threading]
+imports = ["import asyncio"]
+
+[[target.threading.rule]]
+on = "call"
+replace = "await asyncio.sleep({args})"
+"#;
+    let dir = tree(&[
+        ("recipes/sleep.toml", recipe),
+        ("a.py", SLEEPY),
+        (
+            "b.py",
+            "import eventlet\n\n\nasync def f():\n    eventlet.sleep(1)\n",
+        ),
+    ]);
+    let out = migrate(dir.path(), &["--recipes", "recipes", "a.py", "b.py"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("a.py: internal error: the rewritten file would not compile (5:5: `await` outside of an asynchronous function"),
+        "{err}"
+    );
+    assert_eq!(read(dir.path(), "a.py"), SLEEPY);
+    // The other file, where `await` is valid, is rewritten.
+    assert!(read(dir.path(), "b.py").contains("await asyncio.sleep(1)"));
+}
