@@ -10,6 +10,7 @@ use crate::diff::git_diff;
 use crate::discovery::{discover, exclude_set};
 use crate::driver;
 use crate::pipeline::{Engine, FileError};
+use crate::process::Assumption;
 use crate::recipe::{Action, Catalog, Recipe, Target};
 use crate::report::{summary, FileResult};
 use crate::series::SeriesArgs;
@@ -61,6 +62,11 @@ struct MigrateArgs {
     /// Number of parallel jobs, at least 1 (default: one per CPU).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+    /// How code that no entry point among the paths reaches is judged: assumed to run in
+    /// processes that stay on the hub with these monkey-patch flags: `all`, `none`, or
+    /// flags separated by commas (`socket,time`).
+    #[arg(long, default_value = "all", value_name = "all|none|FLAG,...")]
+    assume_patched: String,
     /// Print no summary; errors are still reported.
     #[arg(long)]
     quiet: bool,
@@ -123,6 +129,11 @@ enum RecipesCommand {
         recipe_dirs: Vec<PathBuf>,
     },
 }
+
+/// A file's bytes, or why they could not be read.
+type Contents = Result<Vec<u8>, FileError>;
+/// What the engine made of a file.
+type Outcome = Result<crate::pipeline::Migration, FileError>;
 
 /// The names `--target` accepts.
 fn target_names() -> Vec<&'static str> {
@@ -232,6 +243,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     check_ids(&catalog, &args.select, "--select")?;
     check_ids(&catalog, &args.ignore, "--ignore")?;
     let excludes = exclude_set(&args.exclude)?;
+    let assumption = Assumption::parse(&args.assume_patched, &catalog.process)?;
     let mut engine = Engine::new(catalog, target);
     engine.select = (!args.select.is_empty()).then_some(args.select.clone());
     engine.ignore = args.ignore.clone();
@@ -254,6 +266,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
                 trailers: args.trailers.clone(),
                 quiet: args.quiet,
                 jobs: args.jobs.map_or(0, usize::from),
+                assumption,
             },
         );
     }
@@ -275,8 +288,20 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
 
     let pool = driver::pool(args.jobs.map_or(0, usize::from))?;
     let dry_run = args.dry_run;
+    let contents: Vec<Contents> = driver::run_all(&pool, &found.files, |path| {
+        std::fs::read(path).map_err(|e| FileError::Read(e.to_string()))
+    });
+    let (outcomes, _) =
+        driver::migrate_project(&engine, &pool, &found.files, &contents, &paths, &assumption);
+    let work: Vec<(&PathBuf, &Contents, Outcome)> = found
+        .files
+        .iter()
+        .zip(&contents)
+        .zip(outcomes)
+        .map(|((p, c), o)| (p, c, o))
+        .collect();
     let mut results: Vec<(FileResult, Option<String>)> =
-        driver::run_all(&pool, &found.files, |path| {
+        driver::run_all(&pool, &work, |(path, original, outcome)| {
             let display = display_path(path, &cwd);
             if INTERRUPTED.load(Ordering::SeqCst) {
                 let outcome = Err(FileError::Read("not processed: interrupted".to_string()));
@@ -289,13 +314,10 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
                     None,
                 );
             }
-            let (outcome, original) = match std::fs::read(path) {
-                Ok(bytes) => (driver::migrate_file(&engine, &bytes), bytes),
-                Err(e) => (Err(FileError::Read(e.to_string())), Vec::new()),
-            };
+            let original: &[u8] = original.as_ref().map(Vec::as_slice).unwrap_or_default();
             let mut result = FileResult {
                 display,
-                outcome,
+                outcome: outcome.clone(),
                 write_error: None,
             };
             let mut diff = None;
@@ -303,10 +325,10 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
                 if dry_run {
                     diff = Some(git_diff(
                         &result.display,
-                        &String::from_utf8_lossy(&original),
+                        &String::from_utf8_lossy(original),
                         &String::from_utf8_lossy(new),
                     ));
-                } else if let Err(e) = replace_file(path, &original, new) {
+                } else if let Err(e) = replace_file(path, original, new) {
                     result.write_error = Some(e.to_string());
                 }
             }

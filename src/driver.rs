@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::pipeline::{Engine, FileError, Migration};
+use crate::process::{contexts, processes, Assumption, Process, ProcessContext};
+use crate::project::{entry_points, index, module_name, Project};
 
 /// Deeply nested expressions recurse deeply in the parser and the visitors.
 const WORKER_STACK: usize = 256 * 1024 * 1024;
@@ -79,5 +83,104 @@ pub fn eventlet_itself_message(package: &Path) -> String {
     format!(
         "{} is Eventlet's own package: eventlet-migrate migrates code that uses Eventlet, not Eventlet itself; nothing was changed",
         package.display()
+    )
+}
+
+/// The processes of a project, found before anything is rewritten.
+pub struct Analysis {
+    pub processes: Vec<Process>,
+    /// The context each file (by index) was migrated in.
+    pub contexts: Vec<ProcessContext>,
+}
+
+/// Migrates the files of a project together, in three phases: every file is parsed and
+/// indexed (modules, imports, calls, monkey patching, entry points); the processes are
+/// planned project-wide, a file's context depending on what stays on eventlet in the other
+/// files of its processes, until that settles; then each file is migrated in its context.
+/// `contents[i]` is `files[i]`'s bytes (`Err`: could not be read).
+pub fn migrate_project(
+    engine: &Engine,
+    pool: &rayon::ThreadPool,
+    files: &[PathBuf],
+    contents: &[Result<Vec<u8>, FileError>],
+    paths: &[PathBuf],
+    assumption: &Assumption,
+) -> (Vec<Result<Migration, FileError>>, Analysis) {
+    let indices: Vec<usize> = (0..files.len()).collect();
+    let names: Vec<String> = files.iter().map(|p| module_name(p)).collect();
+    let all_names: BTreeSet<String> = names.iter().cloned().collect();
+    // Parsed and indexed on the workers: their stacks take deep nesting.
+    let indexed = run_all(pool, &indices, |&i| {
+        let bytes = contents[i].as_ref().ok()?;
+        let text = crate::source::SourceText::decode(bytes).ok()?.text;
+        if crate::pipeline::too_deep(&text).is_some() {
+            return None;
+        }
+        std::panic::catch_unwind(|| {
+            let parsed = ruff_python_parser::parse_module(&text).ok()?;
+            Some(index(
+                &files[i],
+                parsed.syntax(),
+                &all_names,
+                &engine.catalog,
+            ))
+        })
+        .ok()
+        .flatten()
+    });
+    let project = Project::from_modules(indexed.into_iter().flatten().collect());
+    let entries = entry_points(&project, paths);
+    let processes = processes(&project, &entries);
+    let mut stays: BTreeMap<String, String> = BTreeMap::new();
+    let mut current: Vec<Option<ProcessContext>> = vec![None; files.len()];
+    let mut results: Vec<Result<Migration, FileError>> = contents
+        .iter()
+        .map(|c| match c {
+            Ok(_) => Ok(Migration::default()),
+            Err(e) => Err(e.clone()),
+        })
+        .collect();
+    // Monotone: what stays on eventlet only grows, so this settles; the bound is a guard.
+    for _ in 0..8 {
+        let by_module = contexts(&project, &processes, &stays, assumption);
+        let wanted: Vec<ProcessContext> = names
+            .iter()
+            .map(|n| {
+                by_module
+                    .get(n)
+                    .cloned()
+                    .unwrap_or_else(ProcessContext::native)
+            })
+            .collect();
+        let changed: Vec<usize> = (0..files.len())
+            .filter(|&i| contents[i].is_ok() && current[i].as_ref() != Some(&wanted[i]))
+            .collect();
+        if changed.is_empty() {
+            break;
+        }
+        let rerun = run_all(pool, &changed, |&i| {
+            let bytes = contents[i].as_ref().map(Vec::as_slice).unwrap_or_default();
+            guarded(|| engine.migrate_in(bytes, &wanted[i]))
+        });
+        for (i, result) in changed.into_iter().zip(rerun) {
+            if let Ok(m) = &result {
+                if let Some(why) = &m.stays {
+                    stays.insert(names[i].clone(), format!("{}:{why}", files[i].display()));
+                }
+            }
+            results[i] = result;
+            current[i] = Some(wanted[i].clone());
+        }
+    }
+    let contexts = current
+        .into_iter()
+        .map(|c| c.unwrap_or_else(ProcessContext::native))
+        .collect();
+    (
+        results,
+        Analysis {
+            processes,
+            contexts,
+        },
     )
 }

@@ -108,6 +108,15 @@ impl ImportSpec {
         }
     }
 
+    /// The module the import reaches, with a `from` import's member (`concurrent.futures`,
+    /// `time.sleep`): what decides whether it runs green.
+    pub fn denotes_module(&self) -> String {
+        match &self.member {
+            Some(member) => format!("{}.{member}", self.module),
+            None => self.module.clone(),
+        }
+    }
+
     pub fn render(&self) -> String {
         let mut out = match &self.member {
             Some(member) => format!("from {} import {member}", self.module),

@@ -20,6 +20,8 @@ pub mod matcher;
 pub mod objects;
 pub mod patch;
 pub mod pipeline;
+pub mod process;
+pub mod project;
 pub mod recipe;
 pub mod report;
 pub mod resolve;

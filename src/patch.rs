@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 
 use crate::diff::git_diff;
 use crate::driver;
-use crate::pipeline::{Engine, Manual, Migration, Plan};
+use crate::pipeline::{Engine, FileError, Manual, Migration, Plan};
+use crate::process::{Assumption, ProcessContext};
 use crate::recipe::{Category, Safety};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -31,6 +32,8 @@ pub enum SplitBy {
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: String,
+    /// Where it is on disk (the project index looks for packages around it).
+    pub location: std::path::PathBuf,
     pub contents: Vec<u8>,
     /// Its top-level package, for `--split-by package`.
     pub package: Option<String>,
@@ -83,6 +86,15 @@ enum GroupLabel {
 struct Planned<'a> {
     file: &'a SourceFile,
     full: Migration,
+    /// The process context write mode migrated it in.
+    context: ProcessContext,
+}
+
+/// What the series is computed from besides the files: the paths given (entry points are
+/// found at and above them) and the assumption for code no entry point reaches.
+pub struct Scope<'a> {
+    pub paths: &'a [std::path::PathBuf],
+    pub assumption: &'a Assumption,
 }
 
 /// Builds the series. `failures` collects files that could not be processed.
@@ -96,14 +108,29 @@ pub fn series(
     files: &[SourceFile],
     options: &Options,
     pool: &rayon::ThreadPool,
+    scope: &Scope<'_>,
     failures: &mut Vec<(String, String)>,
 ) -> Vec<Patch> {
-    let full = driver::run_all(pool, files, |f| driver::migrate_file(engine, &f.contents));
+    let locations: Vec<std::path::PathBuf> = files.iter().map(|f| f.location.clone()).collect();
+    let contents: Vec<Result<Vec<u8>, FileError>> =
+        files.iter().map(|f| Ok(f.contents.clone())).collect();
+    let (full, analysis) = driver::migrate_project(
+        engine,
+        pool,
+        &locations,
+        &contents,
+        scope.paths,
+        scope.assumption,
+    );
     let mut planned: Vec<Planned<'_>> = Vec::new();
-    for (file, outcome) in files.iter().zip(full) {
+    for ((file, outcome), context) in files.iter().zip(full).zip(analysis.contexts) {
         match outcome {
             Err(e) => failures.push((file.path.clone(), e.to_string())),
-            Ok(full) if full.output.is_some() => planned.push(Planned { file, full }),
+            Ok(full) if full.output.is_some() => planned.push(Planned {
+                file,
+                full,
+                context,
+            }),
             Ok(_) => {}
         }
     }
@@ -137,7 +164,7 @@ pub fn series(
                 return Some(Ok(p.full.clone()));
             }
             Some(driver::guarded(|| {
-                group_engine.migrate_within(&p.file.contents, &p.full.plan())
+                group_engine.migrate_within(&p.file.contents, &p.full.plan(), Some(&p.context))
             }))
         });
         let mut changed = Vec::new();

@@ -13,6 +13,7 @@ use crate::imports::{self, ImportContext, ImportSpec, Request};
 use crate::layout::remove_statements;
 use crate::matcher::{find_sites, Index, SiteNode};
 use crate::objects::Parents;
+use crate::process::{monkey_patch_flags, needed_flags, ProcessContext};
 use crate::recipe::{Action, Catalog, Target};
 use crate::resolve::{ImportBinding, Semantic, StmtId};
 use crate::rewrite::{rewrite, Fix, ManualItem, Outcome, RewriteContext};
@@ -100,6 +101,12 @@ pub struct Migration {
     pub skipped: Vec<Applied>,
     /// The top-level edits applied, over the decoded text (for checking untouched bytes).
     pub edits: Vec<Edit>,
+    /// What keeps this file on eventlet after this run (monkey patching aside), if anything:
+    /// `line:column (code)`. Its processes stay on the hub.
+    pub stays: Option<String>,
+    /// The flags the `monkey_patch()` calls in this file patch (their union); `None` when a
+    /// call's flags are not literals.
+    pub patches: Option<BTreeSet<String>>,
 }
 
 impl Engine {
@@ -122,18 +129,73 @@ impl Engine {
             && !self.ignore.iter().any(|x| x == id)
     }
 
+    /// Migrates a file that is its own process: it stays on the hub when anything in it is
+    /// left on eventlet, patched by its own `monkey_patch()` calls.
     pub fn migrate(&self, bytes: &[u8]) -> Result<Migration, FileError> {
-        self.migrate_planned(bytes, None)
+        self.migrate_planned(bytes, None, None)
+    }
+
+    /// Migrates a file of a project, whose processes run as `context` says.
+    pub fn migrate_in(
+        &self,
+        bytes: &[u8],
+        context: &ProcessContext,
+    ) -> Result<Migration, FileError> {
+        self.migrate_planned(bytes, None, Some(context))
     }
 
     /// Migrates `bytes` applying only rewrites in `plan` (what a run with every selected
     /// recipe applied to the same bytes: [`Migration::plan`]). A patch series takes its
     /// intermediate states from here, so it can only apply a subset of what write mode does.
-    pub fn migrate_within(&self, bytes: &[u8], plan: &Plan) -> Result<Migration, FileError> {
-        self.migrate_planned(bytes, Some(plan))
+    pub fn migrate_within(
+        &self,
+        bytes: &[u8],
+        plan: &Plan,
+        context: Option<&ProcessContext>,
+    ) -> Result<Migration, FileError> {
+        self.migrate_planned(bytes, Some(plan), context)
     }
 
-    fn migrate_planned(&self, bytes: &[u8], plan: Option<&Plan>) -> Result<Migration, FileError> {
+    fn migrate_planned(
+        &self,
+        bytes: &[u8],
+        plan: Option<&Plan>,
+        context: Option<&ProcessContext>,
+    ) -> Result<Migration, FileError> {
+        if let Some(context) = context {
+            return self.run(bytes, plan, context);
+        }
+        // A module alone, as the command line judges a file no entry point reaches: it runs
+        // in processes that stay on the hub with everything patched.
+        if !crate::project::is_script(bytes) {
+            let context = ProcessContext {
+                stays: Some("no entry point reaches this module: assumed to run on the hub with `--assume-patched all`".to_string()),
+                patched: self.catalog.process.default_flags.iter().cloned().collect(),
+                depends_on: None,
+            };
+            return self.run(bytes, plan, &context);
+        }
+        // A script is its own process: native unless something in it stays on eventlet.
+        let native = self.run(bytes, plan, &ProcessContext::native())?;
+        match &native.stays {
+            None => Ok(native),
+            Some(why) => {
+                let context = ProcessContext {
+                    stays: Some(format!("this module keeps eventlet code at {why}")),
+                    patched: native.patches.clone().unwrap_or_default(),
+                    depends_on: None,
+                };
+                self.run(bytes, plan, &context)
+            }
+        }
+    }
+
+    fn run(
+        &self,
+        bytes: &[u8],
+        plan: Option<&Plan>,
+        context: &ProcessContext,
+    ) -> Result<Migration, FileError> {
         // Most files of a repository never mention eventlet: skip them before decoding.
         if !self.all_files && memchr::memmem::find(bytes, b"eventlet").is_none() {
             return Ok(Migration::default());
@@ -225,7 +287,13 @@ impl Engine {
         let mut manual_calls: Vec<(TextRange, String)> = Vec::new();
         let mut manual_objects: Vec<String> = Vec::new();
         let mut unselected_manual: Vec<TextRange> = Vec::new();
+        let mut patch_calls = Vec::new();
         for site in find_sites(body, &semantic, &recipes, target) {
+            if let SiteNode::Call { call, .. } = site.node {
+                if site.name == self.catalog.process.monkey_patch {
+                    patch_calls.push(call);
+                }
+            }
             let recipe = &self.catalog.recipes[site.recipe];
             if comments.suppresses(text, site.range, Some(&recipe.id)) {
                 continue;
@@ -247,6 +315,7 @@ impl Engine {
                         );
                     }
                     Outcome::Fix(_) => {
+                        unselected_manual.push(site.range);
                         stays(
                             text,
                             &semantic,
@@ -468,14 +537,56 @@ impl Engine {
             }
         }
 
-        // Monkey patching goes last: while anything in the file is left for a human, the code
-        // still runs on eventlet and needs it.
-        if let Some(first) = manual_items
+        // What keeps this file on eventlet (monkey patching aside).
+        let remaining = manual_items
             .iter()
             .map(|m| m.range)
             .chain(unselected_manual.iter().copied())
-            .min_by_key(|r| r.start())
-        {
+            .min_by_key(|r| r.start());
+        migration.stays = remaining.map(|r| {
+            let (line, column) = position(r);
+            format!("{line}:{column} (`{}`)", first_line(&text[r]))
+        });
+        migration.patches = self.own_patches(&patch_calls);
+        // In a process that stays on the hub, a replacement must run green there.
+        if let Some(why) = &context.stays {
+            let (held, kept): (Vec<Fix>, Vec<Fix>) = fixes
+                .into_iter()
+                .partition(|f| !f.last && self.blocks_hub(f, &context.patched).is_some());
+            fixes = kept;
+            // What is held back stays on eventlet too.
+            if migration.stays.is_none() {
+                migration.stays = held.first().map(|f| {
+                    let (line, column) = position(f.range);
+                    format!("{line}:{column} (`{}`)", first_line(&f.subject))
+                });
+            }
+            for fix in held {
+                let block = self.blocks_hub(&fix, &context.patched).unwrap_or_default();
+                manual_items.push(ManualItem {
+                    recipe: fix.recipe,
+                    range: fix.range,
+                    message: format!(
+                        "`{}` held back: its process stays on eventlet ({why}), {block}; migrate the rest of the process first",
+                        fix.subject
+                    ),
+                    guide: fix.guide,
+                });
+            }
+        }
+
+        // A rewrite that is right only together with other files is never `safe`.
+        if let Some(depends) = &context.depends_on {
+            for fix in fixes.iter_mut().filter(|f| f.safety == Safety::Safe) {
+                fix.safety = Safety::Review;
+                fix.note = Some(format!("safe only together with {depends}"));
+            }
+        }
+
+        // Monkey patching goes last: while anything in the file or its processes is left on
+        // eventlet, the code still runs on the hub and needs it.
+        let first_left = remaining.or_else(|| context.stays.as_ref().map(|_| TextRange::default()));
+        if let Some(first) = first_left {
             let (line, column) = position(first);
             let (last, kept): (Vec<Fix>, Vec<Fix>) = fixes.into_iter().partition(|f| f.last);
             fixes = kept;
@@ -483,7 +594,10 @@ impl Engine {
                 manual_items.push(ManualItem {
                     recipe: fix.recipe,
                     range: fix.range,
-                    message: format!("`{}` kept: Eventlet code in this file is left for a human at {line}:{column}; remove monkey patching last", fix.subject),
+                    message: match (&remaining, &context.stays) {
+                        (Some(_), _) | (None, None) => format!("`{}` kept: Eventlet code in this file is left for a human at {line}:{column}; remove monkey patching last", fix.subject),
+                        (None, Some(why)) => format!("`{}` kept: its process stays on eventlet ({why}); remove monkey patching last", fix.subject),
+                    },
                     guide: fix.guide,
                 });
             }
@@ -668,6 +782,54 @@ fn check_compiles(
     }
 }
 
+impl Engine {
+    /// Why `fix` would block a hub that stays, patched with `patched`; `None` when it runs
+    /// green there.
+    fn blocks_hub(&self, fix: &Fix, patched: &BTreeSet<String>) -> Option<String> {
+        if !fix.dual_mode {
+            return Some(
+                "where the replacement would block the hub whatever is patched".to_string(),
+            );
+        }
+        let modules: Vec<String> = fix
+            .requests
+            .iter()
+            .map(|r| r.spec.denotes_module())
+            .chain(fix.rebind.iter().map(|(_, spec)| spec.denotes_module()))
+            .collect();
+        let needed = needed_flags(modules.iter().map(String::as_str), &self.catalog.process);
+        let missing: Vec<&str> = needed
+            .iter()
+            .filter(|f| !patched.contains(*f))
+            .map(String::as_str)
+            .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "which does not monkey-patch {}: the replacement would block the hub there",
+                missing
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+    }
+
+    /// The union of what the `monkey_patch()` calls among `sites` patch.
+    fn own_patches(&self, calls: &[&ruff_python_ast::ExprCall]) -> Option<BTreeSet<String>> {
+        let mut all = BTreeSet::new();
+        for call in calls {
+            all.extend(monkey_patch_flags(call, &self.catalog.process)?);
+        }
+        Some(all)
+    }
+}
+
+/// The first line of `code`, for messages.
+fn first_line(code: &str) -> &str {
+    code.lines().next().unwrap_or(code)
+}
+
 /// Whether `fix` touches code an accepted fix already changes.
 fn overlaps(fix: &Fix, accepted: &[Fix], semantic: &Semantic) -> bool {
     // A removed statement is a deletion of its range, for the overlap test.
@@ -798,7 +960,7 @@ fn without_positions(message: &str) -> String {
 /// on one logical line. Returns it when over the limit, so a pathological file is reported
 /// instead of overflowing the stack. Strings and comments are counted too: the estimate only
 /// errs on the side of caution, far beyond what real code does.
-fn too_deep(text: &str) -> Option<usize> {
+pub(crate) fn too_deep(text: &str) -> Option<usize> {
     const LIMIT: usize = 100_000;
     let (mut brackets, mut deepest, mut operators) = (0usize, 0usize, 0usize);
     for b in text.bytes() {

@@ -42,6 +42,8 @@ pub struct Fix {
     pub guide: Option<String>,
     /// Withdrawn when anything else in the file is left for a human.
     pub last: bool,
+    /// Right in a process that stays on the hub, given the flags its imports need.
+    pub dual_mode: bool,
     /// For a test double: the object it now patches (`time.sleep`).
     pub patch_target: Option<String>,
 }
@@ -174,6 +176,7 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             subject: display_name(cx.text, site).to_string(),
             guide: recipe.guide.get(&cx.target).cloned(),
             last: rule.last,
+            dual_mode: rule.dual_mode,
             patch_target: None,
         }));
     }
@@ -1061,6 +1064,7 @@ fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> O
             subject: display_name(cx.text, site).to_string(),
             guide: recipe.guide.get(&cx.target).cloned(),
             last: false,
+            dual_mode: true,
             patch_target: Some(full.clone()),
         }))
     };

@@ -23,6 +23,8 @@ pub struct SeriesArgs {
     pub quiet: bool,
     /// Worker threads (0: one per CPU).
     pub jobs: usize,
+    /// How code no entry point reaches is judged.
+    pub assumption: crate::process::Assumption,
 }
 
 fn git(args: &[&str], cwd: &Path) -> Result<String, String> {
@@ -100,6 +102,7 @@ pub fn run(
         match std::fs::read(&absolute) {
             Ok(contents) => files.push(SourceFile {
                 path: relative.to_string_lossy().replace('\\', "/"),
+                location: absolute.clone(),
                 package: top_package(&root, &relative),
                 contents,
             }),
@@ -138,7 +141,11 @@ pub fn run(
         trailers: args.trailers.clone(),
     };
     let pool = driver::pool(args.jobs)?;
-    let series = patch::series(engine, &files, &options, &pool, &mut failures);
+    let scope = patch::Scope {
+        paths: &paths,
+        assumption: &args.assumption,
+    };
+    let series = patch::series(engine, &files, &options, &pool, &scope, &mut failures);
     let total = series.len();
     let rendered: Vec<(String, String)> = series
         .iter()

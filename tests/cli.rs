@@ -179,16 +179,29 @@ fn unknown_targets_and_recipes_are_rejected_with_the_valid_ones() {
 
 #[test]
 fn select_and_ignore_choose_recipes() {
-    let src = "import eventlet\n\neventlet.monkey_patch()\neventlet.sleep(1)\n";
+    // A script: its own process, patched by its monkey_patch().
+    let src = "import eventlet\n\neventlet.monkey_patch()\neventlet.sleep(1)\n\nif __name__ == '__main__':\n    pass\n";
     let dir = tree(&[("a.py", src)]);
+    // Monkey patching goes only with the last eventlet code of its process: the sleep stays.
     let out = migrate(dir.path(), &["--dry-run", "--select", "monkey-patch"]);
-    let diff = stdout(&out);
-    assert!(diff.contains("-eventlet.monkey_patch()"), "{diff}");
-    assert!(!diff.contains("time.sleep"), "{diff}");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`eventlet.monkey_patch` kept: Eventlet code in this file is left"),
+        "{}",
+        stderr(&out)
+    );
+    // The sleep alone: the process stays on the hub, which patches `time`: dual mode.
     let out = migrate(dir.path(), &["--dry-run", "--ignore", "monkey-patch"]);
     let diff = stdout(&out);
     assert!(
         diff.contains("+time.sleep(1)") && !diff.contains("-eventlet.monkey_patch()"),
+        "{diff}"
+    );
+    // Both: the process leaves the hub.
+    let out = migrate(dir.path(), &["--dry-run", "--select", "monkey-patch,sleep"]);
+    let diff = stdout(&out);
+    assert!(
+        diff.contains("+time.sleep(1)") && diff.contains("-eventlet.monkey_patch()"),
         "{diff}"
     );
 }
@@ -492,4 +505,22 @@ replace = "await asyncio.sleep({args})"
     assert_eq!(read(dir.path(), "a.py"), SLEEPY);
     // The other file, where `await` is valid, is rewritten.
     assert!(read(dir.path(), "b.py").contains("await asyncio.sleep(1)"));
+}
+
+#[test]
+fn a_test_package_that_only_patches_loses_import_and_call() {
+    // Two real projects' test packages end in exactly this shape; removing both statements
+    // once made their edits overlap. The runner imports the package: a process of its own,
+    // with nothing else on eventlet, so the patching goes.
+    let dir = tree(&[
+        ("pkg/__init__.py", ""),
+        (
+            "pkg/tests/__init__.py",
+            "import eventlet\n\neventlet.monkey_patch(os=False)\n",
+        ),
+        ("pkg/tests/test_x.py", "def test_x():\n    assert True\n"),
+    ]);
+    let out = migrate(dir.path(), &["pkg"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(read(dir.path(), "pkg/tests/__init__.py"), "");
 }

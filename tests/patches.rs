@@ -415,6 +415,7 @@ fn series_equals_write_mode_for_every_fixture_project() {
         let files: Vec<SourceFile> = python_files(&project)
             .into_iter()
             .map(|p| SourceFile {
+                location: p.clone(),
                 path: p
                     .strip_prefix(&project)
                     .expect("inside")
@@ -433,7 +434,15 @@ fn series_equals_write_mode_for_every_fixture_project() {
                 trailers: Vec::new(),
             };
             let mut failures = Vec::new();
-            let series = patch::series(&engine, &files, &options, &pool, &mut failures);
+            let assumption =
+                eventlet_migrate::process::Assumption::parse("all", &engine.catalog.process)
+                    .expect("valid");
+            let paths = vec![project.clone()];
+            let scope = patch::Scope {
+                paths: &paths,
+                assumption: &assumption,
+            };
+            let series = patch::series(&engine, &files, &options, &pool, &scope, &mut failures);
             let mut state: std::collections::BTreeMap<String, String> = files
                 .iter()
                 .map(|f| {
@@ -452,8 +461,18 @@ fn series_equals_write_mode_for_every_fixture_project() {
                     state.insert(path.clone(), new.clone());
                 }
             }
-            for f in &files {
-                let expected = match engine.migrate(&f.contents) {
+            let locations: Vec<PathBuf> = files.iter().map(|f| f.location.clone()).collect();
+            let contents: Vec<_> = files.iter().map(|f| Ok(f.contents.clone())).collect();
+            let (write_mode, _) = eventlet_migrate::driver::migrate_project(
+                &engine,
+                &pool,
+                &locations,
+                &contents,
+                &paths,
+                &assumption,
+            );
+            for (f, outcome) in files.iter().zip(write_mode) {
+                let expected = match outcome {
                     Ok(m) => m.output.unwrap_or_else(|| f.contents.clone()),
                     Err(_) => f.contents.clone(),
                 };

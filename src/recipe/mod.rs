@@ -60,6 +60,8 @@ pub struct CompiledRule {
     pub allow_escape: bool,
     /// Only when nothing else in the file is left for a human.
     pub last: bool,
+    /// Right in a process that stays on the hub (given the flags its imports need).
+    pub dual_mode: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +108,7 @@ pub struct Catalog {
     pub recipes: Vec<Recipe>,
     reexports: BTreeMap<String, String>,
     pub patchers: model::Patchers,
+    pub process: model::ProcessData,
 }
 
 impl Catalog {
@@ -142,11 +145,15 @@ impl Catalog {
         files: Vec<(String, String)>,
     ) -> Result<Catalog, Vec<RecipeError>> {
         let mut errors = Vec::new();
-        let (reexports, patchers) = match toml::from_str::<NamesFile>(names.1) {
-            Ok(n) => (n.reexports, n.patchers),
+        let (reexports, patchers, process) = match toml::from_str::<NamesFile>(names.1) {
+            Ok(n) => (n.reexports, n.patchers, n.process),
             Err(e) => {
                 errors.push(toml_error(names.0, names.1, &e));
-                (BTreeMap::new(), model::Patchers::default())
+                (
+                    BTreeMap::new(),
+                    model::Patchers::default(),
+                    model::ProcessData::default(),
+                )
             }
         };
         let mut recipes: Vec<Recipe> = Vec::new();
@@ -183,6 +190,7 @@ impl Catalog {
                 recipes,
                 reexports,
                 patchers,
+                process,
             })
         } else {
             Err(errors)
@@ -642,6 +650,7 @@ fn compile_rule(
         methods,
         allow_escape: rule.allow_escape,
         last: rule.last,
+        dual_mode: rule.dual_mode,
     })
 }
 

@@ -93,6 +93,12 @@ pub struct Rule {
     /// last: code still running on eventlet needs it).
     #[serde(default)]
     pub last: bool,
+    /// `false`: the replacement is right only in a process that leaves the hub completely
+    /// (`tpool.execute(f)` → `f()` would block a hub that stays, whatever is patched).
+    /// Otherwise it is right in a process that stays on the hub where the flags of the
+    /// modules it imports are monkey-patched (`[process.patched-by]` in names.toml).
+    #[serde(default = "yes")]
+    pub dual_mode: bool,
 }
 
 /// Where in the code a matched name appears.
@@ -317,6 +323,35 @@ pub struct NamesFile {
     /// Test doubles that name what they replace.
     #[serde(default)]
     pub patchers: Patchers,
+    /// Processes and monkey patching.
+    pub process: ProcessData,
+}
+
+/// What decides how a process runs: the monkey-patching call and its flags, which flag makes
+/// each standard-library module green, and libraries that keep a process on the hub.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProcessData {
+    pub monkey_patch: String,
+    pub default_flags: Vec<String>,
+    #[serde(default)]
+    pub explicit_flags: Vec<String>,
+    pub patched_by: BTreeMap<String, String>,
+    #[serde(default)]
+    pub eventlet_libraries: BTreeMap<String, String>,
+}
+
+impl ProcessData {
+    /// The flag a replacement importing `module` needs where the process stays on the hub.
+    pub fn flag_for(&self, module: &str) -> Option<&str> {
+        let mut end = module.len();
+        loop {
+            if let Some(flag) = self.patched_by.get(&module[..end]) {
+                return Some(flag);
+            }
+            end = module[..end].rfind('.')?;
+        }
+    }
 }
 
 /// Callables that patch an object named by their arguments (`mock.patch('eventlet.sleep')`,
@@ -330,4 +365,8 @@ pub struct Patchers {
     /// First argument: the object; second: the attribute name, as a string.
     #[serde(default)]
     pub by_object: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
 }

@@ -1,0 +1,315 @@
+//! How a process runs after the migration: whether it stays on Eventlet's hub and what
+//! `monkey_patch()` patches there. A rewrite by a standard-library API is right where the
+//! process leaves the hub completely, or stays on it with that module patched (dual mode);
+//! anywhere else it would half-migrate the process.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ruff_python_ast::{Expr, ExprCall};
+
+use crate::project::{EntryPoint, Project};
+use crate::recipe::model::ProcessData;
+
+/// What the processes running a file look like after this run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProcessContext {
+    /// Why some process running the file stays on the hub; `None`: every one leaves it.
+    pub stays: Option<String>,
+    /// The flags monkey-patched in every process that stays.
+    pub patched: BTreeSet<String>,
+    /// What else a rewrite's correctness depends on (other files of its processes, or the
+    /// assumption about processes outside the tree): such a rewrite is never `safe`.
+    pub depends_on: Option<String>,
+}
+
+impl ProcessContext {
+    /// Every process leaves the hub.
+    pub fn native() -> ProcessContext {
+        ProcessContext::default()
+    }
+}
+
+/// What a `monkey_patch(...)` call patches, as `eventlet.patcher.monkey_patch` decides:
+/// `all` (when given) or else "no flag is True" is the default for every flag not named;
+/// the explicit-only flags (`MySQLdb`, `builtins`) default to off. `None` when an argument is
+/// not a literal boolean keyword.
+pub fn monkey_patch_flags(call: &ExprCall, data: &ProcessData) -> Option<BTreeSet<String>> {
+    if !call.arguments.args.is_empty() {
+        return None;
+    }
+    let mut given: std::collections::BTreeMap<String, bool> = Default::default();
+    let mut all: Option<bool> = None;
+    for keyword in &call.arguments.keywords {
+        let name = keyword.arg.as_ref()?.as_str();
+        let Expr::BooleanLiteral(value) = &keyword.value else {
+            return None;
+        };
+        if name == "all" {
+            all = Some(value.value);
+        } else {
+            given.insert(name.to_string(), value.value);
+        }
+    }
+    let default_on = all.unwrap_or(!given.values().any(|v| *v));
+    let accepted = data.default_flags.iter().chain(&data.explicit_flags);
+    Some(
+        accepted
+            .filter(|flag| match given.get(flag.as_str()) {
+                Some(on) => *on,
+                None => default_on && !data.explicit_flags.contains(flag),
+            })
+            .cloned()
+            .collect(),
+    )
+}
+
+/// The flags a replacement needs where its process stays on the hub: one per module it
+/// imports that runs green only when patched.
+pub fn needed_flags<'a>(
+    modules: impl IntoIterator<Item = &'a str>,
+    data: &ProcessData,
+) -> BTreeSet<String> {
+    modules
+        .into_iter()
+        .filter_map(|m| data.flag_for(m))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A process of the project: what starts it, the modules it runs, what it patches.
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub name: String,
+    pub modules: BTreeSet<String>,
+    /// The flags its reachable `monkey_patch()` calls patch.
+    pub patched: BTreeSet<String>,
+    /// A reachable `monkey_patch()` call whose flags are not literals.
+    pub unknown_flags: bool,
+    /// Libraries known to keep a process on the hub that it imports.
+    pub libraries: Vec<String>,
+}
+
+/// The processes the entry points start.
+pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
+    entries
+        .iter()
+        .map(|entry| {
+            let modules = project.closure(&entry.modules);
+            let reachable = project.reachable(&modules, &entry.functions);
+            let mut patched = BTreeSet::new();
+            let mut unknown_flags = false;
+            let mut libraries = Vec::new();
+            for module in &modules {
+                let info = &project.modules[module];
+                for (function, flags) in &info.patches {
+                    if !reachable.contains(function) {
+                        continue;
+                    }
+                    match flags {
+                        Some(flags) => patched.extend(flags.iter().cloned()),
+                        None => unknown_flags = true,
+                    }
+                }
+                libraries.extend(info.eventlet_libraries.iter().cloned());
+            }
+            Process {
+                name: entry.name.clone(),
+                modules,
+                patched,
+                unknown_flags,
+                libraries,
+            }
+        })
+        .collect()
+}
+
+/// How code that no entry point reaches is judged: it is assumed to run in processes that
+/// stay on the hub with these flags patched (`--assume-patched`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assumption {
+    pub patched: BTreeSet<String>,
+    /// As the user wrote it, for messages.
+    pub spelled: String,
+}
+
+impl Assumption {
+    /// `all`, `none`, or flags separated by commas (`socket,time`).
+    pub fn parse(text: &str, data: &ProcessData) -> Result<Assumption, String> {
+        let valid: BTreeSet<&str> = data
+            .default_flags
+            .iter()
+            .chain(&data.explicit_flags)
+            .map(String::as_str)
+            .collect();
+        let patched = match text {
+            "all" => data.default_flags.iter().cloned().collect(),
+            "none" => BTreeSet::new(),
+            list => list
+                .split(',')
+                .map(str::trim)
+                .map(|f| {
+                    valid.contains(f).then(|| f.to_string()).ok_or_else(|| {
+                        format!(
+                            "unknown flag `{f}` in --assume-patched; valid: all, none, or {}",
+                            valid.iter().copied().collect::<Vec<_>>().join(", ")
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(Assumption {
+            patched,
+            spelled: text.to_string(),
+        })
+    }
+}
+
+/// The context of every module: the processes that run it, and whether each stays on the
+/// hub after this run. `stays` says, per module, what keeps it on eventlet (`path:line:col
+/// (code)`).
+pub fn contexts(
+    project: &Project,
+    processes: &[Process],
+    stays: &BTreeMap<String, String>,
+    assumption: &Assumption,
+) -> BTreeMap<String, ProcessContext> {
+    let why_stays = |process: &Process| -> Option<String> {
+        if let Some(library) = process.libraries.first() {
+            return Some(format!("{} uses {library}", process.name));
+        }
+        process
+            .modules
+            .iter()
+            .find_map(|m| stays.get(m))
+            .map(|why| format!("{} keeps eventlet code at {why}", process.name))
+    };
+    let staying: Vec<(usize, String)> = processes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| why_stays(p).map(|why| (i, why)))
+        .collect();
+    project
+        .modules
+        .keys()
+        .map(|module| {
+            let mine: Vec<usize> = (0..processes.len())
+                .filter(|&i| processes[i].modules.contains(module))
+                .collect();
+            let context = if mine.is_empty() {
+                ProcessContext {
+                    stays: Some(format!(
+                        "no entry point among the given paths reaches it: assumed to run on the hub with `--assume-patched {}`",
+                        assumption.spelled
+                    )),
+                    patched: assumption.patched.clone(),
+                    // Right under the documented assumption; no other file is involved.
+                    depends_on: None,
+                }
+            } else {
+                let staying: Vec<&(usize, String)> =
+                    staying.iter().filter(|(i, _)| mine.contains(i)).collect();
+                let others: Vec<&str> = mine
+                    .iter()
+                    .filter(|&&i| processes[i].modules.len() > 1)
+                    .map(|&i| processes[i].name.as_str())
+                    .collect();
+                let depends_on = (!others.is_empty())
+                    .then(|| format!("the other modules of {}", others.join(", ")));
+                match staying.first() {
+                    None => ProcessContext {
+                        depends_on,
+                        ..ProcessContext::native()
+                    },
+                    Some((_, why)) => {
+                        let mut patched: Option<BTreeSet<String>> = None;
+                        for (i, _) in &staying {
+                            let p = &processes[*i].patched;
+                            patched = Some(match patched {
+                                None => p.clone(),
+                                Some(acc) => acc.intersection(p).cloned().collect(),
+                            });
+                        }
+                        ProcessContext {
+                            stays: Some(why.clone()),
+                            patched: patched.unwrap_or_default(),
+                            depends_on,
+                        }
+                    }
+                }
+            };
+            (module.clone(), context)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> ProcessData {
+        let names: crate::recipe::model::NamesFile =
+            toml::from_str(include_str!("../transforms/names.toml")).expect("names.toml");
+        names.process
+    }
+
+    fn flags(call: &str) -> Option<Vec<String>> {
+        let parsed = ruff_python_parser::parse_expression(call).expect("parses");
+        let Expr::Call(call) = parsed.expr() else {
+            panic!("not a call");
+        };
+        monkey_patch_flags(call, &data()).map(|f| f.into_iter().collect())
+    }
+
+    fn set(names: &[&str]) -> Option<Vec<String>> {
+        let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        Some(v)
+    }
+
+    #[test]
+    fn monkey_patch_flags_follow_eventlets_rules() {
+        let all = [
+            "os",
+            "psycopg",
+            "select",
+            "socket",
+            "subprocess",
+            "thread",
+            "time",
+        ];
+        assert_eq!(flags("monkey_patch()"), set(&all));
+        assert_eq!(flags("monkey_patch(socket=True)"), set(&["socket"]));
+        assert_eq!(
+            flags("monkey_patch(os=False)"),
+            set(&[
+                "psycopg",
+                "select",
+                "socket",
+                "subprocess",
+                "thread",
+                "time"
+            ])
+        );
+        assert_eq!(
+            flags("monkey_patch(all=False, socket=True, select=True, thread=True)"),
+            set(&["select", "socket", "thread"])
+        );
+        assert_eq!(flags("monkey_patch(all=False)"), set(&[]));
+        assert_eq!(
+            flags("monkey_patch(all=True, socket=False)"),
+            set(&["os", "psycopg", "select", "subprocess", "thread", "time"])
+        );
+        assert_eq!(flags("monkey_patch(MySQLdb=True)"), set(&["MySQLdb"]));
+        assert_eq!(flags("monkey_patch(thread=use_threads)"), None);
+        assert_eq!(flags("monkey_patch(**kwargs)"), None);
+    }
+
+    #[test]
+    fn replacements_need_the_flag_of_each_module_they_import() {
+        let needed = needed_flags(["time", "concurrent.futures", "importlib"], &data());
+        assert_eq!(
+            needed.into_iter().collect::<Vec<_>>(),
+            vec!["thread".to_string(), "time".to_string()]
+        );
+    }
+}

@@ -1,0 +1,638 @@
+//! The project index: every given Python file as a module of the project (its dotted name
+//! from the package directories around it), what it imports from the project, what its
+//! functions call, where it monkey-patches, and the entry points that start processes.
+//!
+//! Calls are resolved syntactically, enough to follow an entry point into the project's own
+//! helpers (swift's `utils.monkey_patch()` → `eventlet_monkey_patch()` →
+//! `patcher.monkey_patch(...)`): a name defined or imported from a project module, a
+//! module-qualified name, `self.method` inside a class. What cannot be resolved is not
+//! followed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use crate::process::monkey_patch_flags;
+use crate::recipe::Catalog;
+use crate::resolve::Semantic;
+
+/// A function of the project: `module:Class.method`, `module:function`; `module:` is the
+/// module's own code (run when it is imported), `module:__main__` its
+/// `if __name__ == "__main__":` block.
+pub type FunctionId = String;
+
+/// One module of the project.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleInfo {
+    pub path: PathBuf,
+    /// Dotted name (`nova.compute.manager`); a file outside any package is named by its stem.
+    pub name: String,
+    /// Project modules it imports (anywhere in it), parent packages included.
+    pub imports: BTreeSet<String>,
+    /// Calls made by each of its functions (and its module code), resolved to project
+    /// functions where possible.
+    pub calls: BTreeMap<FunctionId, BTreeSet<FunctionId>>,
+    /// `monkey_patch()` calls: the function they are in, and the flags (`None`: not literal).
+    pub patches: Vec<(FunctionId, Option<BTreeSet<String>>)>,
+    /// Whether it has an `if __name__ == "__main__":` block.
+    pub has_main: bool,
+    /// Names it imports from libraries known to keep a process on the hub, with why.
+    pub eventlet_libraries: Vec<String>,
+    /// The functions and methods it defines.
+    pub functions: BTreeSet<FunctionId>,
+}
+
+/// Every module of the project, by dotted name.
+#[derive(Debug, Default)]
+pub struct Project {
+    pub modules: BTreeMap<String, ModuleInfo>,
+}
+
+/// The dotted module name of `path`: the package directories (with `__init__.py`) around it.
+pub fn module_name(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    if stem != "__init__" {
+        parts.push(stem);
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if !d.join("__init__.py").is_file() {
+            break;
+        }
+        match d.file_name() {
+            Some(name) => parts.push(name.to_string_lossy().to_string()),
+            None => break,
+        }
+        dir = d.parent();
+    }
+    parts.reverse();
+    parts.join(".")
+}
+
+impl Project {
+    /// Indexes `files` (path, parsed module). Module names come from the file system;
+    /// imports are kept when they name a module of the project.
+    pub fn build(files: &[(PathBuf, &ast::ModModule)], catalog: &Catalog) -> Project {
+        let names: BTreeSet<String> = files.iter().map(|(p, _)| module_name(p)).collect();
+        Project::from_modules(
+            files
+                .iter()
+                .map(|(path, module)| index(path, module, &names, catalog))
+                .collect(),
+        )
+    }
+
+    /// A project of modules indexed one by one ([`index`]).
+    pub fn from_modules(modules: Vec<ModuleInfo>) -> Project {
+        Project {
+            modules: modules.into_iter().map(|m| (m.name.clone(), m)).collect(),
+        }
+    }
+
+    /// The modules a process starting at `roots` runs: their imports, transitively.
+    pub fn closure(&self, roots: &[String]) -> BTreeSet<String> {
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut stack: Vec<String> = roots.to_vec();
+        while let Some(module) = stack.pop() {
+            if !self.modules.contains_key(&module) || !seen.insert(module.clone()) {
+                continue;
+            }
+            stack.extend(parents(&module).filter(|p| self.modules.contains_key(p)));
+            stack.extend(self.modules[&module].imports.iter().cloned());
+        }
+        seen
+    }
+
+    /// The functions reachable from `roots` plus the module code of every module in
+    /// `modules` (run when imported).
+    pub fn reachable(
+        &self,
+        modules: &BTreeSet<String>,
+        roots: &[FunctionId],
+    ) -> BTreeSet<FunctionId> {
+        let mut seen: BTreeSet<FunctionId> = BTreeSet::new();
+        let mut stack: Vec<FunctionId> = roots.to_vec();
+        stack.extend(modules.iter().map(|m| format!("{m}:")));
+        while let Some(function) = stack.pop() {
+            if !seen.insert(function.clone()) {
+                continue;
+            }
+            let module = function.split(':').next().unwrap_or_default();
+            if let Some(callees) = self
+                .modules
+                .get(module)
+                .and_then(|m| m.calls.get(&function))
+            {
+                stack.extend(callees.iter().cloned());
+            }
+        }
+        seen
+    }
+}
+
+/// `a.b.c` → `a.b`, `a`.
+fn parents(module: &str) -> impl Iterator<Item = String> + '_ {
+    let mut end = module.len();
+    std::iter::from_fn(move || {
+        end = module[..end].rfind('.')?;
+        Some(module[..end].to_string())
+    })
+}
+
+/// Indexes one module; `project` names every module of the project.
+pub fn index(
+    path: &Path,
+    module: &ast::ModModule,
+    project: &BTreeSet<String>,
+    catalog: &Catalog,
+) -> ModuleInfo {
+    let name = &module_name(path);
+    let semantic = Semantic::build(module);
+    let is_package = path.file_stem().is_some_and(|s| s == "__init__");
+    let package = if is_package {
+        name.to_string()
+    } else {
+        name.rsplit_once('.')
+            .map_or(String::new(), |(p, _)| p.to_string())
+    };
+    let mut indexer = Indexer {
+        info: ModuleInfo {
+            path: path.to_path_buf(),
+            name: name.to_string(),
+            ..ModuleInfo::default()
+        },
+        package,
+        project,
+        catalog,
+        semantic: &semantic,
+        aliases: BTreeMap::new(),
+        defs: BTreeSet::new(),
+        function: format!("{name}:"),
+        class: None,
+    };
+    indexer.collect_definitions(&module.body, None);
+    for stmt in &module.body {
+        indexer.visit_stmt(stmt);
+    }
+    indexer.info
+}
+
+struct Indexer<'a> {
+    info: ModuleInfo,
+    /// The package relative imports start from.
+    package: String,
+    project: &'a BTreeSet<String>,
+    catalog: &'a Catalog,
+    semantic: &'a Semantic,
+    /// Local name → what it denotes in the project (`module` or `module:function`).
+    aliases: BTreeMap<String, String>,
+    /// Functions and methods defined here (`f`, `Class.f`), and classes (`Class`).
+    defs: BTreeSet<String>,
+    /// The function whose code is being visited.
+    function: FunctionId,
+    class: Option<String>,
+}
+
+impl Indexer<'_> {
+    fn collect_definitions(&mut self, body: &[Stmt], class: Option<&str>) {
+        for stmt in body {
+            match stmt {
+                Stmt::FunctionDef(def) => {
+                    let qualified = match class {
+                        Some(c) => format!("{c}.{}", def.name),
+                        None => def.name.to_string(),
+                    };
+                    self.defs.insert(qualified);
+                }
+                Stmt::ClassDef(class_def) if class.is_none() => {
+                    self.defs.insert(class_def.name.to_string());
+                    self.collect_definitions(&class_def.body, Some(class_def.name.as_str()));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The absolute module a `from` import names (`from ..x import y` in `a.b.c` → `a.x`).
+    fn absolute(&self, level: u32, module: Option<&str>) -> String {
+        let mut base = self.package.clone();
+        for _ in 1..level {
+            base = base
+                .rsplit_once('.')
+                .map_or(String::new(), |(p, _)| p.to_string());
+        }
+        match (level, module) {
+            (0, Some(m)) => m.to_string(),
+            (_, Some(m)) if base.is_empty() => m.to_string(),
+            (_, Some(m)) => format!("{base}.{m}"),
+            (_, None) => base,
+        }
+    }
+
+    fn note_import(&mut self, module: &str) {
+        if self.project.contains(module) {
+            self.info.imports.insert(module.to_string());
+        }
+        for (prefix, why) in &self.catalog.process.eventlet_libraries {
+            if module == prefix || module.starts_with(&format!("{prefix}.")) {
+                self.info
+                    .eventlet_libraries
+                    .push(format!("`{module}`: {why}"));
+            }
+        }
+    }
+
+    fn import(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let module = alias.name.to_string();
+                    self.note_import(&module);
+                    let (local, target) = match &alias.asname {
+                        Some(asname) => (asname.to_string(), module.clone()),
+                        None => {
+                            let top = module.split('.').next().unwrap_or_default().to_string();
+                            (top.clone(), top)
+                        }
+                    };
+                    self.aliases.insert(local, target);
+                }
+            }
+            Stmt::ImportFrom(from) => {
+                let base = self.absolute(from.level, from.module.as_deref());
+                self.note_import(&base);
+                for alias in &from.names {
+                    let member = alias.name.to_string();
+                    let full = format!("{base}.{member}");
+                    self.note_import(&full);
+                    let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                    let target = if self.project.contains(&full) {
+                        full
+                    } else {
+                        format!("{base}:{member}")
+                    };
+                    self.aliases.insert(local, target);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The project function a callee denotes, if it can be told.
+    fn callee(&self, func: &Expr) -> Option<FunctionId> {
+        let module = &self.info.name;
+        match func {
+            Expr::Name(name) => {
+                let id = name.id.as_str();
+                if self.defs.contains(id) {
+                    let init = format!("{id}.__init__");
+                    return Some(if self.defs.contains(&init) {
+                        format!("{module}:{init}")
+                    } else {
+                        format!("{module}:{id}")
+                    });
+                }
+                let target = self.aliases.get(id)?;
+                target.contains(':').then(|| target.clone())
+            }
+            Expr::Attribute(attr) => {
+                let method = attr.attr.as_str();
+                match &*attr.value {
+                    Expr::Name(base) if base.id.as_str() == "self" || base.id.as_str() == "cls" => {
+                        let class = self.class.as_ref()?;
+                        Some(format!("{module}:{class}.{method}"))
+                    }
+                    Expr::Name(base) if self.defs.contains(base.id.as_str()) => {
+                        Some(format!("{module}:{}.{method}", base.id))
+                    }
+                    value => {
+                        let dotted = dotted(value)?;
+                        let (head, rest) = dotted.split_once('.').unwrap_or((&dotted, ""));
+                        let target = self.aliases.get(head)?;
+                        let module = if rest.is_empty() {
+                            target.clone()
+                        } else {
+                            format!("{target}.{rest}")
+                        };
+                        self.project
+                            .contains(&module)
+                            .then(|| format!("{module}:{method}"))
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn in_function<F: FnOnce(&mut Self)>(&mut self, function: FunctionId, f: F) {
+        let previous = std::mem::replace(&mut self.function, function);
+        f(self);
+        self.function = previous;
+    }
+}
+
+fn dotted(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Attribute(attr) => Some(format!("{}.{}", dotted(&attr.value)?, attr.attr)),
+        _ => None,
+    }
+}
+
+/// Whether a module's source has an `if __name__ == "__main__":` block at its top level.
+pub fn is_script(bytes: &[u8]) -> bool {
+    let Ok(source) = crate::source::SourceText::decode(bytes) else {
+        return false;
+    };
+    let Ok(parsed) = ruff_python_parser::parse_module(&source.text) else {
+        return false;
+    };
+    parsed
+        .syntax()
+        .body
+        .iter()
+        .any(|s| matches!(s, Stmt::If(branch) if is_main_guard(&branch.test)))
+}
+
+fn is_main_guard(test: &Expr) -> bool {
+    let Expr::Compare(compare) = test else {
+        return false;
+    };
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__");
+    let is_main = |e: &Expr| matches!(e, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
+    compare.comparators.len() == 1
+        && ((is_name(&compare.left) && is_main(&compare.comparators[0]))
+            || (is_main(&compare.left) && is_name(&compare.comparators[0])))
+}
+
+impl<'a> Visitor<'a> for Indexer<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Import(_) | Stmt::ImportFrom(_) => self.import(stmt),
+            Stmt::FunctionDef(def) => {
+                for decorator in &def.decorator_list {
+                    self.visit_expr(&decorator.expression);
+                }
+                let qualified = match &self.class {
+                    Some(c) => format!("{c}.{}", def.name),
+                    None => def.name.to_string(),
+                };
+                let id = format!("{}:{qualified}", self.info.name);
+                self.info.functions.insert(id.clone());
+                // Nested functions belong to their enclosing function's entry.
+                if self.function.ends_with(':') {
+                    self.in_function(id, |this| visitor::walk_body(this, &def.body));
+                } else {
+                    visitor::walk_body(self, &def.body);
+                }
+            }
+            Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.visit_expr(&decorator.expression);
+                }
+                if self.class.is_none() && self.function.ends_with(':') {
+                    let previous = self.class.replace(class.name.to_string());
+                    visitor::walk_body(self, &class.body);
+                    self.class = previous;
+                } else {
+                    visitor::walk_body(self, &class.body);
+                }
+            }
+            Stmt::If(branch) if self.function.ends_with(':') && is_main_guard(&branch.test) => {
+                self.info.has_main = true;
+                let id = format!("{}:__main__", self.info.name);
+                self.in_function(id, |this| visitor::walk_body(this, &branch.body));
+                for clause in &branch.elif_else_clauses {
+                    visitor::walk_body(self, &clause.body);
+                }
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            if let Some(callee) = self.callee(&call.func) {
+                self.info
+                    .calls
+                    .entry(self.function.clone())
+                    .or_default()
+                    .insert(callee);
+            }
+            let canonical = self
+                .semantic
+                .expr_qualified_name(&call.func)
+                .map(|q| self.catalog.canonical(&q));
+            if canonical.as_deref() == Some(self.catalog.process.monkey_patch.as_str()) {
+                let flags = monkey_patch_flags(call, &self.catalog.process);
+                self.info.patches.push((self.function.clone(), flags));
+            }
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// Where a process starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryPoint {
+    /// What starts it, for messages (`console script nova-compute`, `python -m pkg`).
+    pub name: String,
+    /// Modules imported first.
+    pub modules: Vec<String>,
+    /// Functions run.
+    pub functions: Vec<FunctionId>,
+}
+
+/// The entry points of the project: console and GUI scripts declared in `setup.cfg`,
+/// `pyproject.toml` or `setup.py` found at or above the given paths, `__main__.py` modules,
+/// modules with an `if __name__ == "__main__":` block, and test packages (every module under
+/// a `tests`/`test` package is imported by the runner, which calls its functions).
+pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
+    let mut entries = Vec::new();
+    for (script, target) in declared_scripts(paths) {
+        let (module, function) = target.split_once(':').unwrap_or((&target, ""));
+        let module = module.trim().to_string();
+        if !project.modules.contains_key(&module) {
+            continue;
+        }
+        let function = function.split_whitespace().next().unwrap_or("");
+        entries.push(EntryPoint {
+            name: format!("console script `{script}`"),
+            modules: vec![module.clone()],
+            functions: (!function.is_empty())
+                .then(|| format!("{module}:{function}"))
+                .into_iter()
+                .collect(),
+        });
+    }
+    for (name, info) in &project.modules {
+        if info.path.file_stem().is_some_and(|s| s == "__main__") {
+            entries.push(EntryPoint {
+                name: format!("`python -m {}`", name.trim_end_matches(".__main__")),
+                modules: vec![name.clone()],
+                functions: vec![format!("{name}:__main__")],
+            });
+        } else if info.has_main {
+            entries.push(EntryPoint {
+                name: format!("`python {}`", info.path.display()),
+                modules: vec![name.clone()],
+                functions: vec![format!("{name}:__main__")],
+            });
+        }
+    }
+    // Test packages: the outermost `tests`/`test` package of each tree.
+    let test_packages: BTreeSet<&String> = project
+        .modules
+        .keys()
+        .filter(|name| {
+            let last = name.rsplit('.').next().unwrap_or(name);
+            (last == "tests" || last == "test")
+                && !parents(name).any(|p| {
+                    let l = p.rsplit('.').next().unwrap_or(&p).to_string();
+                    l == "tests" || l == "test"
+                })
+        })
+        .collect();
+    for package in test_packages {
+        let prefix = format!("{package}.");
+        let modules: Vec<String> = project
+            .modules
+            .keys()
+            .filter(|m| *m == package || m.starts_with(&prefix))
+            .cloned()
+            .collect();
+        let functions = modules
+            .iter()
+            .flat_map(|m| project.modules[m].functions.iter().cloned())
+            .collect();
+        entries.push(EntryPoint {
+            name: format!("the test runner of `{package}`"),
+            modules,
+            functions,
+        });
+    }
+    entries
+}
+
+/// `(script name, "module:function")` declared in packaging files at or above `paths`.
+fn declared_scripts(paths: &[PathBuf]) -> Vec<(String, String)> {
+    let mut roots: BTreeSet<PathBuf> = BTreeSet::new();
+    for path in paths {
+        let Ok(absolute) = std::path::absolute(path) else {
+            continue;
+        };
+        let start = if absolute.is_dir() {
+            absolute.as_path()
+        } else {
+            absolute.parent().unwrap_or(&absolute)
+        };
+        if let Some(root) = start.ancestors().find(|d| {
+            ["setup.cfg", "pyproject.toml", "setup.py"]
+                .iter()
+                .any(|f| d.join(f).is_file())
+        }) {
+            roots.insert(root.to_path_buf());
+        }
+    }
+    let mut scripts = Vec::new();
+    for root in roots {
+        if let Ok(text) = std::fs::read_to_string(root.join("setup.cfg")) {
+            scripts.extend(setup_cfg_scripts(&text));
+        }
+        if let Ok(text) = std::fs::read_to_string(root.join("pyproject.toml")) {
+            scripts.extend(pyproject_scripts(&text));
+        }
+        if let Ok(text) = std::fs::read_to_string(root.join("setup.py")) {
+            scripts.extend(setup_py_scripts(&text));
+        }
+    }
+    scripts
+}
+
+/// `[entry_points]` `console_scripts =` / `gui_scripts =` lines of a `setup.cfg`.
+pub fn setup_cfg_scripts(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut section = String::new();
+    let mut key = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            section = trimmed.to_string();
+            key.clear();
+            continue;
+        }
+        if section != "[entry_points]" || trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indented = line.starts_with([' ', '\t']);
+        if !indented {
+            if let Some((k, v)) = trimmed.split_once('=') {
+                key = k.trim().to_string();
+                if let Some(entry) = script_entry(&key, v) {
+                    out.push(entry);
+                }
+            }
+        } else if let Some(entry) = script_entry(&key, trimmed) {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+fn script_entry(group: &str, line: &str) -> Option<(String, String)> {
+    if group != "console_scripts" && group != "gui_scripts" {
+        return None;
+    }
+    let (name, target) = line.split_once('=')?;
+    let (name, target) = (name.trim(), target.trim());
+    (!name.is_empty() && target.contains(':')).then(|| (name.to_string(), target.to_string()))
+}
+
+/// `[project.scripts]` and `[project.gui-scripts]` of a `pyproject.toml`.
+pub fn pyproject_scripts(text: &str) -> Vec<(String, String)> {
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let project = doc.get("project").and_then(toml::Value::as_table);
+    ["scripts", "gui-scripts"]
+        .iter()
+        .filter_map(|k| {
+            project
+                .and_then(|p| p.get(*k))
+                .and_then(toml::Value::as_table)
+        })
+        .flat_map(|t| {
+            t.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+        })
+        .collect()
+}
+
+/// `'name = module:function'` strings in a `setup.py` (its `entry_points` argument).
+pub fn setup_py_scripts(text: &str) -> Vec<(String, String)> {
+    let Ok(parsed) = ruff_python_parser::parse_module(text) else {
+        return Vec::new();
+    };
+    struct Strings(Vec<(String, String)>);
+    impl<'a> Visitor<'a> for Strings {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::StringLiteral(s) = expr {
+                if let Some(entry) = script_entry("console_scripts", s.value.to_str()) {
+                    if !entry.1.contains(' ') || entry.1.contains(':') {
+                        self.0.push(entry);
+                    }
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut strings = Strings(Vec::new());
+    strings.visit_body(&parsed.syntax().body);
+    strings.0
+}
