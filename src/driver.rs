@@ -131,7 +131,9 @@ pub fn migrate_project(
     let project = Project::from_modules(indexed.into_iter().flatten().collect());
     let entries = entry_points(&project, paths);
     let processes = processes(&project, &entries);
-    let mut stays: BTreeMap<String, String> = BTreeMap::new();
+    // Module → (the round it was found in, what keeps it on eventlet): a process is
+    // explained by its earliest cause, not by what that cause held back.
+    let mut stays: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut current: Vec<Option<ProcessContext>> = vec![None; files.len()];
     let mut results: Vec<Result<Migration, FileError>> = contents
         .iter()
@@ -141,7 +143,7 @@ pub fn migrate_project(
         })
         .collect();
     // Monotone: what stays on eventlet only grows, so this settles; the bound is a guard.
-    for _ in 0..8 {
+    for round in 0..8 {
         let by_module = contexts(&project, &processes, &stays, assumption);
         let wanted: Vec<ProcessContext> = names
             .iter()
@@ -165,7 +167,10 @@ pub fn migrate_project(
         for (i, result) in changed.into_iter().zip(rerun) {
             if let Ok(m) = &result {
                 if let Some(why) = &m.stays {
-                    stays.insert(names[i].clone(), format!("{}:{why}", files[i].display()));
+                    let shown = files[i].strip_prefix(".").unwrap_or(&files[i]);
+                    stays
+                        .entry(names[i].clone())
+                        .or_insert_with(|| (round, format!("{}:{why}", shown.display())));
                 }
             }
             results[i] = result;

@@ -168,11 +168,10 @@ impl Engine {
         // A module alone, as the command line judges a file no entry point reaches: it runs
         // in processes that stay on the hub with everything patched.
         if !crate::project::is_script(bytes) {
-            let context = ProcessContext {
-                stays: Some("no entry point reaches this module: assumed to run on the hub with `--assume-patched all`".to_string()),
-                patched: self.catalog.process.default_flags.iter().cloned().collect(),
-                depends_on: None,
-            };
+            let context = ProcessContext::staying(
+                "no entry point reaches this module: assumed to run on the hub with `--assume-patched all`".to_string(),
+                self.catalog.process.default_flags.iter().cloned().collect(),
+            );
             return self.run(bytes, plan, &context);
         }
         // A script is its own process: native unless something in it stays on eventlet.
@@ -180,11 +179,10 @@ impl Engine {
         match &native.stays {
             None => Ok(native),
             Some(why) => {
-                let context = ProcessContext {
-                    stays: Some(format!("this module keeps eventlet code at {why}")),
-                    patched: native.patches.clone().unwrap_or_default(),
-                    depends_on: None,
-                };
+                let context = ProcessContext::staying(
+                    format!("this module keeps eventlet code at {why}"),
+                    native.patches.clone().unwrap_or_default(),
+                );
                 self.run(bytes, plan, &context)
             }
         }
@@ -549,10 +547,10 @@ impl Engine {
         });
         migration.patches = self.own_patches(&patch_calls);
         // In a process that stays on the hub, a replacement must run green there.
-        if let Some(why) = &context.stays {
+        if !context.staying.is_empty() {
             let (held, kept): (Vec<Fix>, Vec<Fix>) = fixes
                 .into_iter()
-                .partition(|f| !f.last && self.blocks_hub(f, &context.patched).is_some());
+                .partition(|f| !f.last && self.blocks_hub(f, context).is_some());
             fixes = kept;
             // What is held back stays on eventlet too.
             if migration.stays.is_none() {
@@ -562,12 +560,12 @@ impl Engine {
                 });
             }
             for fix in held {
-                let block = self.blocks_hub(&fix, &context.patched).unwrap_or_default();
+                let block = self.blocks_hub(&fix, context).unwrap_or_default();
                 manual_items.push(ManualItem {
                     recipe: fix.recipe,
                     range: fix.range,
                     message: format!(
-                        "`{}` held back: its process stays on eventlet ({why}), {block}; migrate the rest of the process first",
+                        "`{}` held back: {block}; migrate the rest of the process first",
                         fix.subject
                     ),
                     guide: fix.guide,
@@ -585,7 +583,7 @@ impl Engine {
 
         // Monkey patching goes last: while anything in the file or its processes is left on
         // eventlet, the code still runs on the hub and needs it.
-        let first_left = remaining.or_else(|| context.stays.as_ref().map(|_| TextRange::default()));
+        let first_left = remaining.or_else(|| context.stays().map(|_| TextRange::default()));
         if let Some(first) = first_left {
             let (line, column) = position(first);
             let (last, kept): (Vec<Fix>, Vec<Fix>) = fixes.into_iter().partition(|f| f.last);
@@ -594,7 +592,7 @@ impl Engine {
                 manual_items.push(ManualItem {
                     recipe: fix.recipe,
                     range: fix.range,
-                    message: match (&remaining, &context.stays) {
+                    message: match (&remaining, context.stays()) {
                         (Some(_), _) | (None, None) => format!("`{}` kept: Eventlet code in this file is left for a human at {line}:{column}; remove monkey patching last", fix.subject),
                         (None, Some(why)) => format!("`{}` kept: its process stays on eventlet ({why}); remove monkey patching last", fix.subject),
                     },
@@ -783,13 +781,14 @@ fn check_compiles(
 }
 
 impl Engine {
-    /// Why `fix` would block a hub that stays, patched with `patched`; `None` when it runs
-    /// green there.
-    fn blocks_hub(&self, fix: &Fix, patched: &BTreeSet<String>) -> Option<String> {
+    /// Why `fix` would block the hub of a process that stays; `None` when it runs green in
+    /// every one.
+    fn blocks_hub(&self, fix: &Fix, context: &ProcessContext) -> Option<String> {
+        let first = context.stays()?;
         if !fix.dual_mode {
-            return Some(
-                "where the replacement would block the hub whatever is patched".to_string(),
-            );
+            return Some(format!(
+                "its process stays on eventlet ({first}), where the replacement would block the hub whatever is patched"
+            ));
         }
         let modules: Vec<String> = fix
             .requests
@@ -798,21 +797,12 @@ impl Engine {
             .chain(fix.rebind.iter().map(|(_, spec)| spec.denotes_module()))
             .collect();
         let needed = needed_flags(modules.iter().map(String::as_str), &self.catalog.process);
-        let missing: Vec<&str> = needed
-            .iter()
-            .filter(|f| !patched.contains(*f))
-            .map(String::as_str)
-            .collect();
-        (!missing.is_empty()).then(|| {
-            format!(
-                "which does not monkey-patch {}: the replacement would block the hub there",
-                missing
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
+        let (process, missing) = context.lacking(&needed)?;
+        Some(format!(
+            "its process stays on eventlet ({}) and does not monkey-patch {}: the replacement would block the hub there",
+            process.why,
+            missing.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+        ))
     }
 
     /// The union of what the `monkey_patch()` calls among `sites` patch.

@@ -13,19 +13,54 @@ use crate::recipe::model::ProcessData;
 /// What the processes running a file look like after this run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProcessContext {
-    /// Why some process running the file stays on the hub; `None`: every one leaves it.
-    pub stays: Option<String>,
-    /// The flags monkey-patched in every process that stays.
-    pub patched: BTreeSet<String>,
+    /// The processes running the file that stay on the hub; none: every one leaves it.
+    pub staying: Vec<Staying>,
     /// What else a rewrite's correctness depends on (other files of its processes, or the
     /// assumption about processes outside the tree): such a rewrite is never `safe`.
     pub depends_on: Option<String>,
+}
+
+/// A process that stays on the hub after this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staying {
+    /// Which process, and what keeps it there.
+    pub why: String,
+    /// The flags its `monkey_patch()` calls patch.
+    pub patched: BTreeSet<String>,
 }
 
 impl ProcessContext {
     /// Every process leaves the hub.
     pub fn native() -> ProcessContext {
         ProcessContext::default()
+    }
+
+    /// One process that stays, for `why`, patched with `patched`.
+    pub fn staying(why: String, patched: BTreeSet<String>) -> ProcessContext {
+        ProcessContext {
+            staying: vec![Staying { why, patched }],
+            depends_on: None,
+        }
+    }
+
+    /// Why the first process that stays does, if any does.
+    pub fn stays(&self) -> Option<&str> {
+        self.staying.first().map(|s| s.why.as_str())
+    }
+
+    /// The first staying process that lacks one of `needed`, with the flags it lacks.
+    pub fn lacking<'a>(
+        &'a self,
+        needed: &'a BTreeSet<String>,
+    ) -> Option<(&'a Staying, Vec<&'a str>)> {
+        self.staying.iter().find_map(|s| {
+            let missing: Vec<&str> = needed
+                .iter()
+                .filter(|f| !s.patched.contains(*f))
+                .map(String::as_str)
+                .collect();
+            (!missing.is_empty()).then_some((s, missing))
+        })
     }
 }
 
@@ -166,11 +201,11 @@ impl Assumption {
 
 /// The context of every module: the processes that run it, and whether each stays on the
 /// hub after this run. `stays` says, per module, what keeps it on eventlet (`path:line:col
-/// (code)`).
+/// (code)`) and in which round of the planning that was found.
 pub fn contexts(
     project: &Project,
     processes: &[Process],
-    stays: &BTreeMap<String, String>,
+    stays: &BTreeMap<String, (usize, String)>,
     assumption: &Assumption,
 ) -> BTreeMap<String, ProcessContext> {
     let why_stays = |process: &Process| -> Option<String> {
@@ -180,8 +215,9 @@ pub fn contexts(
         process
             .modules
             .iter()
-            .find_map(|m| stays.get(m))
-            .map(|why| format!("{} keeps eventlet code at {why}", process.name))
+            .filter_map(|m| stays.get(m))
+            .min_by_key(|(round, _)| *round)
+            .map(|(_, why)| format!("{} keeps eventlet code at {why}", process.name))
     };
     let staying: Vec<(usize, String)> = processes
         .iter()
@@ -196,45 +232,31 @@ pub fn contexts(
                 .filter(|&i| processes[i].modules.contains(module))
                 .collect();
             let context = if mine.is_empty() {
-                ProcessContext {
-                    stays: Some(format!(
+                // Right under the documented assumption; no other file is involved.
+                ProcessContext::staying(
+                    format!(
                         "no entry point among the given paths reaches it: assumed to run on the hub with `--assume-patched {}`",
                         assumption.spelled
-                    )),
-                    patched: assumption.patched.clone(),
-                    // Right under the documented assumption; no other file is involved.
-                    depends_on: None,
-                }
+                    ),
+                    assumption.patched.clone(),
+                )
             } else {
-                let staying: Vec<&(usize, String)> =
-                    staying.iter().filter(|(i, _)| mine.contains(i)).collect();
                 let others: Vec<&str> = mine
                     .iter()
                     .filter(|&&i| processes[i].modules.len() > 1)
                     .map(|&i| processes[i].name.as_str())
                     .collect();
-                let depends_on = (!others.is_empty())
-                    .then(|| format!("the other modules of {}", others.join(", ")));
-                match staying.first() {
-                    None => ProcessContext {
-                        depends_on,
-                        ..ProcessContext::native()
-                    },
-                    Some((_, why)) => {
-                        let mut patched: Option<BTreeSet<String>> = None;
-                        for (i, _) in &staying {
-                            let p = &processes[*i].patched;
-                            patched = Some(match patched {
-                                None => p.clone(),
-                                Some(acc) => acc.intersection(p).cloned().collect(),
-                            });
-                        }
-                        ProcessContext {
-                            stays: Some(why.clone()),
-                            patched: patched.unwrap_or_default(),
-                            depends_on,
-                        }
-                    }
+                ProcessContext {
+                    staying: staying
+                        .iter()
+                        .filter(|(i, _)| mine.contains(i))
+                        .map(|(i, why)| Staying {
+                            why: why.clone(),
+                            patched: processes[*i].patched.clone(),
+                        })
+                        .collect(),
+                    depends_on: (!others.is_empty())
+                        .then(|| format!("the other modules of {}", others.join(", "))),
                 }
             };
             (module.clone(), context)

@@ -473,12 +473,18 @@ pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
     }
     for (name, info) in &project.modules {
         if info.path.file_stem().is_some_and(|s| s == "__main__") {
+            let how = match name.strip_suffix(".__main__") {
+                Some(package) => format!("`python -m {package}`"),
+                None => format!("`python {}`", info.path.display()),
+            };
             entries.push(EntryPoint {
-                name: format!("`python -m {}`", name.trim_end_matches(".__main__")),
+                name: how,
                 modules: vec![name.clone()],
                 functions: vec![format!("{name}:__main__")],
             });
-        } else if info.has_main {
+        } else if info.has_main && !in_test_package(name) {
+            // (A test module's `unittest.main()` block is not how its tests run: the test
+            // runner's process below is.)
             entries.push(EntryPoint {
                 name: format!("`python {}`", info.path.display()),
                 modules: vec![name.clone()],
@@ -490,14 +496,7 @@ pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
     let test_packages: BTreeSet<&String> = project
         .modules
         .keys()
-        .filter(|name| {
-            let last = name.rsplit('.').next().unwrap_or(name);
-            (last == "tests" || last == "test")
-                && !parents(name).any(|p| {
-                    let l = p.rsplit('.').next().unwrap_or(&p).to_string();
-                    l == "tests" || l == "test"
-                })
-        })
+        .filter(|name| is_test_package(name) && !parents(name).any(|p| is_test_package(&p)))
         .collect();
     for package in test_packages {
         let prefix = format!("{package}.");
@@ -518,6 +517,15 @@ pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
         });
     }
     entries
+}
+
+fn is_test_package(module: &str) -> bool {
+    let last = module.rsplit('.').next().unwrap_or(module);
+    last == "tests" || last == "test"
+}
+
+fn in_test_package(module: &str) -> bool {
+    parents(module).any(|p| is_test_package(&p))
 }
 
 /// `(script name, "module:function")` declared in packaging files at or above `paths`.

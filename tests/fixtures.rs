@@ -24,6 +24,8 @@ fn fixtures() -> Vec<(String, PathBuf)> {
         .expect("tests/fixtures exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
+        // Whole projects have their own harness (tests/projects.rs).
+        .filter(|p| !p.ends_with("projects"))
         .collect();
     recipes.sort();
     for recipe_dir in recipes {
