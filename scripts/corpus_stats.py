@@ -101,14 +101,35 @@ def sites(root):
     return out
 
 
+def reason(message):
+    """The kind of reason a manual item gives, for the before/after tables."""
+    for needle, kind in (
+            ('held back', 'held back: its process stays on eventlet'),
+            ('kept: its process stays', 'monkey patching kept: its process stays'),
+            ('kept: Eventlet code in this file', 'monkey patching kept: code left in the file'),
+            ('passed to other code', 'object passed to other code'),
+            ('cannot be followed', 'object cannot be followed'),
+            ('which is not migrated', 'under a call left for a human'),
+            ('stays on eventlet (left for a human', 'given an object that stays'),
+            ('is also bound', 'name also bound otherwise'),
+            ('test double', 'test double'),
+    ):
+        if needle in message:
+            return kind
+    return 'no faithful rewrite'
+
+
 def summarize(report_path):
     with open(report_path) as f:
         report = json.load(f)
     manual = collections.Counter()
+    reasons = collections.Counter()
     for entry in report['files']:
         for item in entry['manual']:
             manual[item['recipe']] += 1
+            reasons[reason(item['message'])] += 1
     return {'edits': report['summary']['edits'], 'manual': dict(sorted(manual.items())),
+            'reasons': dict(reasons.most_common()),
             'failed': [(e['path'], e['error']) for e in report['files'] if e['error']]
                       + [(e['path'], e['error']) for e in report['walk_errors']]}
 

@@ -106,6 +106,8 @@ pub fn migrate_project(
     paths: &[PathBuf],
     assumption: &Assumption,
 ) -> (Vec<Result<Migration, FileError>>, Analysis) {
+    let trace = std::env::var_os("EVENTLET_MIGRATE_TRACE").is_some();
+    let started = std::time::Instant::now();
     let indices: Vec<usize> = (0..files.len()).collect();
     let names: Vec<String> = files.iter().map(|p| module_name(p)).collect();
     let all_names: BTreeSet<String> = names.iter().cloned().collect();
@@ -129,8 +131,18 @@ pub fn migrate_project(
         .flatten()
     });
     let project = Project::from_modules(indexed.into_iter().flatten().collect());
+    if trace {
+        eprintln!(
+            "indexed {} modules in {:?}",
+            project.modules.len(),
+            started.elapsed()
+        );
+    }
     let entries = entry_points(&project, paths);
     let processes = processes(&project, &entries);
+    if trace {
+        eprintln!("{} processes at {:?}", processes.len(), started.elapsed());
+    }
     // Module → (the round it was found in, what keeps it on eventlet): a process is
     // explained by its earliest cause, not by what that cause held back.
     let mut stays: BTreeMap<String, (usize, String)> = BTreeMap::new();
@@ -159,6 +171,13 @@ pub fn migrate_project(
             .collect();
         if changed.is_empty() {
             break;
+        }
+        if trace {
+            eprintln!(
+                "round {round}: {} files at {:?}",
+                changed.len(),
+                started.elapsed()
+            );
         }
         let rerun = run_all(pool, &changed, |&i| {
             let bytes = contents[i].as_ref().map(Vec::as_slice).unwrap_or_default();

@@ -153,7 +153,9 @@ pub fn index(
     catalog: &Catalog,
 ) -> ModuleInfo {
     let name = &module_name(path);
-    let semantic = Semantic::build(module);
+    // Only a module that mentions eventlet can call `monkey_patch()`: the others need no
+    // name resolution (most modules of a project; this keeps indexing cheap).
+    let semantic = mentions_eventlet(module).then(|| Semantic::build(module));
     let is_package = path.file_stem().is_some_and(|s| s == "__init__");
     let package = if is_package {
         name.to_string()
@@ -170,7 +172,7 @@ pub fn index(
         package,
         project,
         catalog,
-        semantic: &semantic,
+        semantic: semantic.as_ref(),
         aliases: BTreeMap::new(),
         defs: BTreeSet::new(),
         function: format!("{name}:"),
@@ -189,7 +191,7 @@ struct Indexer<'a> {
     package: String,
     project: &'a BTreeSet<String>,
     catalog: &'a Catalog,
-    semantic: &'a Semantic,
+    semantic: Option<&'a Semantic>,
     /// Local name → what it denotes in the project (`module` or `module:function`).
     aliases: BTreeMap<String, String>,
     /// Functions and methods defined here (`f`, `Class.f`), and classes (`Class`).
@@ -360,6 +362,29 @@ pub fn is_script(bytes: &[u8]) -> bool {
         .any(|s| matches!(s, Stmt::If(branch) if is_main_guard(&branch.test)))
 }
 
+/// Whether any import of the module names eventlet.
+fn mentions_eventlet(module: &ast::ModModule) -> bool {
+    use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
+    struct Finder(bool);
+    impl<'a> StatementVisitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            let eventlet = |m: &str| m == "eventlet" || m.starts_with("eventlet.");
+            match stmt {
+                Stmt::Import(import) => {
+                    self.0 |= import.names.iter().any(|a| eventlet(a.name.as_str()));
+                }
+                Stmt::ImportFrom(from) => {
+                    self.0 |= from.module.as_deref().is_some_and(eventlet);
+                }
+                _ => walk_stmt(self, stmt),
+            }
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_body(&module.body);
+    finder.0
+}
+
 fn is_main_guard(test: &Expr) -> bool {
     let Expr::Compare(compare) = test else {
         return false;
@@ -427,7 +452,7 @@ impl<'a> Visitor<'a> for Indexer<'_> {
             }
             let canonical = self
                 .semantic
-                .expr_qualified_name(&call.func)
+                .and_then(|semantic| semantic.expr_qualified_name(&call.func))
                 .map(|q| self.catalog.canonical(&q));
             if canonical.as_deref() == Some(self.catalog.process.monkey_patch.as_str()) {
                 let flags = monkey_patch_flags(call, &self.catalog.process);
