@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{CmpOp, Expr, ExprCall, Stmt, UnaryOp};
 use ruff_text_size::{Ranged, TextRange};
@@ -54,6 +55,14 @@ pub struct Parents<'a> {
     functions: Vec<(TextRange, String)>,
     /// Bodies of `try` statements that have `except` handlers.
     guarded: Vec<TextRange>,
+    /// An element of a list display or the element of a list comprehension → that list,
+    /// and for a display, its elements.
+    elements: HashMap<TextRange, (TextRange, Option<&'a [Expr]>)>,
+    /// The value of `name = value` → the name.
+    assigned: HashMap<TextRange, &'a Expr>,
+    /// What is iterated → the loop's target and the range the target is used in (the `for`
+    /// statement, or the comprehension).
+    iterations: HashMap<TextRange, (&'a Expr, TextRange)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -74,6 +83,9 @@ impl<'a> Parents<'a> {
                 defs: Vec::new(),
                 functions: Vec::new(),
                 guarded: Vec::new(),
+                elements: HashMap::new(),
+                assigned: HashMap::new(),
+                iterations: HashMap::new(),
             },
             discarded: None,
             classes: Vec::new(),
@@ -159,6 +171,9 @@ impl<'a> Visitor<'a> for Collector<'a> {
             Stmt::For(s) => {
                 self.parents.loops.push(s.range);
                 self.parents.by_child.insert(s.iter.range(), Parent::Iter);
+                self.parents
+                    .iterations
+                    .insert(s.iter.range(), (&s.target, s.range));
             }
             Stmt::Try(t) if !t.handlers.is_empty() => {
                 if let (Some(first), Some(last)) = (t.body.first(), t.body.last()) {
@@ -175,6 +190,9 @@ impl<'a> Visitor<'a> for Collector<'a> {
             Stmt::Assign(assign) => {
                 for target in &assign.targets {
                     self.self_attr(target, SelfAccess::Store(&assign.value));
+                }
+                if let [target @ Expr::Name(_)] = &assign.targets[..] {
+                    self.parents.assigned.insert(assign.value.range(), target);
                 }
             }
             Stmt::AnnAssign(assign) => {
@@ -229,6 +247,37 @@ impl<'a> Visitor<'a> for Collector<'a> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
+            Expr::ListComp(comp) => {
+                self.parents
+                    .elements
+                    .insert(comp.elt.range(), (comp.range, None));
+                for generator in &comp.generators {
+                    self.parents
+                        .iterations
+                        .insert(generator.iter.range(), (&generator.target, comp.range));
+                }
+            }
+            Expr::SetComp(comp) => {
+                for generator in &comp.generators {
+                    self.parents
+                        .iterations
+                        .insert(generator.iter.range(), (&generator.target, comp.range));
+                }
+            }
+            Expr::Generator(comp) => {
+                for generator in &comp.generators {
+                    self.parents
+                        .iterations
+                        .insert(generator.iter.range(), (&generator.target, comp.range));
+                }
+            }
+            Expr::List(list) => {
+                for elt in &list.elts {
+                    self.parents
+                        .elements
+                        .insert(elt.range(), (list.range, Some(&list.elts[..])));
+                }
+            }
             Expr::Call(call) => {
                 if let Expr::Attribute(attr) = &*call.func {
                     let discarded = self.discarded == Some(call.range());
@@ -366,6 +415,95 @@ pub fn track<'a>(
     }
 }
 
+/// Follows the objects a call creates when the call is an element of a list assigned to a
+/// name (`threads = [eventlet.spawn(f, x) for x in xs]`, `[spawn(f), spawn(g)]`): the list
+/// may only be iterated (or tested), and each iteration's variable is the object. `None`
+/// when the call is not such an element.
+pub fn track_elements<'a>(
+    semantic: &Semantic,
+    parents: &Parents<'a>,
+    call: &ExprCall,
+    stmt_range: TextRange,
+) -> Option<Result<Tracked<'a>, Untrackable>> {
+    let (list, display) = *parents.elements.get(&call.range())?;
+    let target = *parents.assigned.get(&list)?;
+    // Every element of a display must be made the same way, or the loop variable would be
+    // objects of different kinds.
+    let same = |e: &Expr| {
+        e.as_call_expr()
+            .is_some_and(|c| ComparableExpr::from(&*c.func) == ComparableExpr::from(&*call.func))
+    };
+    if display.is_some_and(|elts| !elts.iter().all(same)) {
+        return Some(Err("the list holds other objects too".into()));
+    }
+    Some(element_uses(semantic, parents, target, stmt_range))
+}
+
+fn element_uses<'a>(
+    semantic: &Semantic,
+    parents: &Parents<'a>,
+    target: &Expr,
+    stmt_range: TextRange,
+) -> Result<Tracked<'a>, Untrackable> {
+    let list = track(semantic, parents, target, stmt_range)?;
+    let name = match target {
+        Expr::Name(n) => n.id.as_str(),
+        _ => return Err("assigned to something other than a name".into()),
+    };
+    let mut uses = Vec::new();
+    for u in &list.uses {
+        match u.parent {
+            Some(Parent::Test) => {}
+            Some(Parent::Iter) => {
+                let Some((Expr::Name(var), within)) = parents.iterations.get(&u.range) else {
+                    return Err(format!(
+                        "`{name}` is iterated into something other than a name"
+                    ));
+                };
+                let references: Vec<_> = semantic
+                    .references
+                    .iter()
+                    .filter(|r| r.name == var.id.as_str() && within.contains_range(r.range))
+                    .collect();
+                // The loop variable must be the object everywhere it is read in the loop: the
+                // loop's own target is its only binding there (other loops may reuse the name).
+                let scope = references.first().and_then(|r| r.resolved);
+                let inside = |s: crate::resolve::ScopeId| {
+                    semantic
+                        .bindings_of(s, var.id.as_str())
+                        .iter()
+                        .filter(|&&b| within.contains(semantic.bindings[b].start))
+                        .count()
+                };
+                if scope.is_some_and(|s| inside(s) != 1) {
+                    return Err(format!(
+                        "`{}` is assigned more than once in the loop",
+                        var.id
+                    ));
+                }
+                uses.extend(references.into_iter().map(|r| Use {
+                    range: r.range,
+                    parent: if r.is_del {
+                        None
+                    } else {
+                        parents.parent(r.range)
+                    },
+                }));
+            }
+            _ => {
+                return Err(format!(
+                    "the list `{name}` is used other than by iterating it"
+                ))
+            }
+        }
+    }
+    Ok(Tracked {
+        uses,
+        is_attribute: false,
+        within: list.within,
+    })
+}
+
 /// Facts a recipe can test: `send` (called), `send:used` (its result used), `send:args`
 /// (called with arguments), `send:caught` (called inside a `try` with handlers),
 /// `maxsize:attr` (read, not called), `any-attr` (any method or attribute), `with`, `test`,
@@ -416,4 +554,90 @@ pub fn facts(tracked: &Tracked<'_>, parents: &Parents<'_>) -> BTreeSet<String> {
         }
     }
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ruff_python_ast::visitor::source_order::{self, SourceOrderVisitor};
+
+    /// The uses of the objects made by the calls of `callee` in `source`, as text, or why
+    /// they cannot be followed.
+    fn element_uses_of(source: &str, callee: &str) -> Vec<Result<Vec<String>, String>> {
+        let parsed = ruff_python_parser::parse_module(source).expect("parses");
+        let body = &parsed.syntax().body;
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(body);
+        struct Calls<'a>(Vec<(&'a ExprCall, TextRange)>, &'a str, &'a str, TextRange);
+        impl<'a> SourceOrderVisitor<'a> for Calls<'a> {
+            fn enter_node(
+                &mut self,
+                node: ruff_python_ast::AnyNodeRef<'a>,
+            ) -> source_order::TraversalSignal {
+                if let ruff_python_ast::AnyNodeRef::StmtAssign(s) = node {
+                    self.3 = s.range;
+                }
+                if let ruff_python_ast::AnyNodeRef::ExprCall(call) = node {
+                    if &self.2[call.func.range()] == self.1 {
+                        self.0.push((call, self.3));
+                    }
+                }
+                source_order::TraversalSignal::Traverse
+            }
+        }
+        let mut calls = Calls(Vec::new(), callee, source, TextRange::default());
+        calls.visit_body(body);
+        calls
+            .0
+            .iter()
+            .map(|(call, stmt)| {
+                let tracked = track_elements(&semantic, &parents, call, *stmt).expect("an element");
+                tracked.map(|t| {
+                    t.uses
+                        .iter()
+                        .map(|u| match u.parent {
+                            Some(Parent::Method { attr, .. }) => {
+                                format!("{}.{}()", &source[u.range], attr.attr)
+                            }
+                            _ => format!("{}?", &source[u.range]),
+                        })
+                        .collect()
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_objects_of_a_list_are_its_loop_variables() {
+        let src = "def f(xs):\n    ts = [spawn(g, x) for x in xs]\n    for t in ts:\n        t.wait()\n    return [u.wait() for u in ts]\n";
+        assert_eq!(
+            element_uses_of(src, "spawn"),
+            vec![Ok(vec!["t.wait()".to_string(), "u.wait()".to_string()])]
+        );
+    }
+
+    #[test]
+    fn a_list_used_otherwise_or_mixed_is_not_followed() {
+        let src = "def f(xs):\n    ts = [spawn(g, x) for x in xs]\n    return ts\n";
+        assert_eq!(
+            element_uses_of(src, "spawn"),
+            vec![Err(
+                "the list `ts` is used other than by iterating it".to_string()
+            )]
+        );
+        let src = "def f():\n    ts = [spawn(g), other]\n    for t in ts:\n        t.wait()\n";
+        assert_eq!(
+            element_uses_of(src, "spawn"),
+            vec![Err("the list holds other objects too".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_loop_variable_reused_by_another_loop_is_still_followed() {
+        let src = "def f(xs):\n    ts = [spawn(g, x) for x in xs]\n    for t in ts:\n        t.wait()\n    for t in xs:\n        print(t)\n";
+        assert_eq!(
+            element_uses_of(src, "spawn"),
+            vec![Ok(vec!["t.wait()".to_string()])]
+        );
+    }
 }

@@ -675,7 +675,11 @@ impl Engine {
                 fix.safety = fix.safety.max(Safety::Review);
             }
         }
-        edits.extend(fixes.iter().flat_map(|f| f.edits.iter().cloned()));
+        for edit in fixes.iter().flat_map(|f| f.edits.iter()) {
+            if !edits.contains(edit) {
+                edits.push(edit.clone());
+            }
+        }
         edits.extend(settled.edits);
         edits.extend(removal.edits);
 
@@ -835,10 +839,12 @@ fn overlaps(fix: &Fix, accepted: &[Fix], semantic: &Semantic) -> bool {
             .collect::<Vec<_>>()
     };
     let mine = all(fix);
+    // The same edit made by two fixes (the methods of a list's objects, rewritten for each of
+    // its elements) is made once.
     accepted.iter().any(|other| {
         all(other)
             .iter()
-            .any(|b| mine.iter().any(|a| a.conflicts(b)))
+            .any(|b| mine.iter().any(|a| a != b && a.conflicts(b)))
     })
 }
 

@@ -12,7 +12,7 @@ use crate::comments::Comments;
 use crate::edit::{Edit, Piece, Safety};
 use crate::imports::{availability, Availability, ImportSpec, Request};
 use crate::matcher::{Site, SiteNode};
-use crate::objects::{facts, track, Parent, Parents, Tracked};
+use crate::objects::{facts, track, track_elements, Parent, Parents, Tracked};
 use crate::recipe::{
     Action, CompiledMethod, CompiledRule, Filter, HoleValue, MethodAction, Recipe, ResultUse,
     Segment, SiteKind, Target, Template, When,
@@ -353,6 +353,13 @@ fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
         return Object::Discarded;
     }
     let stmt_range = cx.semantic.stmts[site.stmt].range;
+    // An element of a list that is then iterated: each iteration's variable is the object.
+    if let Some(elements) = track_elements(cx.semantic, cx.parents, call, stmt_range) {
+        return match elements {
+            Ok(tracked) => Object::Tracked(tracked, None),
+            Err(why) => Object::Lost(why),
+        };
+    }
     let Some(target) = bound else {
         // Used in place (`getcurrent().parent`, `Event().wait()`): a single use.
         return match cx.parents.parent(call.range()) {
