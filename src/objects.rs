@@ -63,6 +63,12 @@ pub struct Parents<'a> {
     /// What is iterated → the loop's target and the range the target is used in (the `for`
     /// statement, or the comprehension).
     iterations: HashMap<TextRange, (&'a Expr, TextRange)>,
+    /// A positional argument → its call and position.
+    arguments: HashMap<TextRange, (&'a ExprCall, usize)>,
+    /// Calls that call the function they are given (`spawn(f, *args)`) → that argument's index.
+    function_args: HashMap<TextRange, usize>,
+    /// Every function definition, for following an object into the parameter it is passed to.
+    function_defs: Vec<&'a ruff_python_ast::StmtFunctionDef>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -75,7 +81,17 @@ pub enum SelfAccess<'a> {
 
 impl<'a> Parents<'a> {
     pub fn build(body: &'a [Stmt]) -> Parents<'a> {
+        Parents::build_with(body, &|_| None)
+    }
+
+    /// `calls_function` tells, for a call that calls the function it is given, that
+    /// argument's index.
+    pub fn build_with(
+        body: &'a [Stmt],
+        calls_function: &dyn Fn(&ExprCall) -> Option<usize>,
+    ) -> Parents<'a> {
         let mut collector = Collector {
+            calls_function,
             parents: Parents {
                 by_child: HashMap::new(),
                 self_attrs: HashMap::new(),
@@ -86,6 +102,9 @@ impl<'a> Parents<'a> {
                 elements: HashMap::new(),
                 assigned: HashMap::new(),
                 iterations: HashMap::new(),
+                arguments: HashMap::new(),
+                function_args: HashMap::new(),
+                function_defs: Vec::new(),
             },
             discarded: None,
             classes: Vec::new(),
@@ -128,14 +147,15 @@ impl<'a> Parents<'a> {
     }
 }
 
-struct Collector<'a> {
+struct Collector<'a, 'f> {
+    calls_function: &'f dyn Fn(&ExprCall) -> Option<usize>,
     parents: Parents<'a>,
     discarded: Option<TextRange>,
     /// Enclosing classes and, inside a method, the name of its first parameter.
     classes: Vec<(TextRange, Option<String>)>,
 }
 
-impl<'a> Collector<'a> {
+impl<'a> Collector<'a, '_> {
     fn test(&mut self, expr: &'a Expr) {
         self.parents.by_child.insert(expr.range(), Parent::Test);
     }
@@ -158,7 +178,7 @@ impl<'a> Collector<'a> {
     }
 }
 
-impl<'a> Visitor<'a> for Collector<'a> {
+impl<'a> Visitor<'a> for Collector<'a, '_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         let saved = self.discarded.take();
         match stmt {
@@ -211,6 +231,7 @@ impl<'a> Visitor<'a> for Collector<'a> {
             }
             Stmt::FunctionDef(def) => {
                 self.parents.defs.push((def.range, false));
+                self.parents.function_defs.push(def);
                 self.parents
                     .functions
                     .push((def.range, def.name.to_string()));
@@ -279,6 +300,15 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 }
             }
             Expr::Call(call) => {
+                for (i, arg) in call.arguments.args.iter().enumerate() {
+                    if arg.is_starred_expr() {
+                        break;
+                    }
+                    self.parents.arguments.insert(arg.range(), (call, i));
+                }
+                if let Some(index) = (self.calls_function)(call) {
+                    self.parents.function_args.insert(call.range(), index);
+                }
                 if let Expr::Attribute(attr) = &*call.func {
                     let discarded = self.discarded == Some(call.range());
                     self.parents.by_child.insert(
@@ -334,6 +364,8 @@ pub struct Tracked<'a> {
     pub is_attribute: bool,
     /// The scope range the object lives in (function or class), for loop checks.
     pub within: TextRange,
+    /// Module-level functions it was followed into (other modules may call them too).
+    pub crossed: Vec<String>,
 }
 
 /// Why an object cannot be followed.
@@ -361,7 +393,7 @@ pub fn track<'a>(
             if bindings.len() != 1 || others > 0 {
                 return Err(format!("`{}` is assigned more than once", name.id));
             }
-            let uses = semantic
+            let uses: Vec<Use<'a>> = semantic
                 .references_to(scope, name.id.as_str())
                 .map(|r| Use {
                     range: r.range,
@@ -372,6 +404,8 @@ pub fn track<'a>(
                     },
                 })
                 .collect();
+            let mut crossed = Vec::new();
+            let uses = into_functions(semantic, parents, uses, 3, &mut crossed);
             let within = if semantic.scopes[scope].kind == ScopeKind::Module {
                 everything
             } else {
@@ -381,6 +415,7 @@ pub fn track<'a>(
                 uses,
                 is_attribute: false,
                 within,
+                crossed,
             })
         }
         Expr::Attribute(attr) => {
@@ -409,10 +444,106 @@ pub fn track<'a>(
                 uses,
                 is_attribute: true,
                 within: class,
+                crossed: Vec::new(),
             })
         }
         _ => Err("assigned to something other than a name or `self.<attr>`".into()),
     }
+}
+
+/// Uses that pass the object to a function of the module (`worker(done)`, or through a call
+/// that calls it: `eventlet.spawn_n(worker, done)`) become the uses of that function's
+/// parameter, when the function is called nowhere else and does not rebind the parameter.
+/// Other escaping uses stay escapes. `depth` bounds the chain of functions followed.
+fn into_functions<'a>(
+    semantic: &Semantic,
+    parents: &Parents<'a>,
+    uses: Vec<Use<'a>>,
+    depth: usize,
+    crossed: &mut Vec<String>,
+) -> Vec<Use<'a>> {
+    let mut out = Vec::with_capacity(uses.len());
+    for u in uses {
+        match (u.parent, depth > 0) {
+            (None, true) => match parameter_uses(semantic, parents, u.range, crossed) {
+                Some(inner) => {
+                    out.extend(into_functions(semantic, parents, inner, depth - 1, crossed))
+                }
+                None => out.push(u),
+            },
+            _ => out.push(u),
+        }
+    }
+    out
+}
+
+/// The uses of the parameter that the argument at `argument` is passed to, if it can be told.
+fn parameter_uses<'a>(
+    semantic: &Semantic,
+    parents: &Parents<'a>,
+    argument: TextRange,
+    crossed: &mut Vec<String>,
+) -> Option<Vec<Use<'a>>> {
+    let (call, position) = *parents.arguments.get(&argument)?;
+    let (function, index) = match parents.function_args.get(&call.range()) {
+        Some(&f) if position > f => (call.arguments.args.get(f)?, position - f - 1),
+        Some(_) => return None,
+        None => (&*call.func, position),
+    };
+    let Expr::Name(name) = function else {
+        return None;
+    };
+    // The function: the only binding of its name, a `def` of this module, referenced once.
+    let reference = semantic.reference_at(name.range.start())?;
+    let scope = reference.resolved?;
+    let [binding] = semantic.bindings_of(scope, name.id.as_str()) else {
+        return None;
+    };
+    let def = parents
+        .function_defs
+        .iter()
+        .find(|d| d.range.start() == semantic.bindings[*binding].start)?;
+    if semantic.references_to(scope, name.id.as_str()).count() != 1 {
+        return None;
+    }
+    let parameters = &def.parameters;
+    if !parameters.kwonlyargs.is_empty()
+        || parameters.vararg.is_some()
+        || parameters.kwarg.is_some()
+    {
+        return None;
+    }
+    let parameter = parameters
+        .posonlyargs
+        .iter()
+        .chain(&parameters.args)
+        .nth(index)?;
+    let param = parameter.parameter.name.as_str();
+    // The function's scope: where the parameter is bound.
+    let function_scope = semantic
+        .bindings
+        .iter()
+        .find(|b| b.name == param && b.start == parameter.parameter.name.range.start())?
+        .scope;
+    if semantic.bindings_of(function_scope, param).len() != 1 {
+        return None;
+    }
+    if semantic.scopes[scope].kind == ScopeKind::Module {
+        crossed.push(name.id.to_string());
+    }
+    Some(
+        semantic
+            .references_to(function_scope, param)
+            .map(|r| Use {
+                range: r.range,
+                parent: if r.is_del {
+                    None
+                } else {
+                    parents.parent(r.range)
+                },
+            })
+            .collect(),
+    )
 }
 
 /// Follows the objects a call creates when the call is an element of a list assigned to a
@@ -501,6 +632,7 @@ fn element_uses<'a>(
         uses,
         is_attribute: false,
         within: list.within,
+        crossed: list.crossed,
     })
 }
 

@@ -269,7 +269,14 @@ impl Engine {
                 None => self.catalog.canonical(&import.qualified),
             }
         };
-        let parents = Parents::build(body);
+        let calls_function = |call: &ruff_python_ast::ExprCall| {
+            let name = semantic.expr_qualified_name(&call.func)?;
+            self.catalog
+                .calls_function
+                .get(&self.catalog.canonical(&name))
+                .copied()
+        };
+        let parents = Parents::build_with(body, &calls_function);
         let cx = RewriteContext {
             parents: &parents,
             text,

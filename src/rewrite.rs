@@ -371,6 +371,7 @@ fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
                     }],
                     is_attribute: false,
                     within: stmt_range,
+                    crossed: Vec::new(),
                 },
                 None,
             ),
@@ -559,6 +560,21 @@ fn follow(
     if tracked.is_attribute {
         draft.safety = draft.safety.max(Safety::Review);
         add_note(draft, "the attribute may also be used outside its class");
+    }
+    if !tracked.crossed.is_empty() {
+        draft.safety = draft.safety.max(Safety::Review);
+        add_note(
+            draft,
+            &format!(
+                "the object is followed into {}, which other modules could also call",
+                tracked
+                    .crossed
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
     }
     if let Some(template) = &rule.append {
         let Some(target) = target else {

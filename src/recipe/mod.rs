@@ -109,6 +109,8 @@ pub struct Catalog {
     reexports: BTreeMap<String, String>,
     pub patchers: model::Patchers,
     pub process: model::ProcessData,
+    /// Calls that call the function they are given (`spawn(f, *args)`): its argument index.
+    pub calls_function: BTreeMap<String, usize>,
 }
 
 impl Catalog {
@@ -145,17 +147,19 @@ impl Catalog {
         files: Vec<(String, String)>,
     ) -> Result<Catalog, Vec<RecipeError>> {
         let mut errors = Vec::new();
-        let (reexports, patchers, process) = match toml::from_str::<NamesFile>(names.1) {
-            Ok(n) => (n.reexports, n.patchers, n.process),
+        let names_file = match toml::from_str::<NamesFile>(names.1) {
+            Ok(n) => n,
             Err(e) => {
                 errors.push(toml_error(names.0, names.1, &e));
-                (
-                    BTreeMap::new(),
-                    model::Patchers::default(),
-                    model::ProcessData::default(),
-                )
+                NamesFile::default()
             }
         };
+        let NamesFile {
+            reexports,
+            patchers,
+            process,
+            calls_function,
+        } = names_file;
         let mut recipes: Vec<Recipe> = Vec::new();
         for (path, text) in files {
             match compile(&path, &text) {
@@ -191,6 +195,7 @@ impl Catalog {
                 reexports,
                 patchers,
                 process,
+                calls_function,
             })
         } else {
             Err(errors)

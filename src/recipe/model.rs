@@ -314,9 +314,10 @@ impl fmt::Display for Category {
     }
 }
 
-/// The names file (`transforms/names.toml`): Eventlet's re-exports.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The names file (`transforms/names.toml`): Eventlet's re-exports, test doubles, calls that
+/// call a function, and what decides how a process runs.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct NamesFile {
     /// `alias = canonical`: the same object reachable under two names.
     pub reexports: BTreeMap<String, String>,
@@ -325,6 +326,9 @@ pub struct NamesFile {
     pub patchers: Patchers,
     /// Processes and monkey patching.
     pub process: ProcessData,
+    /// Calls that call the function they are given at this argument index.
+    #[serde(default)]
+    pub calls_function: BTreeMap<String, usize>,
 }
 
 /// What decides how a process runs: the monkey-patching call and its flags, which flag makes

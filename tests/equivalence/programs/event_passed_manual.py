@@ -1,5 +1,4 @@
-# equivalence: manual
-# Exercises an eventlet Event passed as an argument to spawned functions (the tool cannot follow it: manual).
+# Exercises an eventlet Event passed as an argument to spawned functions: followed into their parameters.
 import eventlet
 from eventlet import event
 
