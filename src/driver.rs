@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::pipeline::{Engine, FileError, Migration};
+use crate::pipeline::{Engine, FileError, Migration, Prepared};
 use crate::process::{contexts, processes, Assumption, Process, ProcessContext};
 use crate::project::{entry_points, index, module_name, Project};
 
@@ -111,26 +111,49 @@ pub fn migrate_project(
     let indices: Vec<usize> = (0..files.len()).collect();
     let names: Vec<String> = files.iter().map(|p| module_name(p)).collect();
     let all_names: BTreeSet<String> = names.iter().cloned().collect();
-    // Parsed and indexed on the workers: their stacks take deep nesting.
-    let indexed = run_all(pool, &indices, |&i| {
+    // Parsed and indexed on the workers: their stacks take deep nesting. A file that
+    // mentions eventlet is kept prepared (parsed, names resolved) for the rounds below.
+    let analysed = run_all(pool, &indices, |&i| {
         let bytes = contents[i].as_ref().ok()?;
-        let text = crate::source::SourceText::decode(bytes).ok()?.text;
-        if crate::pipeline::too_deep(&text).is_some() {
-            return None;
-        }
-        std::panic::catch_unwind(|| {
-            let parsed = ruff_python_parser::parse_module(&text).ok()?;
-            Some(index(
-                &files[i],
-                parsed.syntax(),
-                &all_names,
-                &engine.catalog,
-            ))
+        std::panic::catch_unwind(|| match Prepared::new(bytes, engine.all_files) {
+            Ok(Some(prepared)) => {
+                let info = index(
+                    &files[i],
+                    prepared.module(),
+                    Some(prepared.semantic()),
+                    &all_names,
+                    &engine.catalog,
+                );
+                Some((Some(info), Some(Ok(prepared))))
+            }
+            Err(e) => Some((None, Some(Err(e)))),
+            Ok(None) => {
+                let text = crate::source::SourceText::decode(bytes).ok()?.text;
+                if crate::pipeline::too_deep(&text).is_some() {
+                    return None;
+                }
+                let parsed = ruff_python_parser::parse_module(&text).ok()?;
+                let info = index(
+                    &files[i],
+                    parsed.syntax(),
+                    None,
+                    &all_names,
+                    &engine.catalog,
+                );
+                Some((Some(info), None))
+            }
         })
         .ok()
         .flatten()
     });
-    let project = Project::from_modules(indexed.into_iter().flatten().collect());
+    let mut prepared: Vec<Option<Result<Prepared, FileError>>> = Vec::with_capacity(files.len());
+    let mut infos = Vec::new();
+    for entry in analysed {
+        let (info, p) = entry.unwrap_or((None, None));
+        infos.extend(info);
+        prepared.push(p);
+    }
+    let project = Project::from_modules(infos);
     if trace {
         eprintln!(
             "indexed {} modules in {:?}",
@@ -166,8 +189,19 @@ pub fn migrate_project(
                     .unwrap_or_else(ProcessContext::native)
             })
             .collect();
+        // A file is migrated again only if its new context could change its result.
         let changed: Vec<usize> = (0..files.len())
-            .filter(|&i| contents[i].is_ok() && current[i].as_ref() != Some(&wanted[i]))
+            .filter(|&i| {
+                contents[i].is_ok()
+                    && match (&current[i], &results[i]) {
+                        (None, _) => true,
+                        (Some(c), _) if *c == wanted[i] => false,
+                        (Some(c), Ok(m)) if c.depends_on == wanted[i].depends_on => {
+                            m.sensitivity.affected_by(&wanted[i])
+                        }
+                        _ => true,
+                    }
+            })
             .collect();
         if changed.is_empty() {
             break;
@@ -179,9 +213,10 @@ pub fn migrate_project(
                 started.elapsed()
             );
         }
-        let rerun = run_all(pool, &changed, |&i| {
-            let bytes = contents[i].as_ref().map(Vec::as_slice).unwrap_or_default();
-            guarded(|| engine.migrate_in(bytes, &wanted[i]))
+        let rerun = run_all(pool, &changed, |&i| match &prepared[i] {
+            Some(Ok(p)) => guarded(|| engine.migrate_prepared(p, &wanted[i])),
+            Some(Err(e)) => Err(e.clone()),
+            None => Ok(Migration::default()),
         });
         for (i, result) in changed.into_iter().zip(rerun) {
             if let Ok(m) = &result {

@@ -57,6 +57,52 @@ pub struct Manual {
     pub guide: Option<String>,
 }
 
+/// A file decoded, parsed and resolved once, to be migrated in one context after another
+/// while its project is planned.
+pub struct Prepared {
+    source: SourceText,
+    parsed: ruff_python_parser::Parsed<ruff_python_ast::ModModule>,
+    semantic: Semantic,
+}
+
+impl Prepared {
+    /// `None` for a file that never mentions eventlet (unless `all_files`): nothing to do.
+    pub fn new(bytes: &[u8], all_files: bool) -> Result<Option<Prepared>, FileError> {
+        // Most files of a repository never mention eventlet: skip them before decoding.
+        if !all_files && memchr::memmem::find(bytes, b"eventlet").is_none() {
+            return Ok(None);
+        }
+        let source = SourceText::decode(bytes)?;
+        if let Some(depth) = too_deep(&source.text) {
+            return Err(FileError::TooDeep(depth));
+        }
+        let text = source.text.as_str();
+        let parsed = ruff_python_parser::parse_module(text).map_err(|e| {
+            let index = LineIndex::from_source_text(text);
+            let (line, column) = line_column(text, &index, e.location.start());
+            FileError::Syntax {
+                line,
+                column,
+                message: e.error.to_string(),
+            }
+        })?;
+        let semantic = Semantic::build(parsed.syntax());
+        Ok(Some(Prepared {
+            source,
+            parsed,
+            semantic,
+        }))
+    }
+
+    pub fn module(&self) -> &ruff_python_ast::ModModule {
+        self.parsed.syntax()
+    }
+
+    pub fn semantic(&self) -> &Semantic {
+        &self.semantic
+    }
+}
+
 /// The rewrites a run applied, by recipe and position.
 pub type Plan = BTreeSet<(String, (usize, usize))>;
 
@@ -107,6 +153,29 @@ pub struct Migration {
     /// The flags the `monkey_patch()` calls in this file patch (their union); `None` when a
     /// call's flags are not literals.
     pub patches: Option<BTreeSet<String>>,
+    /// What of this result a context where more processes stay could change.
+    pub sensitivity: Sensitivity,
+}
+
+/// What a migration's result depends on in its context: the rewrites a process that stays
+/// could hold back, and monkey patching that goes only if every process leaves the hub.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sensitivity {
+    /// The flags the applied rewrites need where their process stays on the hub.
+    pub needs: BTreeSet<String>,
+    /// An applied rewrite is right only where its process leaves the hub.
+    pub native_only: bool,
+    /// Monkey patching was removed.
+    pub removes_patching: bool,
+}
+
+impl Sensitivity {
+    /// Whether migrating again in `context` could give another result. Contexts only grow
+    /// stricter while a project is planned, so what was held back stays held back.
+    pub fn affected_by(&self, context: &ProcessContext) -> bool {
+        !context.staying.is_empty()
+            && (self.native_only || self.removes_patching || context.lacking(&self.needs).is_some())
+    }
 }
 
 impl Engine {
@@ -194,27 +263,33 @@ impl Engine {
         plan: Option<&Plan>,
         context: &ProcessContext,
     ) -> Result<Migration, FileError> {
-        // Most files of a repository never mention eventlet: skip them before decoding.
-        if !self.all_files && memchr::memmem::find(bytes, b"eventlet").is_none() {
-            return Ok(Migration::default());
+        match Prepared::new(bytes, self.all_files)? {
+            Some(prepared) => self.run_prepared(&prepared, plan, context),
+            None => Ok(Migration::default()),
         }
-        let source = SourceText::decode(bytes)?;
-        if let Some(depth) = too_deep(&source.text) {
-            return Err(FileError::TooDeep(depth));
-        }
+    }
+
+    /// Migrates a file already decoded and parsed ([`Prepared`]) in `context`.
+    pub fn migrate_prepared(
+        &self,
+        prepared: &Prepared,
+        context: &ProcessContext,
+    ) -> Result<Migration, FileError> {
+        self.run_prepared(prepared, None, context)
+    }
+
+    fn run_prepared(
+        &self,
+        prepared: &Prepared,
+        plan: Option<&Plan>,
+        context: &ProcessContext,
+    ) -> Result<Migration, FileError> {
+        let source = &prepared.source;
+        let parsed = &prepared.parsed;
+        let semantic = &prepared.semantic;
         let text = source.text.as_str();
-        let parsed = ruff_python_parser::parse_module(text).map_err(|e| {
-            let index = LineIndex::from_source_text(text);
-            let (line, column) = line_column(text, &index, e.location.start());
-            FileError::Syntax {
-                line,
-                column,
-                message: e.error.to_string(),
-            }
-        })?;
         let index = LineIndex::from_source_text(text);
         let body = &parsed.syntax().body;
-        let semantic = Semantic::build(parsed.syntax());
         let comments = Comments::new(text, parsed.tokens());
         // Every recipe matches, so a name keeps its own recipe whatever is selected; only the
         // selected ones rewrite and report.
@@ -690,6 +765,7 @@ impl Engine {
         edits.extend(settled.edits);
         edits.extend(removal.edits);
 
+        migration.sensitivity = self.sensitivity(&fixes);
         for fix in &fixes {
             let (line, column) = position(fix.range);
             migration.applied.push(Applied {
@@ -814,6 +890,29 @@ impl Engine {
             process.why,
             missing.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
         ))
+    }
+
+    /// What of the applied `fixes` a stricter context could change.
+    fn sensitivity(&self, fixes: &[Fix]) -> Sensitivity {
+        let mut sensitivity = Sensitivity::default();
+        for fix in fixes {
+            if fix.last {
+                sensitivity.removes_patching = true;
+                continue;
+            }
+            sensitivity.native_only |= !fix.dual_mode;
+            let modules: Vec<String> = fix
+                .requests
+                .iter()
+                .map(|r| r.spec.denotes_module())
+                .chain(fix.rebind.iter().map(|(_, spec)| spec.denotes_module()))
+                .collect();
+            sensitivity.needs.extend(needed_flags(
+                modules.iter().map(String::as_str),
+                &self.catalog.process,
+            ));
+        }
+        sensitivity
     }
 
     /// The union of what the `monkey_patch()` calls among `sites` patch.

@@ -83,7 +83,10 @@ impl Project {
         Project::from_modules(
             files
                 .iter()
-                .map(|(path, module)| index(path, module, &names, catalog))
+                .map(|(path, module)| {
+                    let semantic = Semantic::build(module);
+                    index(path, module, Some(&semantic), &names, catalog)
+                })
                 .collect(),
         )
     }
@@ -145,17 +148,17 @@ fn parents(module: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-/// Indexes one module; `project` names every module of the project.
+/// Indexes one module; `project` names every module of the project. `semantic` resolves
+/// names to find `monkey_patch()` calls: a module that never mentions eventlet needs none
+/// (most modules of a project; this keeps indexing cheap).
 pub fn index(
     path: &Path,
     module: &ast::ModModule,
+    semantic: Option<&Semantic>,
     project: &BTreeSet<String>,
     catalog: &Catalog,
 ) -> ModuleInfo {
     let name = &module_name(path);
-    // Only a module that mentions eventlet can call `monkey_patch()`: the others need no
-    // name resolution (most modules of a project; this keeps indexing cheap).
-    let semantic = mentions_eventlet(module).then(|| Semantic::build(module));
     let is_package = path.file_stem().is_some_and(|s| s == "__init__");
     let package = if is_package {
         name.to_string()
@@ -172,7 +175,7 @@ pub fn index(
         package,
         project,
         catalog,
-        semantic: semantic.as_ref(),
+        semantic,
         aliases: BTreeMap::new(),
         defs: BTreeSet::new(),
         function: format!("{name}:"),
@@ -360,29 +363,6 @@ pub fn is_script(bytes: &[u8]) -> bool {
         .body
         .iter()
         .any(|s| matches!(s, Stmt::If(branch) if is_main_guard(&branch.test)))
-}
-
-/// Whether any import of the module names eventlet.
-fn mentions_eventlet(module: &ast::ModModule) -> bool {
-    use ruff_python_ast::statement_visitor::{walk_stmt, StatementVisitor};
-    struct Finder(bool);
-    impl<'a> StatementVisitor<'a> for Finder {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            let eventlet = |m: &str| m == "eventlet" || m.starts_with("eventlet.");
-            match stmt {
-                Stmt::Import(import) => {
-                    self.0 |= import.names.iter().any(|a| eventlet(a.name.as_str()));
-                }
-                Stmt::ImportFrom(from) => {
-                    self.0 |= from.module.as_deref().is_some_and(eventlet);
-                }
-                _ => walk_stmt(self, stmt),
-            }
-        }
-    }
-    let mut finder = Finder(false);
-    finder.visit_body(&module.body);
-    finder.0
 }
 
 fn is_main_guard(test: &Expr) -> bool {
