@@ -320,7 +320,7 @@ impl Engine {
                 });
             }
         }
-        manual_items.extend(crate::ambiguous::ambiguous_uses(&semantic, text));
+        manual_items.extend(crate::ambiguous::ambiguous_uses(semantic, text));
 
         let target = self.target;
         let migrated = |import: &ImportBinding| -> String {
@@ -355,7 +355,7 @@ impl Engine {
         let cx = RewriteContext {
             parents: &parents,
             text,
-            semantic: &semantic,
+            semantic,
             comments: &comments,
             target,
             migrated: &migrated,
@@ -368,7 +368,7 @@ impl Engine {
         let mut manual_objects: Vec<String> = Vec::new();
         let mut unselected_manual: Vec<TextRange> = Vec::new();
         let mut patch_calls = Vec::new();
-        for site in find_sites(body, &semantic, &recipes, target) {
+        for site in find_sites(body, semantic, &recipes, target) {
             if let SiteNode::Call { call, .. } = site.node {
                 if site.name == self.catalog.process.monkey_patch {
                     patch_calls.push(call);
@@ -388,7 +388,7 @@ impl Engine {
                         unselected_manual.push(item.range);
                         stays(
                             text,
-                            &semantic,
+                            semantic,
                             &site,
                             &mut manual_calls,
                             &mut manual_objects,
@@ -398,7 +398,7 @@ impl Engine {
                         unselected_manual.push(site.range);
                         stays(
                             text,
-                            &semantic,
+                            semantic,
                             &site,
                             &mut manual_calls,
                             &mut manual_objects,
@@ -447,7 +447,7 @@ impl Engine {
                         });
                         continue;
                     }
-                    if overlaps(&fix, &fixes, &semantic) {
+                    if overlaps(&fix, &fixes, semantic) {
                         manual_items.push(ManualItem {
                             recipe: fix.recipe,
                             range: fix.range,
@@ -461,7 +461,7 @@ impl Engine {
                 Outcome::Manual(item) => {
                     stays(
                         text,
-                        &semantic,
+                        semantic,
                         &site,
                         &mut manual_calls,
                         &mut manual_objects,
@@ -688,7 +688,7 @@ impl Engine {
         let ictx = ImportContext {
             text,
             body,
-            semantic: &semantic,
+            semantic,
             comments: &comments,
         };
         let replaced_module = |module: &str| {
@@ -747,7 +747,7 @@ impl Engine {
         all_removals.extend(settled.removed_stmts.iter().copied());
         let mut anchors: HashSet<_> = settled.anchors.clone();
         anchors.extend(edits.iter().map(|e| e.range.start()));
-        let removal = remove_statements(text, &semantic, &comments, &all_removals, &anchors);
+        let removal = remove_statements(text, semantic, &comments, &all_removals, &anchors);
         for fix in &mut fixes {
             if fix
                 .removals
@@ -778,7 +778,7 @@ impl Engine {
         }
         migration.imports_added = settled.added;
         if self.annotate {
-            edits.extend(annotations(text, &semantic, &manual_items, &edits));
+            edits.extend(annotations(text, semantic, &manual_items, &edits));
         }
         migration
             .manual
