@@ -226,6 +226,15 @@ pub struct ImportContext<'a> {
     pub comments: &'a Comments,
 }
 
+impl ImportContext<'_> {
+    /// Whether `stmt` is among the `removed` statements.
+    fn is_removed(&self, stmt: &Stmt, removed: &BTreeSet<StmtId>) -> bool {
+        self.semantic
+            .stmt_id(stmt.range())
+            .is_some_and(|id| removed.contains(&id))
+    }
+}
+
 /// Settles imports after the fixes are chosen.
 ///
 /// - `dropped`: whether a source range is removed by the accepted edits or statement removals;
@@ -614,23 +623,15 @@ fn group_placement(
     removed: &BTreeSet<StmtId>,
 ) -> Option<Placement> {
     let text = cx.text;
-    let semantic = cx.semantic;
-    let is_removed = |stmt: &Stmt| {
-        semantic
-            .stmt_id(stmt.range())
-            .is_some_and(|id| removed.contains(&id))
-    };
+    let is_removed = |stmt: &Stmt| cx.is_removed(stmt, removed);
     let after = |stmt: &Stmt| Placement {
         offset: text.full_line_end(stmt.end()),
         separator: "",
         replaces_group: false,
         leading_blank: false,
     };
-    let before = |stmt: &Stmt, separator: &'static str, replaces_group: bool| Placement {
-        offset: text.line_start(stmt.start()),
-        separator,
-        replaces_group,
-        leading_blank: false,
+    let before = |stmt: &Stmt, separator: &'static str, replaces_group: bool| {
+        placed_before(text, stmt, separator, replaces_group)
     };
     let body = cx.body;
     let first_std = body.iter().position(|s| {
@@ -678,20 +679,27 @@ fn group_placement(
     None
 }
 
-/// A new group after the docstring, comments and `__future__` imports.
-fn top_placement(cx: &ImportContext<'_>, removed: &BTreeSet<StmtId>) -> Placement {
-    let text = cx.text;
-    let semantic = cx.semantic;
-    let is_removed = |stmt: &Stmt| {
-        semantic
-            .stmt_id(stmt.range())
-            .is_some_and(|id| removed.contains(&id))
-    };
-    let before = |stmt: &Stmt, separator: &'static str, replaces_group: bool| Placement {
+/// At the start of `stmt`'s line.
+fn placed_before(
+    text: &str,
+    stmt: &Stmt,
+    separator: &'static str,
+    replaces_group: bool,
+) -> Placement {
+    Placement {
         offset: text.line_start(stmt.start()),
         separator,
         replaces_group,
         leading_blank: false,
+    }
+}
+
+/// A new group after the docstring, comments and `__future__` imports.
+fn top_placement(cx: &ImportContext<'_>, removed: &BTreeSet<StmtId>) -> Placement {
+    let text = cx.text;
+    let is_removed = |stmt: &Stmt| cx.is_removed(stmt, removed);
+    let before = |stmt: &Stmt, separator: &'static str, replaces_group: bool| {
+        placed_before(text, stmt, separator, replaces_group)
     };
     let body = cx.body;
     let mut index = 0;

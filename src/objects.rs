@@ -156,6 +156,15 @@ struct Collector<'a, 'f> {
 }
 
 impl<'a> Collector<'a, '_> {
+    /// A comprehension's loops: each iterable → its target, used within the comprehension.
+    fn iterations(&mut self, generators: &'a [ruff_python_ast::Comprehension], within: TextRange) {
+        for generator in generators {
+            self.parents
+                .iterations
+                .insert(generator.iter.range(), (&generator.target, within));
+        }
+    }
+
     fn test(&mut self, expr: &'a Expr) {
         self.parents.by_child.insert(expr.range(), Parent::Test);
     }
@@ -272,26 +281,10 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                 self.parents
                     .elements
                     .insert(comp.elt.range(), (comp.range, None));
-                for generator in &comp.generators {
-                    self.parents
-                        .iterations
-                        .insert(generator.iter.range(), (&generator.target, comp.range));
-                }
+                self.iterations(&comp.generators, comp.range);
             }
-            Expr::SetComp(comp) => {
-                for generator in &comp.generators {
-                    self.parents
-                        .iterations
-                        .insert(generator.iter.range(), (&generator.target, comp.range));
-                }
-            }
-            Expr::Generator(comp) => {
-                for generator in &comp.generators {
-                    self.parents
-                        .iterations
-                        .insert(generator.iter.range(), (&generator.target, comp.range));
-                }
-            }
+            Expr::SetComp(comp) => self.iterations(&comp.generators, comp.range),
+            Expr::Generator(comp) => self.iterations(&comp.generators, comp.range),
             Expr::List(list) => {
                 for elt in &list.elts {
                     self.parents
@@ -393,17 +386,7 @@ pub fn track<'a>(
             if bindings.len() != 1 || others > 0 {
                 return Err(format!("`{}` is assigned more than once", name.id));
             }
-            let uses: Vec<Use<'a>> = semantic
-                .references_to(scope, name.id.as_str())
-                .map(|r| Use {
-                    range: r.range,
-                    parent: if r.is_del {
-                        None
-                    } else {
-                        parents.parent(r.range)
-                    },
-                })
-                .collect();
+            let uses = uses_of(semantic, parents, scope, name.id.as_str());
             let mut crossed = Vec::new();
             let uses = into_functions(semantic, parents, uses, 3, &mut crossed);
             let within = if semantic.scopes[scope].kind == ScopeKind::Module {
@@ -449,6 +432,26 @@ pub fn track<'a>(
         }
         _ => Err("assigned to something other than a name or `self.<attr>`".into()),
     }
+}
+
+/// Every read of `name` bound in `scope`, with its parent context (`del name` escapes).
+fn uses_of<'a>(
+    semantic: &Semantic,
+    parents: &Parents<'a>,
+    scope: crate::resolve::ScopeId,
+    name: &str,
+) -> Vec<Use<'a>> {
+    semantic
+        .references_to(scope, name)
+        .map(|r| Use {
+            range: r.range,
+            parent: if r.is_del {
+                None
+            } else {
+                parents.parent(r.range)
+            },
+        })
+        .collect()
 }
 
 /// Uses that pass the object to a function of the module (`worker(done)`, or through a call
@@ -531,19 +534,7 @@ fn parameter_uses<'a>(
     if semantic.scopes[scope].kind == ScopeKind::Module {
         crossed.push(name.id.to_string());
     }
-    Some(
-        semantic
-            .references_to(function_scope, param)
-            .map(|r| Use {
-                range: r.range,
-                parent: if r.is_del {
-                    None
-                } else {
-                    parents.parent(r.range)
-                },
-            })
-            .collect(),
-    )
+    Some(uses_of(semantic, parents, function_scope, param))
 }
 
 /// Follows the objects a call creates when the call is an element of a list assigned to a

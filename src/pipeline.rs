@@ -383,28 +383,20 @@ impl Engine {
                 // holds monkey-patch removal back.
                 // Its objects stay eventlet objects, and code under its calls stays under
                 // eventlet: nothing may hand them to threads either.
-                match rewrite(&cx, recipe, &site) {
-                    Outcome::Manual(item) => {
-                        unselected_manual.push(item.range);
-                        stays(
-                            text,
-                            semantic,
-                            &site,
-                            &mut manual_calls,
-                            &mut manual_objects,
-                        );
-                    }
-                    Outcome::Fix(_) => {
-                        unselected_manual.push(site.range);
-                        stays(
-                            text,
-                            semantic,
-                            &site,
-                            &mut manual_calls,
-                            &mut manual_objects,
-                        );
-                    }
-                    Outcome::Nothing => {}
+                let left = match rewrite(&cx, recipe, &site) {
+                    Outcome::Manual(item) => Some(item.range),
+                    Outcome::Fix(_) => Some(site.range),
+                    Outcome::Nothing => None,
+                };
+                if let Some(range) = left {
+                    unselected_manual.push(range);
+                    stays(
+                        text,
+                        semantic,
+                        &site,
+                        &mut manual_calls,
+                        &mut manual_objects,
+                    );
                 }
                 continue;
             }
