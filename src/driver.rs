@@ -154,6 +154,32 @@ pub fn migrate_project(
         prepared.push(p);
     }
     let project = Project::from_modules(infos);
+    // The project's own test-double helpers (`self.patchobject(eventlet, 'sleep')`) are
+    // patchers too.
+    let helpers: Vec<&(String, bool)> = project
+        .modules
+        .values()
+        .flat_map(|m| m.patch_helpers.iter())
+        .collect();
+    let extended;
+    let engine = if helpers.is_empty() {
+        engine
+    } else {
+        let mut with_helpers = engine.clone();
+        let patchers = &mut with_helpers.catalog.patchers;
+        for (name, by_object) in helpers {
+            let list = if *by_object {
+                &mut patchers.by_object_method
+            } else {
+                &mut patchers.by_name_method
+            };
+            if !list.contains(name) {
+                list.push(name.clone());
+            }
+        }
+        extended = with_helpers;
+        &extended
+    };
     if trace {
         eprintln!(
             "indexed {} modules in {:?}",

@@ -317,12 +317,26 @@ impl<'a> Finder<'a, '_, '_> {
     /// A test double patching an Eventlet object: a site for its recipe. Returns whether the
     /// call was handled (its other arguments visited).
     fn patch(&mut self, call: &'a ExprCall) -> bool {
-        let Some(callee) = self.semantic.expr_qualified_name(&call.func) else {
-            return false;
-        };
         let patchers = &self.index.catalog.patchers;
+        // `self.patch(...)`: a helper of the project's test classes that forwards to a patcher.
+        let helper = match &*call.func {
+            Expr::Attribute(attr) if matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == "self") => {
+                Some(attr.attr.as_str())
+            }
+            _ => None,
+        };
+        let is_helper = |list: &[String]| helper.is_some_and(|h| list.iter().any(|m| m == h));
+        let callee = self.semantic.expr_qualified_name(&call.func);
+        let by_name = is_helper(&patchers.by_name_method)
+            || callee
+                .as_ref()
+                .is_some_and(|c| patchers.by_name.contains(c));
+        let by_object = is_helper(&patchers.by_object_method)
+            || callee
+                .as_ref()
+                .is_some_and(|c| patchers.by_object.contains(c));
         let args = &call.arguments.args;
-        if patchers.by_name.contains(&callee) {
+        if by_name {
             let Some(Expr::StringLiteral(literal)) = args.first() else {
                 return false;
             };
@@ -348,7 +362,7 @@ impl<'a> Finder<'a, '_, '_> {
             self.visit_arguments(&call.arguments);
             return true;
         }
-        if patchers.by_object.contains(&callee) {
+        if by_object {
             let (Some(object), Some(Expr::StringLiteral(attr))) = (args.first(), args.get(1))
             else {
                 return false;

@@ -42,6 +42,8 @@ pub struct ModuleInfo {
     pub eventlet_libraries: Vec<String>,
     /// The functions and methods it defines.
     pub functions: BTreeSet<FunctionId>,
+    /// Methods that forward their arguments to a test-double patcher: `(name, by_object)`.
+    pub patch_helpers: Vec<(String, bool)>,
 }
 
 /// Every module of the project, by dotted name.
@@ -365,6 +367,60 @@ pub fn is_script(bytes: &[u8]) -> bool {
         .any(|s| matches!(s, Stmt::If(branch) if is_main_guard(&branch.test)))
 }
 
+/// Whether a method forwards its own first arguments to a patcher (`def patchobject(self,
+/// obj, attr, **kw): return self.useFixture(fixtures.MockPatchObject(obj, attr, **kw))`):
+/// `Some(true)` for object and attribute, `Some(false)` for a dotted path.
+fn patch_helper(
+    def: &ast::StmtFunctionDef,
+    patchers: &crate::recipe::model::Patchers,
+) -> Option<bool> {
+    use crate::recipe::model::Patchers;
+    let params: Vec<&str> = def
+        .parameters
+        .posonlyargs
+        .iter()
+        .chain(&def.parameters.args)
+        .skip(1)
+        .map(|p| p.parameter.name.as_str())
+        .collect();
+    let first = *params.first()?;
+    struct Calls<'p> {
+        patchers: &'p crate::recipe::model::Patchers,
+        first: &'p str,
+        second: Option<&'p str>,
+        found: Option<bool>,
+    }
+    impl<'a> Visitor<'a> for Calls<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                let named = |e: Option<&Expr>, n: Option<&str>| matches!((e, n), (Some(Expr::Name(a)), Some(b)) if a.id.as_str() == b);
+                let args = &call.arguments.args;
+                if let Some(dotted) = dotted(&call.func) {
+                    if Patchers::names(&self.patchers.by_object, &dotted)
+                        && named(args.first(), Some(self.first))
+                        && named(args.get(1), self.second)
+                    {
+                        self.found = Some(true);
+                    } else if Patchers::names(&self.patchers.by_name, &dotted)
+                        && named(args.first(), Some(self.first))
+                    {
+                        self.found.get_or_insert(false);
+                    }
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut calls = Calls {
+        patchers,
+        first,
+        second: params.get(1).copied(),
+        found: None,
+    };
+    calls.visit_body(&def.body);
+    calls.found
+}
+
 fn is_main_guard(test: &Expr) -> bool {
     let Expr::Compare(compare) = test else {
         return false;
@@ -390,6 +446,13 @@ impl<'a> Visitor<'a> for Indexer<'_> {
                 };
                 let id = format!("{}:{qualified}", self.info.name);
                 self.info.functions.insert(id.clone());
+                if self.class.is_some() {
+                    if let Some(by_object) = patch_helper(def, &self.catalog.patchers) {
+                        self.info
+                            .patch_helpers
+                            .push((def.name.to_string(), by_object));
+                    }
+                }
                 // Nested functions belong to their enclosing function's entry.
                 if self.function.ends_with(':') {
                     self.in_function(id, |this| visitor::walk_body(this, &def.body));

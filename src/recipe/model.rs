@@ -369,6 +369,22 @@ pub struct Patchers {
     /// First argument: the object; second: the attribute name, as a string.
     #[serde(default)]
     pub by_object: Vec<String>,
+    /// Methods of the project's own test classes that forward to a `by-name` patcher
+    /// (`self.patch('eventlet.sleep')`): found by the project index, not written in data.
+    #[serde(default)]
+    pub by_name_method: Vec<String>,
+    /// Methods that forward to a `by-object` patcher (`self.patchobject(eventlet, 'sleep')`).
+    #[serde(default)]
+    pub by_object_method: Vec<String>,
+}
+
+impl Patchers {
+    /// Whether the dotted callee text (`mock.patch.object`, `MockPatchObject`) names one of
+    /// `list` as it may be imported (`unittest.mock.patch.object` ends with `.mock.patch.object`).
+    pub fn names(list: &[String], dotted: &str) -> bool {
+        list.iter()
+            .any(|p| p == dotted || p.ends_with(&format!(".{dotted}")))
+    }
 }
 
 fn yes() -> bool {

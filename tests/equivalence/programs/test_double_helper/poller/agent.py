@@ -1,0 +1,7 @@
+import eventlet
+
+
+def poll_twice(check):
+    check()
+    eventlet.sleep(60)
+    check()
