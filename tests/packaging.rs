@@ -28,3 +28,29 @@ fn release_profile_strips_debug_info() {
         "the release profile does not strip: {strip:?}"
     );
 }
+
+#[test]
+fn the_semantics_reference_and_the_guide_ship_with_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    assert!(
+        !readme.contains("../shared/"),
+        "the README points outside the repository"
+    );
+    assert!(
+        readme.contains("docs/semantics.md"),
+        "the README does not link the reference"
+    );
+    assert!(
+        readme.contains("https://removal.eventlet.org/"),
+        "the README does not name the migration guide"
+    );
+    let reference =
+        std::fs::read_to_string(root.join("docs/semantics.md")).expect("docs/semantics.md");
+    for section in ["Processes, monkey patching and dual mode", "Guide chapters"] {
+        assert!(
+            reference.contains(section),
+            "docs/semantics.md lacks `{section}`"
+        );
+    }
+}
