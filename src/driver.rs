@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::pipeline::{Engine, FileError, Migration, Prepared};
 use crate::process::{contexts, processes, Assumption, Process, ProcessContext};
-use crate::project::{entry_points, index, module_name, Project};
+use crate::project::{entry_points, index, index_text, module_name, Project};
 
 /// Deeply nested expressions recurse deeply in the parser and the visitors.
 const WORKER_STACK: usize = 256 * 1024 * 1024;
@@ -129,6 +129,11 @@ pub fn migrate_project(
             Err(e) => Some((None, Some(Err(e)))),
             Ok(None) => {
                 let text = crate::source::SourceText::decode(bytes).ok()?.text;
+                // Read as text, unless it may call a monkey-patching helper.
+                if memchr::memmem::find(bytes, b"monkey_patch").is_none() {
+                    let info = index_text(&files[i], &text, &all_names, &engine.catalog);
+                    return Some((Some(info), None));
+                }
                 if crate::pipeline::too_deep(&text).is_some() {
                     return None;
                 }

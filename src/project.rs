@@ -161,13 +161,7 @@ pub fn index(
     catalog: &Catalog,
 ) -> ModuleInfo {
     let name = &module_name(path);
-    let is_package = path.file_stem().is_some_and(|s| s == "__init__");
-    let package = if is_package {
-        name.to_string()
-    } else {
-        name.rsplit_once('.')
-            .map_or(String::new(), |(p, _)| p.to_string())
-    };
+    let package = package_of(path, name);
     let mut indexer = Indexer {
         info: ModuleInfo {
             path: path.to_path_buf(),
@@ -226,33 +220,12 @@ impl Indexer<'_> {
         }
     }
 
-    /// The absolute module a `from` import names (`from ..x import y` in `a.b.c` → `a.x`).
     fn absolute(&self, level: u32, module: Option<&str>) -> String {
-        let mut base = self.package.clone();
-        for _ in 1..level {
-            base = base
-                .rsplit_once('.')
-                .map_or(String::new(), |(p, _)| p.to_string());
-        }
-        match (level, module) {
-            (0, Some(m)) => m.to_string(),
-            (_, Some(m)) if base.is_empty() => m.to_string(),
-            (_, Some(m)) => format!("{base}.{m}"),
-            (_, None) => base,
-        }
+        absolute_module(&self.package, level, module)
     }
 
     fn note_import(&mut self, module: &str) {
-        if self.project.contains(module) {
-            self.info.imports.insert(module.to_string());
-        }
-        for (prefix, why) in &self.catalog.process.eventlet_libraries {
-            if module == prefix || module.starts_with(&format!("{prefix}.")) {
-                self.info
-                    .eventlet_libraries
-                    .push(format!("`{module}`: {why}"));
-            }
-        }
+        note_import(&mut self.info, module, self.project, self.catalog);
     }
 
     fn import(&mut self, stmt: &Stmt) {
@@ -711,4 +684,271 @@ pub fn setup_py_scripts(text: &str) -> Vec<(String, String)> {
     let mut strings = Strings(Vec::new());
     strings.visit_body(&parsed.syntax().body);
     strings.0
+}
+
+/// The package relative imports of the module at `path` start from.
+fn package_of(path: &Path, name: &str) -> String {
+    if path.file_stem().is_some_and(|s| s == "__init__") {
+        name.to_string()
+    } else {
+        name.rsplit_once('.')
+            .map_or(String::new(), |(p, _)| p.to_string())
+    }
+}
+
+/// Indexes a module that never mentions eventlet from its text alone: the imports it makes
+/// (anywhere, read as lines), whether it has a main block, and the eventlet libraries it
+/// uses. Its calls are not read: a `monkey_patch()` reached only through them is not counted
+/// as patching, which can only hold more back. A module whose text names `monkey_patch` is
+/// parsed and indexed in full instead ([`index`]).
+pub fn index_text(
+    path: &Path,
+    text: &str,
+    project: &BTreeSet<String>,
+    catalog: &Catalog,
+) -> ModuleInfo {
+    let name = module_name(path);
+    let mut info = ModuleInfo {
+        path: path.to_path_buf(),
+        name: name.clone(),
+        ..ModuleInfo::default()
+    };
+    let package = package_of(path, &name);
+    for (level, module, members) in import_lines(text) {
+        let base = absolute_module(&package, level, module.as_deref());
+        note_import(&mut info, &base, project, catalog);
+        for member in members {
+            note_import(&mut info, &format!("{base}.{member}"), project, catalog);
+        }
+    }
+    info.has_main = text
+        .lines()
+        .any(|l| l.starts_with("if __name__ ==") || l.starts_with("if '__main__' =="));
+    info.patch_helpers = text_patch_helpers(text, &catalog.patchers);
+    info
+}
+
+/// [`patch_helper`] read from lines: a method `def name(self, a, b...)` whose indented body
+/// calls a patcher with `(a, b` (object and attribute) or `(a` (a dotted path).
+fn text_patch_helpers(
+    text: &str,
+    patchers: &crate::recipe::model::Patchers,
+) -> Vec<(String, bool)> {
+    // A patcher as code may call it: its last two dotted parts (`patch.object`, `MockPatch`).
+    let tails = |list: &[String]| -> Vec<String> {
+        list.iter()
+            .map(|p| {
+                let parts: Vec<&str> = p.rsplit('.').take(2).collect();
+                if parts.len() == 2 && parts[0].chars().next().is_some_and(char::is_lowercase) {
+                    format!("{}.{}", parts[1], parts[0])
+                } else {
+                    parts[0].to_string()
+                }
+            })
+            .collect()
+    };
+    let (by_object, by_name) = (tails(&patchers.by_object), tails(&patchers.by_name));
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed.strip_prefix("def ") else {
+            continue;
+        };
+        let Some((name, params)) = rest.split_once('(') else {
+            continue;
+        };
+        let params: Vec<&str> = params
+            .split([',', ')', ':', '='])
+            .map(str::trim)
+            .take_while(|p| !p.is_empty() && !p.starts_with('*'))
+            .collect();
+        if params.first() != Some(&"self") || params.len() < 2 {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let body = lines[i + 1..]
+            .iter()
+            .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent);
+        let calls = |tails: &[String], args: &str| {
+            tails.iter().any(|t| {
+                let call = format!("{t}({args}");
+                body.clone().any(|l| l.contains(&call))
+            })
+        };
+        let object = params.get(2).map(|b| format!("{}, {b}", params[1]));
+        if object
+            .as_deref()
+            .is_some_and(|args| calls(&by_object, args))
+        {
+            out.push((name.trim().to_string(), true));
+        } else if calls(&by_name, params[1]) {
+            out.push((name.trim().to_string(), false));
+        }
+    }
+    out
+}
+
+/// `import a, b as c` and `from .x import (y, z)` statements read as lines:
+/// `(level, module, members)`. Strings that look like imports count too: the index only
+/// grows by them.
+fn import_lines(text: &str) -> Vec<(u32, Option<String>, Vec<String>)> {
+    let code = |line: &str| line.split('#').next().unwrap_or("").to_string();
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let line = line.trim_start();
+        if let Some(rest) = line.strip_prefix("import ") {
+            for part in code(rest).split(',') {
+                if let Some(module) = part.split_whitespace().next() {
+                    out.push((
+                        0,
+                        Some(module.trim_end_matches('\\').to_string()),
+                        Vec::new(),
+                    ));
+                }
+            }
+        } else if let Some(rest) = line.strip_prefix("from ") {
+            let Some((module, names)) = rest.split_once(" import ") else {
+                continue;
+            };
+            let module = module.trim();
+            let level = module.chars().take_while(|c| *c == '.').count() as u32;
+            let module = module.trim_start_matches('.');
+            let mut names = code(names);
+            // A parenthesised or continued list of names goes on over the next lines.
+            let open = names.contains('(') && !names.contains(')');
+            if open || names.trim_end().ends_with('\\') {
+                for next in lines.by_ref() {
+                    let next = code(next);
+                    names.push(' ');
+                    names.push_str(&next);
+                    let done = if open {
+                        next.contains(')')
+                    } else {
+                        !next.trim_end().ends_with('\\')
+                    };
+                    if done {
+                        break;
+                    }
+                }
+            }
+            let members = names
+                .replace(['(', ')', '\\'], " ")
+                .split(',')
+                .filter_map(|n| n.split_whitespace().next())
+                .filter(|n| *n != "*")
+                .map(str::to_string)
+                .collect();
+            out.push((
+                level,
+                (!module.is_empty()).then(|| module.to_string()),
+                members,
+            ));
+        }
+    }
+    out
+}
+
+/// The absolute module a `from` import names (`from ..x import y` in package `a.b` → `a.x`).
+fn absolute_module(package: &str, level: u32, module: Option<&str>) -> String {
+    let mut base = package.to_string();
+    for _ in 1..level {
+        base = base
+            .rsplit_once('.')
+            .map_or(String::new(), |(p, _)| p.to_string());
+    }
+    match (level, module) {
+        (0, Some(m)) => m.to_string(),
+        (_, Some(m)) if base.is_empty() => m.to_string(),
+        (_, Some(m)) => format!("{base}.{m}"),
+        (_, None) => base,
+    }
+}
+
+/// Records an import of `module`: a module of the project, or a library that keeps a process
+/// on the hub.
+fn note_import(info: &mut ModuleInfo, module: &str, project: &BTreeSet<String>, catalog: &Catalog) {
+    if project.contains(module) {
+        info.imports.insert(module.to_string());
+    }
+    for (prefix, why) in &catalog.process.eventlet_libraries {
+        if module == prefix || module.starts_with(&format!("{prefix}.")) {
+            info.eventlet_libraries.push(format!("`{module}`: {why}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_are_read_from_lines() {
+        let text = "import os, sys as system  # why\nfrom . import a\nfrom ..pkg.mod import (\n    b,  # one\n    c as d,\n)\nfrom x import y, \\\n    z\n    import late\n";
+        assert_eq!(
+            import_lines(text),
+            vec![
+                (0, Some("os".to_string()), vec![]),
+                (0, Some("sys".to_string()), vec![]),
+                (1, None, vec!["a".to_string()]),
+                (
+                    2,
+                    Some("pkg.mod".to_string()),
+                    vec!["b".to_string(), "c".to_string()]
+                ),
+                (
+                    0,
+                    Some("x".to_string()),
+                    vec!["y".to_string(), "z".to_string()]
+                ),
+                (0, Some("late".to_string()), vec![]),
+            ]
+        );
+        assert_eq!(absolute_module("a.b", 2, Some("x")), "a.x");
+        assert_eq!(absolute_module("a.b", 1, None), "a.b");
+    }
+
+    #[test]
+    fn patch_helpers_are_found_in_text_and_in_code() {
+        let catalog = Catalog::builtin().expect("recipes load");
+        let text = "class TestCase(object):\n    def patchobject(self, obj, attr, **kwargs):\n        p = mock.patch.object(obj, attr, **kwargs)\n        return p.start()\n\n    def patch(self, path, *args):\n        return self.useFixture(fixtures.MockPatch(path, *args)).mock\n\n    def other(self, a, b):\n        return a + b\n";
+        let expected = vec![
+            ("patchobject".to_string(), true),
+            ("patch".to_string(), false),
+        ];
+        assert_eq!(text_patch_helpers(text, &catalog.patchers), expected);
+        let parsed = ruff_python_parser::parse_module(text).expect("parses");
+        let found: Vec<(String, bool)> = parsed
+            .syntax()
+            .body
+            .iter()
+            .filter_map(|s| s.as_class_def_stmt())
+            .flat_map(|c| c.body.iter().filter_map(|s| s.as_function_def_stmt()))
+            .filter_map(|d| patch_helper(d, &catalog.patchers).map(|b| (d.name.to_string(), b)))
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn script_declarations_are_read_from_packaging_files() {
+        let cfg = "[metadata]\nname = x\n\n[entry_points]\nconsole_scripts =\n    x-api = x.cmd.api:main\n    x-worker = x.cmd.worker:main\noslo.config.opts =\n    x = x.conf:list_opts\n";
+        assert_eq!(
+            setup_cfg_scripts(cfg),
+            vec![
+                ("x-api".to_string(), "x.cmd.api:main".to_string()),
+                ("x-worker".to_string(), "x.cmd.worker:main".to_string()),
+            ]
+        );
+        let toml = "[project.scripts]\nx = \"x.cli:run\"\n";
+        assert_eq!(
+            pyproject_scripts(toml),
+            vec![("x".to_string(), "x.cli:run".to_string())]
+        );
+        let py = "setup(entry_points={'console_scripts': ['x = x.cli:main']})\n";
+        assert_eq!(
+            setup_py_scripts(py),
+            vec![("x".to_string(), "x.cli:main".to_string())]
+        );
+    }
 }
