@@ -409,6 +409,17 @@ pub fn track<'a>(
             let Some(accesses) = parents.self_attrs.get(&key) else {
                 return Err("assigned to an attribute of something other than `self`".into());
             };
+            // The constructor this site stores: another method may store a new object made
+            // the same way (`self._pool = GreenPool(n)` in `__init__` and in `reset`): one
+            // family, rewritten together.
+            let mine = accesses.iter().find_map(|(range, access)| match access {
+                SelfAccess::Store(Expr::Call(call)) if range == &attr.range => Some(&call.func),
+                _ => None,
+            });
+            let same_constructor = |value: &Expr| {
+                matches!((value, mine), (Expr::Call(call), Some(func))
+                    if ComparableExpr::from(&*call.func) == ComparableExpr::from(&**func))
+            };
             let mut uses = Vec::new();
             for (range, access) in accesses {
                 match access {
@@ -416,8 +427,9 @@ pub fn track<'a>(
                         range: *range,
                         parent: parents.parent(*range),
                     }),
-                    SelfAccess::Store(value) if range == &attr.range => {}
+                    SelfAccess::Store(_) if range == &attr.range => {}
                     SelfAccess::Store(Expr::NoneLiteral(_)) => {}
+                    SelfAccess::Store(value) if same_constructor(value) => {}
                     SelfAccess::Store(_) | SelfAccess::Other => {
                         return Err(format!("`self.{}` is assigned more than once", attr.attr));
                     }
