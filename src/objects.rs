@@ -132,6 +132,11 @@ impl<'a> Parents<'a> {
             .map(|(_, name)| name.as_str())
     }
 
+    /// What `name = value` assigns `value` (by its range) to.
+    pub fn assigned_to(&self, value: TextRange) -> Option<&'a Expr> {
+        self.assigned.get(&value).copied()
+    }
+
     /// Whether `range` is in the body of a `try` with `except` handlers.
     pub fn guarded(&self, range: TextRange) -> bool {
         self.guarded.iter().any(|g| g.contains_range(range))

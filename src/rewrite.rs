@@ -339,6 +339,75 @@ fn dropped_nested_arguments(text: &str, template: &Template, call: &ExprCall) ->
     None
 }
 
+/// Rewrites the uses of the object a method call returns (`gt = pool.spawn(f)`, then
+/// `gt.wait()`) with `methods`, or says why it cannot be done.
+fn follow_result(
+    cx: &RewriteContext<'_>,
+    methods: &[CompiledMethod],
+    call: &ExprCall,
+    draft: &mut Draft,
+) -> Result<(), String> {
+    let stmt = cx
+        .semantic
+        .stmts
+        .iter()
+        .filter(|s| s.range.contains_range(call.range()))
+        .min_by_key(|s| s.range.len())
+        .map(|s| s.range)
+        .ok_or("it is not in a statement")?;
+    let tracked = match track_elements(cx.semantic, cx.parents, call, stmt) {
+        Some(tracked) => tracked?,
+        None => match cx.parents.assigned_to(call.range()) {
+            Some(target) => track(cx.semantic, cx.parents, target, stmt)?,
+            None => return Err("it is used directly, not stored".to_string()),
+        },
+    };
+    if tracked.is_attribute {
+        return Err("it is stored in an attribute".to_string());
+    }
+    for u in &tracked.uses {
+        let Some(Parent::Method {
+            call: inner,
+            attr,
+            discarded,
+        }) = u.parent
+        else {
+            match u.parent {
+                Some(Parent::Test) => continue,
+                _ => return Err("it is used other than by calling its methods".to_string()),
+            }
+        };
+        let name = attr.attr.as_str();
+        match pick_method(methods, name, Some((inner, discarded))).map(|m| (m, &m.action)) {
+            Some((method, MethodAction::Rename(new))) => {
+                if new != name {
+                    draft
+                        .edits
+                        .push(Edit::replace(attr.attr.range, new.clone()));
+                }
+                raise(draft, method);
+            }
+            Some((method, MethodAction::Replace(template))) => {
+                let holes = Holes {
+                    call: Some(inner),
+                    receiver: Some(attr.value.range()),
+                    target: None,
+                };
+                let pieces = render(template, &holes)
+                    .ok_or_else(|| format!("`.{name}()` does not fit its template"))?;
+                draft.edits.push(Edit {
+                    range: inner.range(),
+                    pieces,
+                });
+                raise(draft, method);
+            }
+            Some((_, MethodAction::Manual(why))) => return Err(format!("`.{name}()`: {why}")),
+            None => return Err(format!("`.{name}()` has no equivalent in the new API")),
+        }
+    }
+    Ok(())
+}
+
 /// Where the result of a call site goes.
 fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
     let SiteNode::Call {
@@ -529,6 +598,11 @@ fn follow(
                             None => problems
                                 .push(format!("`.{name}()` at {at} does not fit its template")),
                         }
+                    }
+                }
+                if !discarded && !method.result.is_empty() {
+                    if let Err(why) = follow_result(cx, &method.result, call, draft) {
+                        problems.push(format!("what `.{name}()` at {at} returns: {why}"));
                     }
                 }
             }

@@ -79,6 +79,9 @@ pub struct CompiledMethod {
     pub last_use: bool,
     pub safety: Safety,
     pub note: Option<String>,
+    /// The methods of the object this method returns, when its result is used
+    /// (`gt = pool.spawn(f)`; `gt.wait()`): they are followed like a constructor's.
+    pub result: Vec<CompiledMethod>,
 }
 
 #[derive(Debug, Clone)]
@@ -430,6 +433,65 @@ fn check_facts(
     Ok(())
 }
 
+/// Method rules, with the rules for the objects those methods return.
+fn compile_methods(
+    method_rules: &[model::MethodRule],
+    imports: &[ImportSpec],
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<Vec<CompiledMethod>, RecipeError> {
+    let mut methods = Vec::new();
+    for method in method_rules {
+        let mut actions = Vec::new();
+        if let Some(r) = &method.rename {
+            if !is_identifier(r) {
+                return Err(fail(r, format!("`{r}` is not a method name")));
+            }
+            actions.push(MethodAction::Rename(r.clone()));
+        }
+        if let Some(t) = &method.replace {
+            let template =
+                Template::parse(t).map_err(|e| fail(t, format!("template `{t}`: {e}")))?;
+            if template
+                .holes()
+                .iter()
+                .any(|h| h.value == HoleValue::Target)
+            {
+                return Err(fail(
+                    t,
+                    "`{target}` is only available in `append-statement`".to_string(),
+                ));
+            }
+            check_template(&template, imports, false).map_err(|e| fail(t, e))?;
+            actions.push(MethodAction::Replace(template));
+        }
+        if let Some(m) = &method.manual {
+            actions.push(MethodAction::Manual(m.clone()));
+        }
+        let [action] = <[MethodAction; 1]>::try_from(actions).map_err(|_| {
+            fail(
+                &method.name,
+                format!(
+                    "method `{}` needs exactly one of rename, replace, manual",
+                    method.name
+                ),
+            )
+        })?;
+        methods.push(CompiledMethod {
+            name: method.name.clone(),
+            when: method.when.clone(),
+            last_use: method.last_use,
+            safety: match action {
+                MethodAction::Manual(_) => Safety::Manual,
+                _ => method.safety.unwrap_or(Safety::Safe),
+            },
+            note: method.note.clone(),
+            result: compile_methods(&method.result, imports, fail)?,
+            action,
+        });
+    }
+    Ok(methods)
+}
+
 fn compile_rule(
     rule: &Rule,
     rules: &model::TargetRules,
@@ -587,7 +649,6 @@ fn compile_rule(
         }
         None => None,
     };
-    let mut methods = Vec::new();
     let shared = rule.methods.is_empty()
         && rule.on == SiteKind::Call
         && matches!(action, Action::Replace(_) | Action::ReplaceCallee(_));
@@ -596,54 +657,7 @@ fn compile_rule(
     } else {
         &rule.methods
     };
-    for method in method_rules {
-        let mut actions = Vec::new();
-        if let Some(r) = &method.rename {
-            if !is_identifier(r) {
-                return Err(fail(r, format!("`{r}` is not a method name")));
-            }
-            actions.push(MethodAction::Rename(r.clone()));
-        }
-        if let Some(t) = &method.replace {
-            let template =
-                Template::parse(t).map_err(|e| fail(t, format!("template `{t}`: {e}")))?;
-            if template
-                .holes()
-                .iter()
-                .any(|h| h.value == HoleValue::Target)
-            {
-                return Err(fail(
-                    t,
-                    "`{target}` is only available in `append-statement`".to_string(),
-                ));
-            }
-            check_template(&template, &imports, false).map_err(|e| fail(t, e))?;
-            actions.push(MethodAction::Replace(template));
-        }
-        if let Some(m) = &method.manual {
-            actions.push(MethodAction::Manual(m.clone()));
-        }
-        let [action] = <[MethodAction; 1]>::try_from(actions).map_err(|_| {
-            fail(
-                &method.name,
-                format!(
-                    "method `{}` needs exactly one of rename, replace, manual",
-                    method.name
-                ),
-            )
-        })?;
-        methods.push(CompiledMethod {
-            name: method.name.clone(),
-            when: method.when.clone(),
-            last_use: method.last_use,
-            safety: match action {
-                MethodAction::Manual(_) => Safety::Manual,
-                _ => method.safety.unwrap_or(Safety::Safe),
-            },
-            note: method.note.clone(),
-            action,
-        });
-    }
+    let methods = compile_methods(method_rules, &imports, fail)?;
     Ok(CompiledRule {
         on: rule.on,
         when: rule.when.clone(),

@@ -206,6 +206,9 @@ pub struct MethodRule {
     pub safety: Option<Safety>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The methods of the object this method returns, when its result is used.
+    #[serde(default)]
+    pub result: Vec<MethodRule>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
