@@ -211,13 +211,18 @@ pub fn migrate_project(
     // Monotone: what stays on eventlet only grows, so this settles; the bound is a guard.
     for round in 0..8 {
         let by_module = contexts(&project, &processes, &stays, assumption);
+        let frozen = frozen_names(&processes, &names, files, &results);
         let wanted: Vec<ProcessContext> = names
             .iter()
             .map(|n| {
-                by_module
+                let mut context = by_module
                     .get(n)
                     .cloned()
-                    .unwrap_or_else(ProcessContext::native)
+                    .unwrap_or_else(ProcessContext::native);
+                if let Some(names) = frozen.get(n) {
+                    context.frozen = names.clone();
+                }
+                context
             })
             .collect();
         // A file is migrated again only if its new context could change its result.
@@ -273,4 +278,36 @@ pub fn migrate_project(
             contexts,
         },
     )
+}
+
+/// Per module, the eventlet names a test double in one of its processes patches and cannot
+/// follow (`mock.patch.object(eventlet, 'spawn_n', ...)` when `spawn_n` becomes a thread):
+/// that code must stay, or the test would double nothing.
+fn frozen_names(
+    processes: &[Process],
+    names: &[String],
+    files: &[PathBuf],
+    results: &[Result<Migration, FileError>],
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut frozen: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (i, result) in results.iter().enumerate() {
+        let Ok(migration) = result else { continue };
+        for (name, at) in &migration.stale_doubles {
+            let shown = files[i].strip_prefix(".").unwrap_or(&files[i]);
+            let why = format!(
+                "a test double at {}:{at} patches it and cannot follow the rewrite",
+                shown.display()
+            );
+            for process in processes.iter().filter(|p| p.modules.contains(&names[i])) {
+                for module in &process.modules {
+                    frozen
+                        .entry(module.clone())
+                        .or_default()
+                        .entry(name.clone())
+                        .or_insert_with(|| why.clone());
+                }
+            }
+        }
+    }
+    frozen
 }

@@ -155,6 +155,9 @@ pub struct Migration {
     pub patches: Option<BTreeSet<String>>,
     /// What of this result a context where more processes stay could change.
     pub sensitivity: Sensitivity,
+    /// Test doubles that patch an eventlet name and cannot follow its rewrite: `(canonical
+    /// name, line:column)`. The code they double must stay as it is in their processes.
+    pub stale_doubles: Vec<(String, String)>,
 }
 
 /// What a migration's result depends on in its context: the rewrites a process that stays
@@ -167,14 +170,19 @@ pub struct Sensitivity {
     pub native_only: bool,
     /// Monkey patching was removed.
     pub removes_patching: bool,
+    /// The canonical names the applied rewrites replace.
+    pub names: BTreeSet<String>,
 }
 
 impl Sensitivity {
     /// Whether migrating again in `context` could give another result. Contexts only grow
     /// stricter while a project is planned, so what was held back stays held back.
     pub fn affected_by(&self, context: &ProcessContext) -> bool {
-        !context.staying.is_empty()
-            && (self.native_only || self.removes_patching || context.lacking(&self.needs).is_some())
+        context.frozen.keys().any(|n| self.names.contains(n))
+            || (!context.staying.is_empty()
+                && (self.native_only
+                    || self.removes_patching
+                    || context.lacking(&self.needs).is_some()))
     }
 }
 
@@ -414,6 +422,20 @@ impl Engine {
             match rewrite(&cx, recipe, &site) {
                 Outcome::Fix(fix) => {
                     let fix = *fix;
+                    // Its test double cannot follow: the code stays as the double expects.
+                    if let Some(why) = context
+                        .frozen
+                        .get(&fix.name)
+                        .filter(|_| fix.patch_target.is_none())
+                    {
+                        manual_items.push(ManualItem {
+                            recipe: fix.recipe,
+                            range: fix.range,
+                            message: format!("`{}` held back: {why}; migrate the code and its test double together", fix.subject),
+                            guide: fix.guide,
+                        });
+                        continue;
+                    }
                     // Not applied by the full run: left for the patch that does what it does.
                     if plan.is_some_and(|p| !p.contains(&(fix.recipe.clone(), position(fix.range))))
                     {
@@ -451,6 +473,15 @@ impl Engine {
                     }
                 }
                 Outcome::Manual(item) => {
+                    if matches!(
+                        site.node,
+                        SiteNode::PatchName { .. } | SiteNode::PatchObject { .. }
+                    ) {
+                        let (line, column) = position(site.range);
+                        migration
+                            .stale_doubles
+                            .push((site.name.clone(), format!("{line}:{column}")));
+                    }
                     stays(
                         text,
                         semantic,
@@ -888,6 +919,7 @@ impl Engine {
     fn sensitivity(&self, fixes: &[Fix]) -> Sensitivity {
         let mut sensitivity = Sensitivity::default();
         for fix in fixes {
+            sensitivity.names.insert(fix.name.clone());
             if fix.last {
                 sensitivity.removes_patching = true;
                 continue;

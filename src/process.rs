@@ -18,6 +18,9 @@ pub struct ProcessContext {
     /// What else a rewrite's correctness depends on (other files of its processes, or the
     /// assumption about processes outside the tree): such a rewrite is never `safe`.
     pub depends_on: Option<String>,
+    /// Eventlet names (canonical) that a test double in a process running the file patches
+    /// and cannot follow: their sites stay as they are, and why.
+    pub frozen: BTreeMap<String, String>,
 }
 
 /// A process that stays on the hub after this run.
@@ -40,6 +43,7 @@ impl ProcessContext {
         ProcessContext {
             staying: vec![Staying { why, patched }],
             depends_on: None,
+            frozen: BTreeMap::new(),
         }
     }
 
@@ -257,6 +261,7 @@ pub fn contexts(
                         .collect(),
                     depends_on: (!others.is_empty())
                         .then(|| format!("the other modules of {}", others.join(", "))),
+                    frozen: BTreeMap::new(),
                 }
             };
             (module.clone(), context)

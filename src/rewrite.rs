@@ -39,6 +39,8 @@ pub struct Fix {
     pub kept_comments: Option<ruff_text_size::TextSize>,
     /// The matched code as written (`eventlet.sleep`), for messages.
     pub subject: String,
+    /// The canonical name matched (`eventlet.greenthread.sleep`).
+    pub name: String,
     pub guide: Option<String>,
     /// Withdrawn when anything else in the file is left for a human.
     pub last: bool,
@@ -174,6 +176,7 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
             needs_removed,
             kept_comments: None,
             subject: display_name(cx.text, site).to_string(),
+            name: site.name.clone(),
             guide: recipe.guide.get(&cx.target).cloned(),
             last: rule.last,
             dual_mode: rule.dual_mode,
@@ -1159,6 +1162,7 @@ fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> O
             needs_removed: Vec::new(),
             kept_comments: None,
             subject: display_name(cx.text, site).to_string(),
+            name: site.name.clone(),
             guide: recipe.guide.get(&cx.target).cloned(),
             last: false,
             dual_mode: true,

@@ -1,0 +1,5 @@
+import eventlet
+
+
+def start(job):
+    eventlet.spawn_n(job)
