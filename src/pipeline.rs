@@ -353,6 +353,16 @@ impl Engine {
             }
         };
         let calls_function = |call: &ruff_python_ast::ExprCall| {
+            // Cheap first: the callee's last name must end one of the listed names.
+            let last = last_name(&call.func)?;
+            if !self
+                .catalog
+                .calls_function
+                .keys()
+                .any(|k| k.rsplit('.').next() == Some(last))
+            {
+                return None;
+            }
             let name = semantic.expr_qualified_name(&call.func)?;
             self.catalog
                 .calls_function
@@ -946,6 +956,15 @@ impl Engine {
             all.extend(monkey_patch_flags(call, &self.catalog.process)?);
         }
         Some(all)
+    }
+}
+
+/// The last name of a callee (`spawn` in `eventlet.spawn`, `f` in `f`).
+pub(crate) fn last_name(func: &ruff_python_ast::Expr) -> Option<&str> {
+    match func {
+        ruff_python_ast::Expr::Name(name) => Some(name.id.as_str()),
+        ruff_python_ast::Expr::Attribute(attr) => Some(attr.attr.as_str()),
+        _ => None,
     }
 }
 

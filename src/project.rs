@@ -466,8 +466,13 @@ impl<'a> Visitor<'a> for Indexer<'_> {
                     .or_default()
                     .insert(callee);
             }
+            let patch_name = self.catalog.process.monkey_patch.rsplit('.').next();
             let canonical = self
                 .semantic
+                .filter(|_| {
+                    crate::pipeline::last_name(&call.func).is_some()
+                        && crate::pipeline::last_name(&call.func) == patch_name
+                })
                 .and_then(|semantic| semantic.expr_qualified_name(&call.func))
                 .map(|q| self.catalog.canonical(&q));
             if canonical.as_deref() == Some(self.catalog.process.monkey_patch.as_str()) {
