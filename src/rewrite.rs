@@ -381,33 +381,47 @@ fn follow_result(
             }
         };
         let name = attr.attr.as_str();
-        match pick_method(methods, name, Some((inner, discarded))).map(|m| (m, &m.action)) {
-            Some((method, MethodAction::Rename(new))) => {
-                if new != name {
-                    draft
-                        .edits
-                        .push(Edit::replace(attr.attr.range, new.clone()));
-                }
-                raise(draft, method);
+        let method = pick_method(methods, name, Some((inner, discarded)))
+            .ok_or_else(|| format!("`.{name}()` has no equivalent in the new API"))?;
+        rewrite_method_call(cx, method, inner, attr, draft)
+            .map_err(|why| format!("`.{name}()`{why}"))?;
+    }
+    Ok(())
+}
+
+/// Rewrites one call of a method of a followed object with its rule; the error completes a
+/// sentence about the call (`: why`, ` does not fit its template`).
+fn rewrite_method_call(
+    cx: &RewriteContext<'_>,
+    method: &CompiledMethod,
+    call: &ExprCall,
+    attr: &ruff_python_ast::ExprAttribute,
+    draft: &mut Draft,
+) -> Result<(), String> {
+    match &method.action {
+        MethodAction::Manual(why) => return Err(format!(": {why}")),
+        MethodAction::Rename(new) => {
+            if new != attr.attr.as_str() {
+                draft
+                    .edits
+                    .push(Edit::replace(attr.attr.range, new.clone()));
             }
-            Some((method, MethodAction::Replace(template))) => {
-                let holes = Holes {
-                    call: Some(inner),
-                    receiver: Some(attr.value.range()),
-                    target: None,
-                };
-                let pieces = render(template, &holes)
-                    .ok_or_else(|| format!("`.{name}()` does not fit its template"))?;
-                draft.edits.push(Edit {
-                    range: inner.range(),
-                    pieces,
-                });
-                raise(draft, method);
-            }
-            Some((_, MethodAction::Manual(why))) => return Err(format!("`.{name}()`: {why}")),
-            None => return Err(format!("`.{name}()` has no equivalent in the new API")),
+        }
+        MethodAction::Replace(template) => {
+            let holes = Holes {
+                call: Some(call),
+                receiver: Some(attr.value.range()),
+                target: None,
+            };
+            let pieces =
+                render(template, &holes).ok_or(" does not fit its template".to_string())?;
+            draft.edits.push(Edit {
+                range: call.range(),
+                pieces: wrap_long_line(cx.text, call.range(), pieces),
+            });
         }
     }
+    raise(draft, method);
     Ok(())
 }
 
@@ -572,36 +586,8 @@ fn follow(
                     ));
                     continue;
                 }
-                match &method.action {
-                    MethodAction::Manual(why) => {
-                        problems.push(format!("`.{name}()` at {at}: {why}"))
-                    }
-                    MethodAction::Rename(new) => {
-                        if new != name {
-                            draft
-                                .edits
-                                .push(Edit::replace(attr.attr.range, new.clone()));
-                        }
-                        raise(draft, method);
-                    }
-                    MethodAction::Replace(template) => {
-                        let holes = Holes {
-                            call: Some(call),
-                            receiver: Some(attr.value.range()),
-                            target: None,
-                        };
-                        match render(template, &holes) {
-                            Some(pieces) => {
-                                draft.edits.push(Edit {
-                                    range: call.range(),
-                                    pieces: wrap_long_line(cx.text, call.range(), pieces),
-                                });
-                                raise(draft, method);
-                            }
-                            None => problems
-                                .push(format!("`.{name}()` at {at} does not fit its template")),
-                        }
-                    }
+                if let Err(why) = rewrite_method_call(cx, method, call, attr, draft) {
+                    problems.push(format!("`.{name}()` at {at}{why}"));
                 }
                 if !discarded && !method.result.is_empty() {
                     if let Err(why) = follow_result(cx, &method.result, call, draft) {
