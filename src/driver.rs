@@ -119,6 +119,7 @@ pub fn migrate_project(
             Ok(Some(prepared)) => {
                 let info = index(
                     &files[i],
+                    &names[i],
                     prepared.module(),
                     Some(prepared.semantic()),
                     &all_names,
@@ -131,7 +132,7 @@ pub fn migrate_project(
                 let text = crate::source::SourceText::decode(bytes).ok()?.text;
                 // Read as text, unless it may call a monkey-patching helper.
                 if memchr::memmem::find(bytes, b"monkey_patch").is_none() {
-                    let info = index_text(&files[i], &text, &all_names, &engine.catalog);
+                    let info = index_text(&files[i], &names[i], &text, &all_names, &engine.catalog);
                     return Some((Some(info), None));
                 }
                 if crate::pipeline::too_deep(&text).is_some() {
@@ -140,6 +141,7 @@ pub fn migrate_project(
                 let parsed = ruff_python_parser::parse_module(&text).ok()?;
                 let info = index(
                     &files[i],
+                    &names[i],
                     parsed.syntax(),
                     None,
                     &all_names,

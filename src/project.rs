@@ -87,7 +87,14 @@ impl Project {
                 .iter()
                 .map(|(path, module)| {
                     let semantic = Semantic::build(module);
-                    index(path, module, Some(&semantic), &names, catalog)
+                    index(
+                        path,
+                        &module_name(path),
+                        module,
+                        Some(&semantic),
+                        &names,
+                        catalog,
+                    )
                 })
                 .collect(),
         )
@@ -155,12 +162,12 @@ fn parents(module: &str) -> impl Iterator<Item = String> + '_ {
 /// (most modules of a project; this keeps indexing cheap).
 pub fn index(
     path: &Path,
+    name: &str,
     module: &ast::ModModule,
     semantic: Option<&Semantic>,
     project: &BTreeSet<String>,
     catalog: &Catalog,
 ) -> ModuleInfo {
-    let name = &module_name(path);
     let package = package_of(path, name);
     let mut indexer = Indexer {
         info: ModuleInfo {
@@ -708,17 +715,17 @@ fn package_of(path: &Path, name: &str) -> String {
 /// parsed and indexed in full instead ([`index`]).
 pub fn index_text(
     path: &Path,
+    name: &str,
     text: &str,
     project: &BTreeSet<String>,
     catalog: &Catalog,
 ) -> ModuleInfo {
-    let name = module_name(path);
     let mut info = ModuleInfo {
         path: path.to_path_buf(),
-        name: name.clone(),
+        name: name.to_string(),
         ..ModuleInfo::default()
     };
-    let package = package_of(path, &name);
+    let package = package_of(path, name);
     for (level, module, members) in import_lines(text) {
         let base = absolute_module(&package, level, module.as_deref());
         note_import(&mut info, &base, project, catalog);
