@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::pipeline::{Engine, FileError, Migration, Prepared};
 use crate::process::{contexts, processes, Assumption, Process, ProcessContext};
@@ -31,7 +32,9 @@ pub fn run_all<T: Sync, R: Send>(
     items: &[T],
     migrate: impl Fn(&T) -> R + Sync + Send,
 ) -> Vec<R> {
-    pool.install(|| items.par_iter().map(migrate).collect())
+    // One task per item: files differ in cost by orders of magnitude, and a worker must be
+    // able to take any file another has not started.
+    pool.install(|| items.par_iter().with_max_len(1).map(migrate).collect())
 }
 
 /// A panic is a bug, but it must not take the other files down with it: it is reported as
@@ -108,12 +111,17 @@ pub fn migrate_project(
 ) -> (Vec<Result<Migration, FileError>>, Analysis) {
     let trace = std::env::var_os("EVENTLET_MIGRATE_TRACE").is_some();
     let started = std::time::Instant::now();
-    let indices: Vec<usize> = (0..files.len()).collect();
-    let names: Vec<String> = files.iter().map(|p| module_name(p)).collect();
+    // Largest files first, so that the last file started is a small one and neither worker
+    // waits long for the other at the end of a phase.
+    let size = |i: usize| contents[i].as_ref().map_or(0, Vec::len);
+    let mut indices: Vec<usize> = (0..files.len()).collect();
+    indices.sort_by_key(|&i| std::cmp::Reverse(size(i)));
+    // Module names ask the file system (`__init__.py` up the tree): on the workers too.
+    let names: Vec<String> = run_all(pool, files, |p| module_name(p));
     let all_names: BTreeSet<String> = names.iter().cloned().collect();
     // Parsed and indexed on the workers: their stacks take deep nesting. A file that
     // mentions eventlet is kept prepared (parsed, names resolved) for the rounds below.
-    let analysed = run_all(pool, &indices, |&i| {
+    let mut analysed: Vec<_> = run_all(pool, &indices, |&i| {
         let bytes = contents[i].as_ref().ok()?;
         std::panic::catch_unwind(|| match Prepared::new(bytes, engine.all_files) {
             Ok(Some(prepared)) => {
@@ -129,12 +137,21 @@ pub fn migrate_project(
             }
             Err(e) => Some((None, Some(Err(e)))),
             Ok(None) => {
-                let text = crate::source::SourceText::decode(bytes).ok()?.text;
                 // Read as text, unless it may call a monkey-patching helper.
                 if memchr::memmem::find(bytes, b"monkey_patch").is_none() {
-                    let info = index_text(&files[i], &names[i], &text, &all_names, &engine.catalog);
+                    let info = match std::str::from_utf8(bytes) {
+                        // No copy for the common case: only imports and names are read.
+                        Ok(text) => {
+                            index_text(&files[i], &names[i], text, &all_names, &engine.catalog)
+                        }
+                        Err(_) => {
+                            let text = crate::source::SourceText::decode(bytes).ok()?.text;
+                            index_text(&files[i], &names[i], &text, &all_names, &engine.catalog)
+                        }
+                    };
                     return Some((Some(info), None));
                 }
+                let text = crate::source::SourceText::decode(bytes).ok()?.text;
                 if crate::pipeline::too_deep(&text).is_some() {
                     return None;
                 }
@@ -153,9 +170,12 @@ pub fn migrate_project(
         .ok()
         .flatten()
     });
+    // Back to the files' order.
+    let mut by_file: Vec<_> = indices.iter().copied().zip(analysed.drain(..)).collect();
+    by_file.sort_by_key(|(i, _)| *i);
     let mut prepared: Vec<Option<Result<Prepared, FileError>>> = Vec::with_capacity(files.len());
     let mut infos = Vec::new();
-    for entry in analysed {
+    for (_, entry) in by_file {
         let (info, p) = entry.unwrap_or((None, None));
         infos.extend(info);
         prepared.push(p);
@@ -195,14 +215,14 @@ pub fn migrate_project(
         );
     }
     let entries = entry_points(&project, paths);
-    let processes = processes(&project, &entries);
+    let processes = pool.install(|| processes(&project, &entries));
     if trace {
         eprintln!("{} processes at {:?}", processes.len(), started.elapsed());
     }
     // Module → (the round it was found in, what keeps it on eventlet): a process is
     // explained by its earliest cause, not by what that cause held back.
     let mut stays: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    let mut current: Vec<Option<ProcessContext>> = vec![None; files.len()];
+    let mut current: Vec<Option<Arc<ProcessContext>>> = vec![None; files.len()];
     let mut results: Vec<Result<Migration, FileError>> = contents
         .iter()
         .map(|c| match c {
@@ -210,30 +230,33 @@ pub fn migrate_project(
             Err(e) => Err(e.clone()),
         })
         .collect();
+    let native = Arc::new(ProcessContext::native());
     // Monotone: what stays on eventlet only grows, so this settles; the bound is a guard.
     for round in 0..8 {
         let by_module = contexts(&project, &processes, &stays, assumption);
         let frozen = frozen_names(&processes, &names, files, &results);
-        let wanted: Vec<ProcessContext> = names
+        let wanted: Vec<Arc<ProcessContext>> = names
             .iter()
             .map(|n| {
-                let mut context = by_module
-                    .get(n)
-                    .cloned()
-                    .unwrap_or_else(ProcessContext::native);
-                if let Some(names) = frozen.get(n) {
-                    context.frozen = names.clone();
+                let context = by_module.get(n).unwrap_or(&native);
+                match frozen.get(n) {
+                    Some(names) => Arc::new(ProcessContext {
+                        frozen: names.clone(),
+                        ..ProcessContext::clone(context)
+                    }),
+                    None => context.clone(),
                 }
-                context
             })
             .collect();
         // A file is migrated again only if its new context could change its result.
-        let changed: Vec<usize> = (0..files.len())
+        let changed: Vec<usize> = indices
+            .iter()
+            .copied()
             .filter(|&i| {
                 contents[i].is_ok()
                     && match (&current[i], &results[i]) {
                         (None, _) => true,
-                        (Some(c), _) if *c == wanted[i] => false,
+                        (Some(c), _) if Arc::ptr_eq(c, &wanted[i]) || *c == wanted[i] => false,
                         (Some(c), Ok(m)) if c.depends_on == wanted[i].depends_on => {
                             m.sensitivity.affected_by(&wanted[i])
                         }
@@ -271,8 +294,10 @@ pub fn migrate_project(
     }
     let contexts = current
         .into_iter()
-        .map(|c| c.unwrap_or_else(ProcessContext::native))
+        .map(|c| c.map_or_else(ProcessContext::native, |c| ProcessContext::clone(&c)))
         .collect();
+    // Freeing hundreds of syntax trees takes as long as a planning round: on the workers.
+    pool.install(|| prepared.into_par_iter().for_each(drop));
     (
         results,
         Analysis {

@@ -4,6 +4,7 @@
 //! anywhere else it would half-migrate the process.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use ruff_python_ast::{Expr, ExprCall};
 
@@ -129,19 +130,32 @@ pub struct Process {
 }
 
 /// The processes the entry points start.
+/// Independent of each other: computed in parallel (on the caller's rayon pool).
 pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
+    use rayon::prelude::*;
     entries
-        .iter()
+        .par_iter()
         .map(|entry| {
             let modules = project.closure(&entry.modules);
-            let reachable = project.reachable(&modules, &entry.functions);
+            let patching = modules.iter().any(|m| {
+                project
+                    .modules
+                    .get(m)
+                    .is_some_and(|i| !i.patches.is_empty())
+            });
+            // Most processes patch nowhere: no need to know what they call.
+            let reachable = if patching {
+                project.reachable(&modules, &entry.functions)
+            } else {
+                Default::default()
+            };
             let mut patched = BTreeSet::new();
             let mut unknown_flags = false;
             let mut libraries = Vec::new();
             for module in &modules {
                 let info = &project.modules[module];
                 for (function, flags) in &info.patches {
-                    if !reachable.contains(function) {
+                    if !Project::runs(function, &modules, &reachable) {
                         continue;
                     }
                     match flags {
@@ -211,7 +225,7 @@ pub fn contexts(
     processes: &[Process],
     stays: &BTreeMap<String, (usize, String)>,
     assumption: &Assumption,
-) -> BTreeMap<String, ProcessContext> {
+) -> BTreeMap<String, Arc<ProcessContext>> {
     let why_stays = |process: &Process| -> Option<String> {
         if let Some(library) = process.libraries.first() {
             return Some(format!("{} uses {library}", process.name));
@@ -228,45 +242,65 @@ pub fn contexts(
         .enumerate()
         .filter_map(|(i, p)| why_stays(p).map(|why| (i, why)))
         .collect();
+    // Modules run by the same processes share one context.
+    let mut shared: BTreeMap<Vec<usize>, Arc<ProcessContext>> = BTreeMap::new();
+    let mut runs_in: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, process) in processes.iter().enumerate() {
+        for module in &process.modules {
+            runs_in.entry(module.as_str()).or_default().push(i);
+        }
+    }
     project
         .modules
         .keys()
         .map(|module| {
-            let mine: Vec<usize> = (0..processes.len())
-                .filter(|&i| processes[i].modules.contains(module))
-                .collect();
-            let context = if mine.is_empty() {
-                // Right under the documented assumption; no other file is involved.
-                ProcessContext::staying(
-                    format!(
-                        "no entry point among the given paths reaches it: assumed to run on the hub with `--assume-patched {}`",
-                        assumption.spelled
-                    ),
-                    assumption.patched.clone(),
-                )
-            } else {
-                let others: Vec<&str> = mine
-                    .iter()
-                    .filter(|&&i| processes[i].modules.len() > 1)
-                    .map(|&i| processes[i].name.as_str())
-                    .collect();
-                ProcessContext {
-                    staying: staying
-                        .iter()
-                        .filter(|(i, _)| mine.contains(i))
-                        .map(|(i, why)| Staying {
-                            why: why.clone(),
-                            patched: processes[*i].patched.clone(),
-                        })
-                        .collect(),
-                    depends_on: (!others.is_empty())
-                        .then(|| format!("the other modules of {}", others.join(", "))),
-                    frozen: BTreeMap::new(),
-                }
-            };
+            let mine = runs_in.get(module.as_str()).cloned().unwrap_or_default();
+            let context = shared
+                .entry(mine)
+                .or_insert_with_key(|mine| {
+                    Arc::new(context_of(mine, processes, &staying, assumption))
+                })
+                .clone();
             (module.clone(), context)
         })
         .collect()
+}
+
+/// The context of a module run by the processes `mine` (indices into `processes`).
+fn context_of(
+    mine: &[usize],
+    processes: &[Process],
+    staying: &[(usize, String)],
+    assumption: &Assumption,
+) -> ProcessContext {
+    if mine.is_empty() {
+        // Right under the documented assumption; no other file is involved.
+        return ProcessContext::staying(
+            format!(
+                "no entry point among the given paths reaches it: assumed to run on the hub with `--assume-patched {}`",
+                assumption.spelled
+            ),
+            assumption.patched.clone(),
+        );
+    }
+    let others: Vec<&str> = mine
+        .iter()
+        .filter(|&&i| processes[i].modules.len() > 1)
+        .map(|&i| processes[i].name.as_str())
+        .collect();
+    ProcessContext {
+        staying: staying
+            .iter()
+            .filter(|(i, _)| mine.contains(i))
+            .map(|(i, why)| Staying {
+                why: why.clone(),
+                patched: processes[*i].patched.clone(),
+            })
+            .collect(),
+        depends_on: (!others.is_empty())
+            .then(|| format!("the other modules of {}", others.join(", "))),
+        frozen: BTreeMap::new(),
+    }
 }
 
 #[cfg(test)]

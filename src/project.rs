@@ -8,7 +8,7 @@
 //! module-qualified name, `self.method` inside a class. What cannot be resolved is not
 //! followed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use ruff_python_ast::visitor::{self, Visitor};
@@ -109,51 +109,65 @@ impl Project {
 
     /// The modules a process starting at `roots` runs: their imports, transitively.
     pub fn closure(&self, roots: &[String]) -> BTreeSet<String> {
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        let mut stack: Vec<String> = roots.to_vec();
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut stack: Vec<&str> = roots.iter().map(String::as_str).collect();
         while let Some(module) = stack.pop() {
-            if !self.modules.contains_key(&module) || !seen.insert(module.clone()) {
+            let Some((name, info)) = self.modules.get_key_value(module) else {
+                continue;
+            };
+            if !seen.insert(name.as_str()) {
                 continue;
             }
-            stack.extend(parents(&module).filter(|p| self.modules.contains_key(p)));
-            stack.extend(self.modules[&module].imports.iter().cloned());
+            stack.extend(parents(name).filter(|p| self.modules.contains_key(*p)));
+            stack.extend(info.imports.iter().map(String::as_str));
         }
-        seen
+        seen.into_iter().map(str::to_string).collect()
     }
 
     /// The functions reachable from `roots` plus the module code of every module in
     /// `modules` (run when imported).
-    pub fn reachable(
-        &self,
-        modules: &BTreeSet<String>,
-        roots: &[FunctionId],
-    ) -> BTreeSet<FunctionId> {
-        let mut seen: BTreeSet<FunctionId> = BTreeSet::new();
-        let mut stack: Vec<FunctionId> = roots.to_vec();
-        stack.extend(modules.iter().map(|m| format!("{m}:")));
+    pub fn reachable<'a>(
+        &'a self,
+        modules: &'a BTreeSet<String>,
+        roots: &'a [FunctionId],
+    ) -> HashSet<&'a str> {
+        let module_code: Vec<&str> = modules
+            .iter()
+            .filter_map(|m| self.modules.get(m))
+            .filter_map(|m| m.calls.get_key_value(&format!("{}:", m.name)))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut stack: Vec<&str> = roots.iter().map(String::as_str).collect();
+        stack.extend(module_code);
         while let Some(function) = stack.pop() {
-            if !seen.insert(function.clone()) {
+            if !seen.insert(function) {
                 continue;
             }
             let module = function.split(':').next().unwrap_or_default();
-            if let Some(callees) = self
-                .modules
-                .get(module)
-                .and_then(|m| m.calls.get(&function))
-            {
-                stack.extend(callees.iter().cloned());
+            if let Some(callees) = self.modules.get(module).and_then(|m| m.calls.get(function)) {
+                stack.extend(callees.iter().map(String::as_str));
             }
         }
         seen
     }
+
+    /// Whether `function` runs in a process of `modules` whose reachable functions are
+    /// `reachable` ([`Project::reachable`]): module code runs on import.
+    pub fn runs(function: &str, modules: &BTreeSet<String>, reachable: &HashSet<&str>) -> bool {
+        reachable.contains(function)
+            || function
+                .strip_suffix(':')
+                .is_some_and(|module| modules.contains(module))
+    }
 }
 
 /// `a.b.c` → `a.b`, `a`.
-fn parents(module: &str) -> impl Iterator<Item = String> + '_ {
+fn parents(module: &str) -> impl Iterator<Item = &str> + '_ {
     let mut end = module.len();
     std::iter::from_fn(move || {
         end = module[..end].rfind('.')?;
-        Some(module[..end].to_string())
+        Some(&module[..end])
     })
 }
 
@@ -733,9 +747,10 @@ pub fn index_text(
             note_import(&mut info, &format!("{base}.{member}"), project, catalog);
         }
     }
-    info.has_main = text
-        .lines()
-        .any(|l| l.starts_with("if __name__ ==") || l.starts_with("if '__main__' =="));
+    info.has_main = ["if __name__ ==", "if '__main__' =="].iter().any(|guard| {
+        memchr::memmem::find_iter(text.as_bytes(), guard.as_bytes())
+            .any(|at| at == 0 || text.as_bytes()[at - 1] == b'\n')
+    });
     info.patch_helpers = text_patch_helpers(text, &catalog.patchers);
     info
 }
@@ -760,9 +775,25 @@ fn text_patch_helpers(
             .collect()
     };
     let (by_object, by_name) = (tails(&patchers.by_object), tails(&patchers.by_name));
-    let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
+    // Most files call no patcher: find the lines that do once, not once per method.
+    let needles: Vec<String> = by_object
+        .iter()
+        .chain(&by_name)
+        .map(|t| format!("{t}("))
+        .filter(|n| memchr::memmem::find(text.as_bytes(), n.as_bytes()).is_some())
+        .collect();
+    if needles.is_empty() {
+        return out;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let calling: Vec<usize> = (0..lines.len())
+        .filter(|&i| needles.iter().any(|n| lines[i].contains(n.as_str())))
+        .collect();
+    let Some(&last_call) = calling.last() else {
+        return out;
+    };
+    for (i, line) in lines.iter().enumerate().take(last_call) {
         let trimmed = line.trim_start();
         let Some(rest) = trimmed.strip_prefix("def ") else {
             continue;
@@ -779,13 +810,25 @@ fn text_patch_helpers(
             continue;
         }
         let indent = line.len() - trimmed.len();
-        let body = lines[i + 1..]
+        let end = i
+            + 1
+            + lines[i + 1..]
+                .iter()
+                .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent)
+                .count();
+        let first = calling.partition_point(|&c| c <= i);
+        let body: Vec<&str> = calling[first..]
             .iter()
-            .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent);
+            .take_while(|&&c| c < end)
+            .map(|&c| lines[c])
+            .collect();
+        if body.is_empty() {
+            continue;
+        }
         let calls = |tails: &[String], args: &str| {
             tails.iter().any(|t| {
                 let call = format!("{t}({args}");
-                body.clone().any(|l| l.contains(&call))
+                body.iter().any(|l| l.contains(&call))
             })
         };
         let object = params.get(2).map(|b| format!("{}, {b}", params[1]));
@@ -805,61 +848,85 @@ fn text_patch_helpers(
 /// `(level, module, members)`. Strings that look like imports count too: the index only
 /// grows by them.
 fn import_lines(text: &str) -> Vec<(u32, Option<String>, Vec<String>)> {
-    let code = |line: &str| line.split('#').next().unwrap_or("").to_string();
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let line = line.trim_start();
-        if let Some(rest) = line.strip_prefix("import ") {
-            for part in code(rest).split(',') {
-                if let Some(module) = part.split_whitespace().next() {
-                    out.push((
-                        0,
-                        Some(module.trim_end_matches('\\').to_string()),
-                        Vec::new(),
-                    ));
-                }
-            }
-        } else if let Some(rest) = line.strip_prefix("from ") {
-            let Some((module, names)) = rest.split_once(" import ") else {
-                continue;
-            };
-            let module = module.trim();
-            let level = module.chars().take_while(|c| *c == '.').count() as u32;
-            let module = module.trim_start_matches('.');
-            let mut names = code(names);
-            // A parenthesised or continued list of names goes on over the next lines.
-            let open = names.contains('(') && !names.contains(')');
-            if open || names.trim_end().ends_with('\\') {
-                for next in lines.by_ref() {
-                    let next = code(next);
-                    names.push(' ');
-                    names.push_str(&next);
-                    let done = if open {
-                        next.contains(')')
-                    } else {
-                        !next.trim_end().ends_with('\\')
-                    };
-                    if done {
-                        break;
-                    }
-                }
-            }
-            let members = names
-                .replace(['(', ')', '\\'], " ")
-                .split(',')
-                .filter_map(|n| n.split_whitespace().next())
-                .filter(|n| *n != "*")
-                .map(str::to_string)
-                .collect();
-            out.push((
-                level,
-                (!module.is_empty()).then(|| module.to_string()),
-                members,
-            ));
+    // Only lines with the word `import` can be imports: find them, not every line.
+    let mut read_to = 0;
+    for at in memchr::memmem::find_iter(bytes, b"import") {
+        if at < read_to {
+            continue;
         }
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let mut lines = text[start..].split_inclusive('\n');
+        let Some(first) = lines.next() else { break };
+        read_to = start + first.len();
+        read_to += import_line(first, &mut lines, &mut out);
     }
     out
+}
+
+/// One `import` or `from` line into `out`; the bytes of the continuation lines it read.
+fn import_line<'a>(
+    line: &str,
+    lines: &mut impl Iterator<Item = &'a str>,
+    out: &mut Vec<(u32, Option<String>, Vec<String>)>,
+) -> usize {
+    let code = |line: &str| line.split('#').next().unwrap_or("").trim_end().to_string();
+    let line = line.trim_start();
+    if let Some(rest) = line.strip_prefix("import ") {
+        for part in code(rest).split(',') {
+            if let Some(module) = part.split_whitespace().next() {
+                out.push((
+                    0,
+                    Some(module.trim_end_matches('\\').to_string()),
+                    Vec::new(),
+                ));
+            }
+        }
+        return 0;
+    }
+    let Some(rest) = line.strip_prefix("from ") else {
+        return 0;
+    };
+    let Some((module, names)) = rest.split_once(" import ") else {
+        return 0;
+    };
+    let module = module.trim();
+    let level = module.chars().take_while(|c| *c == '.').count() as u32;
+    let module = module.trim_start_matches('.');
+    let mut names = code(names);
+    let mut read = 0;
+    // A parenthesised or continued list of names goes on over the next lines.
+    let open = names.contains('(') && !names.contains(')');
+    if open || names.ends_with('\\') {
+        for next in lines.by_ref() {
+            read += next.len();
+            let next = code(next);
+            names.push(' ');
+            names.push_str(&next);
+            let done = if open {
+                next.contains(')')
+            } else {
+                !next.ends_with('\\')
+            };
+            if done {
+                break;
+            }
+        }
+    }
+    let members = names
+        .replace(['(', ')', '\\'], " ")
+        .split(',')
+        .filter_map(|n| n.split_whitespace().next())
+        .filter(|n| *n != "*")
+        .map(str::to_string)
+        .collect();
+    out.push((
+        level,
+        (!module.is_empty()).then(|| module.to_string()),
+        members,
+    ));
+    read
 }
 
 /// The absolute module a `from` import names (`from ..x import y` in package `a.b` → `a.x`).
@@ -885,7 +952,8 @@ fn note_import(info: &mut ModuleInfo, module: &str, project: &BTreeSet<String>, 
         info.imports.insert(module.to_string());
     }
     for (prefix, why) in &catalog.process.eventlet_libraries {
-        if module == prefix || module.starts_with(&format!("{prefix}.")) {
+        let rest = module.strip_prefix(prefix.as_str());
+        if rest.is_some_and(|r| r.is_empty() || r.starts_with('.')) {
             info.eventlet_libraries.push(format!("`{module}`: {why}"));
         }
     }
