@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::pipeline::{Engine, FileError, Migration, Prepared};
 use crate::process::{contexts, processes, Assumption, Process, ProcessContext};
 use crate::project::{entry_points, index, index_text, module_name, Project};
+use crate::trace;
 
 /// Deeply nested expressions recurse deeply in the parser and the visitors.
 const WORKER_STACK: usize = 256 * 1024 * 1024;
@@ -109,7 +110,6 @@ pub fn migrate_project(
     paths: &[PathBuf],
     assumption: &Assumption,
 ) -> (Vec<Result<Migration, FileError>>, Analysis) {
-    let trace = std::env::var_os("EVENTLET_MIGRATE_TRACE").is_some();
     let started = std::time::Instant::now();
     // Largest files first, so that the last file started is a small one and neither worker
     // waits long for the other at the end of a phase.
@@ -123,16 +123,21 @@ pub fn migrate_project(
     // mentions eventlet is kept prepared (parsed, names resolved) for the rounds below.
     let mut analysed: Vec<_> = run_all(pool, &indices, |&i| {
         let bytes = contents[i].as_ref().ok()?;
-        std::panic::catch_unwind(|| match Prepared::new(bytes, engine.all_files) {
+        let prepared = trace::timed("parse and resolve", || {
+            Prepared::new(bytes, engine.all_files)
+        });
+        std::panic::catch_unwind(|| match prepared {
             Ok(Some(prepared)) => {
-                let info = index(
-                    &files[i],
-                    &names[i],
-                    prepared.module(),
-                    Some(prepared.semantic()),
-                    &all_names,
-                    &engine.catalog,
-                );
+                let info = trace::timed("index syntax", || {
+                    index(
+                        &files[i],
+                        &names[i],
+                        prepared.module(),
+                        Some(prepared.semantic()),
+                        &all_names,
+                        &engine.catalog,
+                    )
+                });
                 Some((Some(info), Some(Ok(prepared))))
             }
             Err(e) => Some((None, Some(Err(e)))),
@@ -141,9 +146,9 @@ pub fn migrate_project(
                 if memchr::memmem::find(bytes, b"monkey_patch").is_none() {
                     let info = match std::str::from_utf8(bytes) {
                         // No copy for the common case: only imports and names are read.
-                        Ok(text) => {
+                        Ok(text) => trace::timed("index text", || {
                             index_text(&files[i], &names[i], text, &all_names, &engine.catalog)
-                        }
+                        }),
                         Err(_) => {
                             let text = crate::source::SourceText::decode(bytes).ok()?.text;
                             index_text(&files[i], &names[i], &text, &all_names, &engine.catalog)
@@ -207,18 +212,13 @@ pub fn migrate_project(
         extended = with_helpers;
         &extended
     };
-    if trace {
-        eprintln!(
-            "indexed {} modules in {:?}",
-            project.modules.len(),
-            started.elapsed()
-        );
-    }
+    trace::phase(
+        &format!("indexed {} modules", project.modules.len()),
+        started,
+    );
     let entries = entry_points(&project, paths);
     let processes = pool.install(|| processes(&project, &entries));
-    if trace {
-        eprintln!("{} processes at {:?}", processes.len(), started.elapsed());
-    }
+    trace::phase(&format!("{} processes", processes.len()), started);
     // Module → (the round it was found in, what keeps it on eventlet): a process is
     // explained by its earliest cause, not by what that cause held back.
     let mut stays: BTreeMap<String, (usize, String)> = BTreeMap::new();
@@ -267,15 +267,11 @@ pub fn migrate_project(
         if changed.is_empty() {
             break;
         }
-        if trace {
-            eprintln!(
-                "round {round}: {} files at {:?}",
-                changed.len(),
-                started.elapsed()
-            );
-        }
+        trace::phase(&format!("round {round}: {} files", changed.len()), started);
         let rerun = run_all(pool, &changed, |&i| match &prepared[i] {
-            Some(Ok(p)) => guarded(|| engine.migrate_prepared(p, &wanted[i])),
+            Some(Ok(p)) => trace::timed("migrate", || {
+                guarded(|| engine.migrate_prepared(p, &wanted[i]))
+            }),
             Some(Err(e)) => Err(e.clone()),
             None => Ok(Migration::default()),
         });
@@ -298,6 +294,8 @@ pub fn migrate_project(
         .collect();
     // Freeing hundreds of syntax trees takes as long as a planning round: on the workers.
     pool.install(|| prepared.into_par_iter().for_each(drop));
+    trace::phase("planned", started);
+    trace::report();
     (
         results,
         Analysis {

@@ -28,4 +28,5 @@ pub mod resolve;
 pub mod rewrite;
 pub mod series;
 pub mod source;
+pub mod trace;
 pub mod write;

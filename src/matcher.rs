@@ -1,6 +1,6 @@
 //! Finding the sites recipes apply to: calls, references and imports of matched names.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprStringLiteral, Stmt};
@@ -61,8 +61,8 @@ pub struct Index<'c> {
 
 impl<'c> Index<'c> {
     pub fn new(catalog: &'c Catalog, target: Target, enabled: &dyn Fn(&str) -> bool) -> Index<'c> {
-        let mut names = HashMap::new();
-        let mut wildcards = HashMap::new();
+        let mut names = HashMap::default();
+        let mut wildcards = HashMap::default();
         for (i, recipe) in catalog.recipes.iter().enumerate() {
             if recipe.rules(target).is_empty() || !enabled(&recipe.id) {
                 continue;
@@ -255,13 +255,13 @@ impl<'a> Visitor<'a> for Finder<'a, '_, '_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Call(call) => {
-                if self.patch(call) {
+                let callee = self.semantic.expr_qualified_name(&call.func);
+                if self.patch(call, callee.as_deref()) {
                     return;
                 }
-                if let Some((recipe, name)) = self
-                    .semantic
-                    .expr_qualified_name(&call.func)
-                    .and_then(|q| self.index.lookup(&q))
+                if let Some((recipe, name)) = callee
+                    .as_deref()
+                    .and_then(|q| self.index.lookup(q))
                     .filter(|(recipe, _)| !self.index.is_module_recipe(*recipe, self.target))
                 {
                     let discarded = self.discarded == Some(call.range());
@@ -283,14 +283,19 @@ impl<'a> Visitor<'a> for Finder<'a, '_, '_> {
                     self.visit_arguments(&call.arguments);
                     return;
                 }
+                // A chain whose root names nothing imported has no site in it.
+                if callee.is_none() && is_chain(&call.func) {
+                    self.visit_arguments(&call.arguments);
+                    return;
+                }
                 visitor::walk_expr(self, expr);
             }
             Expr::Name(_) | Expr::Attribute(_) if is_load(expr) => {
-                if let Some((recipe, name)) = self
-                    .semantic
-                    .expr_qualified_name(expr)
-                    .and_then(|q| self.index.lookup(&q))
-                {
+                let qualified = self.semantic.expr_qualified_name(expr);
+                if qualified.is_none() && is_chain(expr) {
+                    return;
+                }
+                if let Some((recipe, name)) = qualified.and_then(|q| self.index.lookup(&q)) {
                     // A bare name bound by an import of a matched module keeps its name: the
                     // import is rebound instead.
                     let rebound = matches!(expr, Expr::Name(_))
@@ -316,7 +321,7 @@ impl<'a> Visitor<'a> for Finder<'a, '_, '_> {
 impl<'a> Finder<'a, '_, '_> {
     /// A test double patching an Eventlet object: a site for its recipe. Returns whether the
     /// call was handled (its other arguments visited).
-    fn patch(&mut self, call: &'a ExprCall) -> bool {
+    fn patch(&mut self, call: &'a ExprCall, callee: Option<&str>) -> bool {
         let patchers = &self.index.catalog.patchers;
         // `self.patch(...)`: a helper of the project's test classes that forwards to a patcher.
         let helper = match &*call.func {
@@ -326,15 +331,10 @@ impl<'a> Finder<'a, '_, '_> {
             _ => None,
         };
         let is_helper = |list: &[String]| helper.is_some_and(|h| list.iter().any(|m| m == h));
-        let callee = self.semantic.expr_qualified_name(&call.func);
         let by_name = is_helper(&patchers.by_name_method)
-            || callee
-                .as_ref()
-                .is_some_and(|c| patchers.by_name.contains(c));
+            || callee.is_some_and(|c| patchers.by_name.iter().any(|p| p == c));
         let by_object = is_helper(&patchers.by_object_method)
-            || callee
-                .as_ref()
-                .is_some_and(|c| patchers.by_object.contains(c));
+            || callee.is_some_and(|c| patchers.by_object.iter().any(|p| p == c));
         let args = &call.arguments.args;
         if by_name {
             let Some(Expr::StringLiteral(literal)) = args.first() else {
@@ -393,6 +393,15 @@ impl<'a> Finder<'a, '_, '_> {
             return true;
         }
         false
+    }
+}
+
+/// `a.b.c`: names and attributes down to a name, nothing evaluated in between.
+fn is_chain(expr: &Expr) -> bool {
+    match expr {
+        Expr::Name(_) => true,
+        Expr::Attribute(attr) => is_chain(&attr.value),
+        _ => false,
     }
 }
 

@@ -2,7 +2,8 @@
 //! local or global name, or `self.<attr>` set in a method), and every later use of it, so a
 //! recipe can rewrite the methods called on it or report what it cannot.
 
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::visitor::{self, Visitor};
@@ -93,17 +94,17 @@ impl<'a> Parents<'a> {
         let mut collector = Collector {
             calls_function,
             parents: Parents {
-                by_child: HashMap::new(),
-                self_attrs: HashMap::new(),
+                by_child: HashMap::default(),
+                self_attrs: HashMap::default(),
                 loops: Vec::new(),
                 defs: Vec::new(),
                 functions: Vec::new(),
                 guarded: Vec::new(),
-                elements: HashMap::new(),
-                assigned: HashMap::new(),
-                iterations: HashMap::new(),
-                arguments: HashMap::new(),
-                function_args: HashMap::new(),
+                elements: HashMap::default(),
+                assigned: HashMap::default(),
+                iterations: HashMap::default(),
+                arguments: HashMap::default(),
+                function_args: HashMap::default(),
                 function_defs: Vec::new(),
             },
             discarded: None,

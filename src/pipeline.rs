@@ -369,7 +369,9 @@ impl Engine {
                 .get(&self.catalog.canonical(&name))
                 .copied()
         };
-        let parents = Parents::build_with(body, &calls_function);
+        let parents = crate::trace::timed("objects (parents)", || {
+            Parents::build_with(body, &calls_function)
+        });
         let cx = RewriteContext {
             parents: &parents,
             text,
@@ -386,7 +388,10 @@ impl Engine {
         let mut manual_objects: Vec<String> = Vec::new();
         let mut unselected_manual: Vec<TextRange> = Vec::new();
         let mut patch_calls = Vec::new();
-        for site in find_sites(body, semantic, &recipes, target) {
+        let sites = crate::trace::timed("find sites", || {
+            find_sites(body, semantic, &recipes, target)
+        });
+        for site in sites {
             if let SiteNode::Call { call, .. } = site.node {
                 if site.name == self.catalog.process.monkey_patch {
                     patch_calls.push(call);
@@ -429,7 +434,7 @@ impl Engine {
             if subsumed {
                 continue;
             }
-            match rewrite(&cx, recipe, &site) {
+            match crate::trace::timed("rewrite", || rewrite(&cx, recipe, &site)) {
                 Outcome::Fix(fix) => {
                     let fix = *fix;
                     // Its test double cannot follow: the code stays as the double expects.
@@ -729,6 +734,7 @@ impl Engine {
                 .module_of(target, module)
                 .is_some_and(|(recipe, _)| self.enabled(&self.catalog.recipes[recipe].id))
         };
+        let started = std::time::Instant::now();
         let (settled, removals) = loop {
             let removals: BTreeSet<StmtId> = fixes
                 .iter()
@@ -776,6 +782,7 @@ impl Engine {
             }
         };
 
+        crate::trace::timed("settle imports", || started.elapsed());
         let mut all_removals = removals.clone();
         all_removals.extend(settled.removed_stmts.iter().copied());
         let mut anchors: HashSet<_> = settled.anchors.clone();
@@ -824,7 +831,9 @@ impl Engine {
         if new_text == text {
             return Ok(migration);
         }
-        let reparsed = match ruff_python_parser::parse_module(&new_text) {
+        let reparsed = match crate::trace::timed("reparse output", || {
+            ruff_python_parser::parse_module(&new_text)
+        }) {
             Ok(parsed) => parsed,
             Err(error) => {
                 let index = LineIndex::from_source_text(&new_text);
@@ -835,7 +844,9 @@ impl Engine {
                 )));
             }
         };
-        check_compiles(text, parsed.syntax(), &new_text, reparsed.syntax())?;
+        crate::trace::timed("compile check", || {
+            check_compiles(text, parsed.syntax(), &new_text, reparsed.syntax())
+        })?;
         migration.output = Some(source.encode(&new_text).ok_or_else(|| {
             FileError::Internal(
                 "the rewritten text does not fit the file's declared encoding".to_string(),

@@ -5,7 +5,8 @@
 //! in a function is local to the whole function. A name whose bindings in its scope do not
 //! all import the same object is ambiguous and resolves to nothing, so it is never rewritten.
 
-use std::collections::{HashMap, HashSet};
+// Fx: the keys are our own names and offsets, and resolving is the hot path.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, ExceptHandler, Expr, ExprContext, Parameters, Pattern, Stmt};
@@ -120,15 +121,15 @@ impl Semantic {
         let mut builder = Builder {
             model: Semantic::default(),
             scope: MODULE_SCOPE,
-            chains: HashMap::new(),
+            chains: HashMap::default(),
             nonlocal_bindings: Vec::new(),
         };
         builder.model.scopes.push(Scope {
             kind: ScopeKind::Module,
             parent: None,
-            names: HashMap::new(),
-            globals: HashSet::new(),
-            nonlocals: HashSet::new(),
+            names: HashMap::default(),
+            globals: HashSet::default(),
+            nonlocals: HashSet::default(),
         });
         builder.body(&module.body, true);
         // An assignment to a `nonlocal` name binds it in the enclosing function: that binding
@@ -355,9 +356,9 @@ impl Builder {
         self.model.scopes.push(Scope {
             kind,
             parent: Some(self.scope),
-            names: HashMap::new(),
-            globals: HashSet::new(),
-            nonlocals: HashSet::new(),
+            names: HashMap::default(),
+            globals: HashSet::default(),
+            nonlocals: HashSet::default(),
         });
         let previous = self.scope;
         self.scope = self.model.scopes.len() - 1;
