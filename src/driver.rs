@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::pipeline::{Engine, FileError, Migration, Prepared};
+use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
 use crate::process::{contexts, processes, Assumption, Process, ProcessContext};
 use crate::project::{entry_points, index, index_text, module_name, Project};
 use crate::trace;
@@ -40,7 +40,7 @@ pub fn run_all<T: Sync, R: Send>(
 
 /// A panic is a bug, but it must not take the other files down with it: it is reported as
 /// this file's internal error and the file is left untouched.
-pub fn guarded(run: impl FnOnce() -> Result<Migration, FileError>) -> Result<Migration, FileError> {
+pub fn guarded<T>(run: impl FnOnce() -> Result<T, FileError>) -> Result<T, FileError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
         let message = panic
             .downcast_ref::<String>()
@@ -121,7 +121,7 @@ pub fn migrate_project(
     let all_names: BTreeSet<String> = names.iter().cloned().collect();
     // Parsed and indexed on the workers: their stacks take deep nesting. A file that
     // mentions eventlet is kept prepared (parsed, names resolved) for the rounds below.
-    let mut analysed: Vec<_> = run_all(pool, &indices, |&i| {
+    let analysed = run_all(pool, &indices, |&i| {
         let bytes = contents[i].as_ref().ok()?;
         let prepared = trace::timed("parse and resolve", || {
             Prepared::new(bytes, engine.all_files)
@@ -175,12 +175,9 @@ pub fn migrate_project(
         .ok()
         .flatten()
     });
-    // Back to the files' order.
-    let mut by_file: Vec<_> = indices.iter().copied().zip(analysed.drain(..)).collect();
-    by_file.sort_by_key(|(i, _)| *i);
     let mut prepared: Vec<Option<Result<Prepared, FileError>>> = Vec::with_capacity(files.len());
     let mut infos = Vec::new();
-    for (_, entry) in by_file {
+    for entry in in_file_order(&indices, analysed) {
         let (info, p) = entry.unwrap_or((None, None));
         infos.extend(info);
         prepared.push(p);
@@ -231,8 +228,19 @@ pub fn migrate_project(
         })
         .collect();
     let native = Arc::new(ProcessContext::native());
+    // What holds whatever the context: found once, judged again each round.
+    let analysed: Vec<Result<Option<Analysed<'_>>, FileError>> = in_file_order(
+        &indices,
+        run_all(pool, &indices, |&i| match &prepared[i] {
+            Some(Ok(p)) => trace::timed("analyse", || guarded(|| Ok(engine.analyse(p)))),
+            Some(Err(e)) => Err(e.clone()),
+            None => Ok(None),
+        }),
+    );
+    // Whether a file's current result still has its edits to apply.
+    let mut pending = vec![false; files.len()];
     // Monotone: what stays on eventlet only grows, so this settles; the bound is a guard.
-    for round in 0..8 {
+    for round in 0..MAX_ROUNDS {
         let by_module = contexts(&project, &processes, &stays, assumption);
         let frozen = frozen_names(&processes, &names, files, &results);
         let wanted: Vec<Arc<ProcessContext>> = names
@@ -248,7 +256,7 @@ pub fn migrate_project(
                 }
             })
             .collect();
-        // A file is migrated again only if its new context could change its result.
+        // A file is judged again only if its new context could change its result.
         let changed: Vec<usize> = indices
             .iter()
             .copied()
@@ -265,15 +273,37 @@ pub fn migrate_project(
             })
             .collect();
         if changed.is_empty() {
-            break;
+            // Settled: the new texts. A file that cannot be written stays as it was, which
+            // is a new constraint on its processes: the plan settles again with it.
+            let failed = emit_pending(
+                engine,
+                pool,
+                &indices,
+                &prepared,
+                &mut results,
+                &mut pending,
+            );
+            if failed.is_empty() {
+                break;
+            }
+            for (i, error) in failed {
+                let shown = files[i].strip_prefix(".").unwrap_or(&files[i]);
+                stays.entry(names[i].clone()).or_insert_with(|| {
+                    (
+                        round,
+                        format!("{} (not rewritten: {error})", shown.display()),
+                    )
+                });
+            }
+            continue;
         }
         trace::phase(&format!("round {round}: {} files", changed.len()), started);
-        let rerun = run_all(pool, &changed, |&i| match &prepared[i] {
-            Some(Ok(p)) => trace::timed("migrate", || {
-                guarded(|| engine.migrate_prepared(p, &wanted[i]))
+        let rerun = run_all(pool, &changed, |&i| match (&prepared[i], &analysed[i]) {
+            (Some(Ok(p)), Ok(Some(a))) => trace::timed("decide", || {
+                guarded(|| Ok(engine.decide(p, a, None, &wanted[i])))
             }),
-            Some(Err(e)) => Err(e.clone()),
-            None => Ok(Migration::default()),
+            (_, Err(e)) => Err(e.clone()),
+            _ => Ok(Migration::default()),
         });
         for (i, result) in changed.into_iter().zip(rerun) {
             if let Ok(m) = &result {
@@ -284,10 +314,21 @@ pub fn migrate_project(
                         .or_insert_with(|| (round, format!("{}:{why}", shown.display())));
                 }
             }
+            pending[i] = result.as_ref().is_ok_and(|m| !m.edits.is_empty());
             results[i] = result;
             current[i] = Some(wanted[i].clone());
         }
     }
+    // Only if the guard ended the rounds early.
+    emit_pending(
+        engine,
+        pool,
+        &indices,
+        &prepared,
+        &mut results,
+        &mut pending,
+    );
+    drop(analysed);
     let contexts = current
         .into_iter()
         .map(|c| c.map_or_else(ProcessContext::native, |c| ProcessContext::clone(&c)))
@@ -303,6 +344,49 @@ pub fn migrate_project(
             contexts,
         },
     )
+}
+
+/// `values[k]` belongs to file `order[k]`: the values in the files' order.
+fn in_file_order<T>(order: &[usize], values: Vec<T>) -> Vec<T> {
+    let mut placed: Vec<(usize, T)> = order.iter().copied().zip(values).collect();
+    placed.sort_by_key(|(i, _)| *i);
+    placed.into_iter().map(|(_, v)| v).collect()
+}
+
+/// At most this many planning rounds (each only adds what stays on eventlet).
+const MAX_ROUNDS: usize = 16;
+
+/// Applies the edits of the results still `pending` (on the workers); the files whose new
+/// text failed its checks, now errors, and why.
+fn emit_pending(
+    engine: &Engine,
+    pool: &rayon::ThreadPool,
+    indices: &[usize],
+    prepared: &[Option<Result<Prepared, FileError>>],
+    results: &mut [Result<Migration, FileError>],
+    pending: &mut [bool],
+) -> Vec<(usize, FileError)> {
+    let todo: Vec<usize> = indices.iter().copied().filter(|&i| pending[i]).collect();
+    let emitted = run_all(pool, &todo, |&i| {
+        let (Some(Ok(p)), Ok(m)) = (&prepared[i], &results[i]) else {
+            return None;
+        };
+        let mut m = m.clone();
+        Some(trace::timed("emit", || guarded(|| engine.emit(p, &mut m))).map(|()| m))
+    });
+    let mut failed = Vec::new();
+    for (i, outcome) in todo.into_iter().zip(emitted) {
+        pending[i] = false;
+        match outcome {
+            Some(Ok(m)) => results[i] = Ok(m),
+            Some(Err(e)) => {
+                failed.push((i, e.clone()));
+                results[i] = Err(e);
+            }
+            None => {}
+        }
+    }
+    failed
 }
 
 /// Per module, the eventlet names a test double in one of its processes patches and cannot

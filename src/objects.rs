@@ -72,6 +72,35 @@ pub struct Parents<'a> {
     function_defs: Vec<&'a ruff_python_ast::StmtFunctionDef>,
 }
 
+/// Tells, for a call that calls the function it is given (`spawn(f, *args)`), that argument's
+/// index.
+pub type CallsFunction<'a> = Box<dyn Fn(&ExprCall) -> Option<usize> + Send + Sync + 'a>;
+
+/// [`Parents`], built on first use: most modules have no object to follow.
+pub struct LazyParents<'a> {
+    body: &'a [Stmt],
+    calls_function: CallsFunction<'a>,
+    built: std::sync::OnceLock<Parents<'a>>,
+}
+
+impl<'a> LazyParents<'a> {
+    pub fn new(body: &'a [Stmt], calls_function: CallsFunction<'a>) -> LazyParents<'a> {
+        LazyParents {
+            body,
+            calls_function,
+            built: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> &Parents<'a> {
+        self.built.get_or_init(|| {
+            crate::trace::timed("objects (parents)", || {
+                Parents::build_with(self.body, &*self.calls_function)
+            })
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum SelfAccess<'a> {
     Load,

@@ -11,8 +11,8 @@ use crate::comments::Comments;
 use crate::edit::{Edit, Safety};
 use crate::imports::{self, ImportContext, ImportSpec, Request};
 use crate::layout::remove_statements;
-use crate::matcher::{find_sites, Index, SiteNode};
-use crate::objects::Parents;
+use crate::matcher::{find_sites, Index, Site, SiteNode};
+use crate::objects::LazyParents;
 use crate::process::{monkey_patch_flags, needed_flags, ProcessContext};
 use crate::recipe::{Action, Catalog, Target};
 use crate::resolve::{ImportBinding, Semantic, StmtId};
@@ -286,41 +286,24 @@ impl Engine {
         self.run_prepared(prepared, None, context)
     }
 
-    fn run_prepared(
-        &self,
-        prepared: &Prepared,
-        plan: Option<&Plan>,
-        context: &ProcessContext,
-    ) -> Result<Migration, FileError> {
-        let source = &prepared.source;
+    /// Finds a file's sites and what each would become: what holds whatever the processes
+    /// running the file are (`None`: no recipe can apply).
+    pub fn analyse<'p>(&'p self, prepared: &'p Prepared) -> Option<Analysed<'p>> {
         let parsed = &prepared.parsed;
         let semantic = &prepared.semantic;
-        let text = source.text.as_str();
-        let index = LineIndex::from_source_text(text);
+        let text = prepared.source.text.as_str();
         let body = &parsed.syntax().body;
         let comments = Comments::new(text, parsed.tokens());
         // Every recipe matches, so a name keeps its own recipe whatever is selected; only the
         // selected ones rewrite and report.
         let recipes = Index::new(&self.catalog, self.target, &|_| true);
-        let mut migration = Migration::default();
-        let position = |range: TextRange| line_column(text, &index, range.start());
-        let to_manual = |item: ManualItem| {
-            let (line, column) = position(item.range);
-            Manual {
-                recipe: item.recipe,
-                line,
-                column,
-                message: item.message,
-                guide: item.guide,
-            }
-        };
         if recipes.is_empty() {
-            return Ok(migration);
+            return None;
         }
-        let mut manual_items: Vec<ManualItem> = Vec::new();
+        let mut manual: Vec<ManualItem> = Vec::new();
         for (stmt, module) in &semantic.star_imports {
             if imports::is_eventlet(module) {
-                manual_items.push(ManualItem {
+                manual.push(ManualItem {
                     recipe: "imports".to_string(),
                     range: semantic.stmts[*stmt].range,
                     message: format!("`from {module} import *`: the names it brings are migrated where a recipe knows them and reported otherwise; import them explicitly"),
@@ -328,7 +311,7 @@ impl Engine {
                 });
             }
         }
-        manual_items.extend(crate::ambiguous::ambiguous_uses(semantic, text));
+        manual.extend(crate::ambiguous::ambiguous_uses(semantic, text));
 
         let target = self.target;
         let migrated = |import: &ImportBinding| -> String {
@@ -352,11 +335,11 @@ impl Engine {
                 None => self.catalog.canonical(&import.qualified),
             }
         };
-        let calls_function = |call: &ruff_python_ast::ExprCall| {
+        let catalog = &self.catalog;
+        let calls_function = move |call: &ruff_python_ast::ExprCall| {
             // Cheap first: the callee's last name must end one of the listed names.
             let last = last_name(&call.func)?;
-            if !self
-                .catalog
+            if !catalog
                 .calls_function
                 .keys()
                 .any(|k| k.rsplit('.').next() == Some(last))
@@ -364,13 +347,14 @@ impl Engine {
                 return None;
             }
             let name = semantic.expr_qualified_name(&call.func)?;
-            self.catalog
+            catalog
                 .calls_function
-                .get(&self.catalog.canonical(&name))
+                .get(&catalog.canonical(&name))
                 .copied()
         };
-        let parents = crate::trace::timed("objects (parents)", || {
-            Parents::build_with(body, &calls_function)
+        let parents = LazyParents::new(body, Box::new(calls_function));
+        let sites = crate::trace::timed("find sites", || {
+            find_sites(body, semantic, &recipes, target)
         });
         let cx = RewriteContext {
             parents: &parents,
@@ -381,6 +365,70 @@ impl Engine {
             migrated: &migrated,
             canonical: &|q: &str| self.catalog.canonical(q),
         };
+        let sites = sites
+            .into_iter()
+            .map(|site| {
+                let recipe = &self.catalog.recipes[site.recipe];
+                let outcome = (!comments.suppresses(text, site.range, Some(&recipe.id)))
+                    .then(|| crate::trace::timed("rewrite", || rewrite(&cx, recipe, &site)));
+                (site, outcome)
+            })
+            .collect();
+        Some(Analysed {
+            index: LineIndex::from_source_text(text),
+            comments,
+            parents,
+            sites,
+            manual,
+        })
+    }
+
+    fn run_prepared(
+        &self,
+        prepared: &Prepared,
+        plan: Option<&Plan>,
+        context: &ProcessContext,
+    ) -> Result<Migration, FileError> {
+        let Some(analysed) = self.analyse(prepared) else {
+            return Ok(Migration::default());
+        };
+        let mut migration = self.decide(prepared, &analysed, plan, context);
+        self.emit(prepared, &mut migration)?;
+        Ok(migration)
+    }
+
+    /// Judges a file's sites in `context`: what is applied, held back or left for a human, and
+    /// the edits that do it (not yet applied: [`Engine::emit`]).
+    pub fn decide(
+        &self,
+        prepared: &Prepared,
+        analysed: &Analysed<'_>,
+        plan: Option<&Plan>,
+        context: &ProcessContext,
+    ) -> Migration {
+        let source = &prepared.source;
+        let parsed = &prepared.parsed;
+        let semantic = &prepared.semantic;
+        let text = source.text.as_str();
+        let index = &analysed.index;
+        let body = &parsed.syntax().body;
+        let comments = &analysed.comments;
+        let parents = &analysed.parents;
+        let target = self.target;
+        let recipes = Index::new(&self.catalog, self.target, &|_| true);
+        let mut migration = Migration::default();
+        let position = |range: TextRange| line_column(text, index, range.start());
+        let to_manual = |item: ManualItem| {
+            let (line, column) = position(item.range);
+            Manual {
+                recipe: item.recipe,
+                line,
+                column,
+                message: item.message,
+                guide: item.guide,
+            }
+        };
+        let mut manual_items: Vec<ManualItem> = analysed.manual.clone();
 
         // Fixes, in source order; a fix that touches what an earlier one did is reported.
         let mut fixes: Vec<Fix> = Vec::new();
@@ -388,25 +436,23 @@ impl Engine {
         let mut manual_objects: Vec<String> = Vec::new();
         let mut unselected_manual: Vec<TextRange> = Vec::new();
         let mut patch_calls = Vec::new();
-        let sites = crate::trace::timed("find sites", || {
-            find_sites(body, semantic, &recipes, target)
-        });
-        for site in sites {
+        for (site, outcome) in &analysed.sites {
             if let SiteNode::Call { call, .. } = site.node {
                 if site.name == self.catalog.process.monkey_patch {
                     patch_calls.push(call);
                 }
             }
             let recipe = &self.catalog.recipes[site.recipe];
-            if comments.suppresses(text, site.range, Some(&recipe.id)) {
+            // Suppressed by a comment.
+            let Some(outcome) = outcome else {
                 continue;
-            }
+            };
             if !self.enabled(&recipe.id) {
                 // Not selected: it changes nothing, but what it would leave for a human still
                 // holds monkey-patch removal back.
                 // Its objects stay eventlet objects, and code under its calls stays under
                 // eventlet: nothing may hand them to threads either.
-                let left = match rewrite(&cx, recipe, &site) {
+                let left = match outcome {
                     Outcome::Manual(item) => Some(item.range),
                     Outcome::Fix(_) => Some(site.range),
                     Outcome::Nothing => None,
@@ -434,7 +480,7 @@ impl Engine {
             if subsumed {
                 continue;
             }
-            match crate::trace::timed("rewrite", || rewrite(&cx, recipe, &site)) {
+            match outcome.clone() {
                 Outcome::Fix(fix) => {
                     let fix = *fix;
                     // Its test double cannot follow: the code stays as the double expects.
@@ -629,12 +675,14 @@ impl Engine {
         if !guarded.is_empty() {
             let (held, kept): (Vec<Fix>, Vec<Fix>) = fixes.into_iter().partition(|f| {
                 parents
+                    .get()
                     .function_name(f.range)
                     .is_some_and(|name| guarded.iter().any(|(g, _)| g == name))
             });
             fixes = kept;
             for fix in held {
                 let function = parents
+                    .get()
                     .function_name(fix.range)
                     .unwrap_or_default()
                     .to_string();
@@ -824,12 +872,23 @@ impl Engine {
             .manual
             .extend(manual_items.into_iter().map(to_manual));
         migration.manual.sort_by_key(|m| (m.line, m.column));
-        if edits.is_empty() {
-            return Ok(migration);
+        migration.edits = edits;
+        migration
+    }
+
+    /// Applies a decided migration's edits to the file's text: the new contents, checked to
+    /// parse and compile. A failure is a bug of the tool: the file is left untouched.
+    pub fn emit(&self, prepared: &Prepared, migration: &mut Migration) -> Result<(), FileError> {
+        let source = &prepared.source;
+        let text = source.text.as_str();
+        if migration.edits.is_empty() {
+            return Ok(());
         }
-        let new_text = apply(text, &edits).map_err(|e| FileError::Internal(e.to_string()))?;
+        let new_text =
+            apply(text, &migration.edits).map_err(|e| FileError::Internal(e.to_string()))?;
         if new_text == text {
-            return Ok(migration);
+            migration.edits.clear();
+            return Ok(());
         }
         let reparsed = match crate::trace::timed("reparse output", || {
             ruff_python_parser::parse_module(&new_text)
@@ -845,16 +904,27 @@ impl Engine {
             }
         };
         crate::trace::timed("compile check", || {
-            check_compiles(text, parsed.syntax(), &new_text, reparsed.syntax())
+            check_compiles(text, prepared.parsed.syntax(), &new_text, reparsed.syntax())
         })?;
         migration.output = Some(source.encode(&new_text).ok_or_else(|| {
             FileError::Internal(
                 "the rewritten text does not fit the file's declared encoding".to_string(),
             )
         })?);
-        migration.edits = edits;
-        Ok(migration)
+        Ok(())
     }
+}
+
+/// What a file's sites come to whatever its context ([`Engine::analyse`]): found once per
+/// run, judged again in each planning round ([`Engine::decide`]).
+pub struct Analysed<'p> {
+    index: LineIndex,
+    comments: Comments,
+    parents: LazyParents<'p>,
+    /// Each site and its rewrite (`None`: a comment suppresses it).
+    sites: Vec<(Site<'p>, Option<Outcome>)>,
+    /// Star imports and ambiguous names, reported whatever else happens.
+    manual: Vec<ManualItem>,
 }
 
 /// Records a call that stays on eventlet (left for a human, or its recipe not selected): code

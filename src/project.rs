@@ -196,12 +196,14 @@ pub fn index(
         aliases: BTreeMap::new(),
         defs: BTreeSet::new(),
         function: format!("{name}:"),
+        calls: Default::default(),
         class: None,
     };
     indexer.collect_definitions(&module.body, None);
     for stmt in &module.body {
         indexer.visit_stmt(stmt);
     }
+    indexer.flush_calls();
     indexer.info
 }
 
@@ -216,8 +218,10 @@ struct Indexer<'a> {
     aliases: BTreeMap<String, String>,
     /// Functions and methods defined here (`f`, `Class.f`), and classes (`Class`).
     defs: BTreeSet<String>,
-    /// The function whose code is being visited.
+    /// The function whose code is being visited, and what it calls so far (kept apart from
+    /// `info.calls` until it ends: a test module calls thousands of methods).
     function: FunctionId,
+    calls: rustc_hash::FxHashSet<FunctionId>,
     class: Option<String>,
 }
 
@@ -333,8 +337,23 @@ impl Indexer<'_> {
 
     fn in_function<F: FnOnce(&mut Self)>(&mut self, function: FunctionId, f: F) {
         let previous = std::mem::replace(&mut self.function, function);
+        let outer_calls = std::mem::take(&mut self.calls);
         f(self);
+        self.flush_calls();
+        self.calls = outer_calls;
         self.function = previous;
+    }
+
+    /// Records what the current function called.
+    fn flush_calls(&mut self) {
+        if self.calls.is_empty() {
+            return;
+        }
+        self.info
+            .calls
+            .entry(self.function.clone())
+            .or_default()
+            .extend(self.calls.drain());
     }
 }
 
@@ -481,11 +500,7 @@ impl<'a> Visitor<'a> for Indexer<'_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Call(call) = expr {
             if let Some(callee) = self.callee(&call.func) {
-                self.info
-                    .calls
-                    .entry(self.function.clone())
-                    .or_default()
-                    .insert(callee);
+                self.calls.insert(callee);
             }
             let patch_name = self.catalog.process.monkey_patch.rsplit('.').next();
             let canonical = self

@@ -12,7 +12,7 @@ use crate::comments::Comments;
 use crate::edit::{Edit, Piece, Safety};
 use crate::imports::{availability, Availability, ImportSpec, Request};
 use crate::matcher::{Site, SiteNode};
-use crate::objects::{facts, track, track_elements, Parent, Parents, Tracked};
+use crate::objects::{facts, track, track_elements, LazyParents, Parent, Tracked};
 use crate::recipe::{
     Action, CompiledMethod, CompiledRule, Filter, HoleValue, MethodAction, Recipe, ResultUse,
     Segment, SiteKind, Target, Template, When,
@@ -59,6 +59,7 @@ pub struct ManualItem {
     pub guide: Option<String>,
 }
 
+#[derive(Debug, Clone)]
 pub enum Outcome {
     Fix(Box<Fix>),
     Manual(ManualItem),
@@ -66,11 +67,12 @@ pub enum Outcome {
     Nothing,
 }
 
-pub struct RewriteContext<'a> {
+pub struct RewriteContext<'a, 'p> {
     pub text: &'a str,
     pub semantic: &'a Semantic,
     pub comments: &'a Comments,
-    pub parents: &'a Parents<'a>,
+    /// `'p`: the module's syntax, which outlives what is borrowed for one file's analysis.
+    pub parents: &'a LazyParents<'p>,
     pub target: Target,
     /// What an Eventlet import binding will denote once module rules have run.
     pub migrated: &'a dyn Fn(&ImportBinding) -> String,
@@ -100,7 +102,7 @@ struct Draft {
 
 /// A site left for a human, with the recipe's guide chapter.
 fn manual_item(
-    cx: &RewriteContext<'_>,
+    cx: &RewriteContext<'_, '_>,
     recipe: &Recipe,
     site: &Site<'_>,
     message: String,
@@ -113,7 +115,7 @@ fn manual_item(
     })
 }
 
-pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Outcome {
+pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) -> Outcome {
     let manual = |message: String| manual_item(cx, recipe, site, message);
     if let SiteNode::PatchName { .. } | SiteNode::PatchObject { .. } = site.node {
         return rewrite_patch(cx, recipe, site);
@@ -121,7 +123,7 @@ pub fn rewrite(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Out
     let object = object_of(cx, site);
     let object_facts: BTreeSet<String> = match &object {
         Object::Discarded => BTreeSet::new(),
-        Object::Tracked(tracked, _) => facts(tracked, cx.parents),
+        Object::Tracked(tracked, _) => facts(tracked, cx.parents.get()),
         Object::Lost(_) => BTreeSet::from(["escapes".to_string()]),
     };
     let mut reason: Option<String> = None;
@@ -212,7 +214,7 @@ enum Stop {
 }
 
 fn draft(
-    cx: &RewriteContext<'_>,
+    cx: &RewriteContext<'_, '_>,
     rule: &CompiledRule,
     site: &Site<'_>,
     object: &Object<'_>,
@@ -345,7 +347,7 @@ fn dropped_nested_arguments(text: &str, template: &Template, call: &ExprCall) ->
 /// Rewrites the uses of the object a method call returns (`gt = pool.spawn(f)`, then
 /// `gt.wait()`) with `methods`, or says why it cannot be done.
 fn follow_result(
-    cx: &RewriteContext<'_>,
+    cx: &RewriteContext<'_, '_>,
     methods: &[CompiledMethod],
     call: &ExprCall,
     draft: &mut Draft,
@@ -358,10 +360,10 @@ fn follow_result(
         .min_by_key(|s| s.range.len())
         .map(|s| s.range)
         .ok_or("it is not in a statement")?;
-    let tracked = match track_elements(cx.semantic, cx.parents, call, stmt) {
+    let tracked = match track_elements(cx.semantic, cx.parents.get(), call, stmt) {
         Some(tracked) => tracked?,
-        None => match cx.parents.assigned_to(call.range()) {
-            Some(target) => track(cx.semantic, cx.parents, target, stmt)?,
+        None => match cx.parents.get().assigned_to(call.range()) {
+            Some(target) => track(cx.semantic, cx.parents.get(), target, stmt)?,
             None => return Err("it is used directly, not stored".to_string()),
         },
     };
@@ -392,7 +394,7 @@ fn follow_result(
 /// Rewrites one call of a method of a followed object with its rule; the error completes a
 /// sentence about the call (`: why`, ` does not fit its template`).
 fn rewrite_method_call(
-    cx: &RewriteContext<'_>,
+    cx: &RewriteContext<'_, '_>,
     method: &CompiledMethod,
     call: &ExprCall,
     attr: &ruff_python_ast::ExprAttribute,
@@ -426,7 +428,7 @@ fn rewrite_method_call(
 }
 
 /// Where the result of a call site goes.
-fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
+fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
     let SiteNode::Call {
         call,
         discarded,
@@ -440,7 +442,7 @@ fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
     }
     let stmt_range = cx.semantic.stmts[site.stmt].range;
     // An element of a list that is then iterated: each iteration's variable is the object.
-    if let Some(elements) = track_elements(cx.semantic, cx.parents, call, stmt_range) {
+    if let Some(elements) = track_elements(cx.semantic, cx.parents.get(), call, stmt_range) {
         return match elements {
             Ok(tracked) => Object::Tracked(tracked, None),
             Err(why) => Object::Lost(why),
@@ -448,7 +450,7 @@ fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
     }
     let Some(target) = bound else {
         // Used in place (`getcurrent().parent`, `Event().wait()`): a single use.
-        return match cx.parents.parent(call.range()) {
+        return match cx.parents.get().parent(call.range()) {
             Some(parent) => Object::Tracked(
                 Tracked {
                     uses: vec![crate::objects::Use {
@@ -464,7 +466,7 @@ fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
             None => Object::Lost("its result is used directly, not stored".to_string()),
         };
     };
-    match track(cx.semantic, cx.parents, target, stmt_range) {
+    match track(cx.semantic, cx.parents.get(), target, stmt_range) {
         Ok(tracked) => Object::Tracked(tracked, Some(target.range())),
         Err(why) => Object::Lost(why),
     }
@@ -473,7 +475,7 @@ fn object_of<'a>(cx: &RewriteContext<'a>, site: &Site<'_>) -> Object<'a> {
 /// Rewrites every use of the created object, or says why it cannot be done (every use that
 /// blocks it, not only the first).
 fn follow(
-    cx: &RewriteContext<'_>,
+    cx: &RewriteContext<'_, '_>,
     rule: &CompiledRule,
     object: &Object<'_>,
     draft: &mut Draft,
@@ -568,7 +570,7 @@ fn follow(
                 // "Last use" is only meaningful for a local that each call of its function
                 // creates afresh: an attribute or a global is used again on the next call.
                 let same_run = !tracked.is_attribute
-                    && match cx.parents.innermost(u.range, false) {
+                    && match cx.parents.get().innermost(u.range, false) {
                         Some(function) => function == tracked.within,
                         None => {
                             !tracked.within.is_empty()
@@ -579,7 +581,7 @@ fn follow(
                 if method.last_use
                     && (!same_run
                         || Some(u.range.start()) != last
-                        || cx.parents.in_loop(call.range(), tracked.within))
+                        || cx.parents.get().in_loop(call.range(), tracked.within))
                 {
                     problems.push(format!(
                         "`.{name}()` at {at} is not the last use of a local object outside a loop"
@@ -778,7 +780,7 @@ fn call_fits(when: &When, call: &ExprCall, discarded: bool) -> bool {
 }
 
 fn applies(
-    cx: &RewriteContext<'_>,
+    cx: &RewriteContext<'_, '_>,
     rule: &CompiledRule,
     site: &Site<'_>,
     facts: &BTreeSet<String>,
@@ -1127,7 +1129,7 @@ fn dotted_target(recipe: &Recipe, target: Target, name: &str) -> Option<String> 
 
 /// Test doubles follow the code: `mock.patch('eventlet.sleep')` → `mock.patch('time.sleep')`,
 /// `mock.patch.object(eventlet, 'sleep')` → `mock.patch.object(time, 'sleep')`.
-fn rewrite_patch(cx: &RewriteContext<'_>, recipe: &Recipe, site: &Site<'_>) -> Outcome {
+fn rewrite_patch(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) -> Outcome {
     let manual = |message: String| manual_item(cx, recipe, site, message);
     let Some(full) = dotted_target(recipe, cx.target, &site.name) else {
         return manual(format!(
