@@ -801,16 +801,46 @@ fn text_patch_helpers(
     if needles.is_empty() {
         return out;
     }
-    let lines: Vec<&str> = text.lines().collect();
-    let calling: Vec<usize> = (0..lines.len())
-        .filter(|&i| needles.iter().any(|n| lines[i].contains(n.as_str())))
+    // Each calling line, under the function that encloses it (by where its `def` starts).
+    let bytes = text.as_bytes();
+    let mut starts: Vec<usize> = needles
+        .iter()
+        .flat_map(|n| memchr::memmem::find_iter(bytes, n.as_bytes()))
+        .map(|at| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1))
         .collect();
-    let Some(&last_call) = calling.last() else {
-        return out;
+    starts.sort_unstable();
+    starts.dedup();
+    let line_at = |start: usize| {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        &text[start..end]
     };
-    for (i, line) in lines.iter().enumerate().take(last_call) {
-        let trimmed = line.trim_start();
-        let Some(rest) = trimmed.strip_prefix("def ") else {
+    // One pass down the file: the functions open at each line, by indentation.
+    let mut bodies: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    let mut open: Vec<(usize, usize)> = Vec::new(); // (indent, where the `def` starts)
+    let mut calls = starts.iter().peekable();
+    let mut at = 0;
+    while at < bytes.len() && calls.peek().is_some() {
+        let line = line_at(at);
+        let code = line.trim_start();
+        if !code.is_empty() {
+            let indent = line.len() - code.len();
+            while open.last().is_some_and(|&(i, _)| i >= indent) {
+                open.pop();
+            }
+            if calls.peek() == Some(&&at) {
+                calls.next();
+                if let Some(&(_, def)) = open.last() {
+                    bodies.entry(def).or_default().push(line);
+                }
+            }
+            if code.starts_with("def ") {
+                open.push((indent, at));
+            }
+        }
+        at += line.len() + 1;
+    }
+    for (def, body) in bodies {
+        let Some(rest) = line_at(def).trim_start().strip_prefix("def ") else {
             continue;
         };
         let Some((name, params)) = rest.split_once('(') else {
@@ -822,22 +852,6 @@ fn text_patch_helpers(
             .take_while(|p| !p.is_empty() && !p.starts_with('*'))
             .collect();
         if params.first() != Some(&"self") || params.len() < 2 {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        let end = i
-            + 1
-            + lines[i + 1..]
-                .iter()
-                .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent)
-                .count();
-        let first = calling.partition_point(|&c| c <= i);
-        let body: Vec<&str> = calling[first..]
-            .iter()
-            .take_while(|&&c| c < end)
-            .map(|&c| lines[c])
-            .collect();
-        if body.is_empty() {
             continue;
         }
         let calls = |tails: &[String], args: &str| {
@@ -1007,10 +1021,11 @@ mod tests {
     #[test]
     fn patch_helpers_are_found_in_text_and_in_code() {
         let catalog = Catalog::builtin().expect("recipes load");
-        let text = "class TestCase(object):\n    def patchobject(self, obj, attr, **kwargs):\n        p = mock.patch.object(obj, attr, **kwargs)\n        return p.start()\n\n    def patch(self, path, *args):\n        return self.useFixture(fixtures.MockPatch(path, *args)).mock\n\n    def other(self, a, b):\n        return a + b\n";
+        let text = "class TestCase(object):\n    def patchobject(self, obj, attr, **kwargs):\n        p = mock.patch.object(obj, attr, **kwargs)\n        return p.start()\n\n    def patch(self, path, *args):\n        return self.useFixture(fixtures.MockPatch(path, *args)).mock\n\n    def other(self, a, b):\n        return a + b\n\n    def patch_if(self, target, new=None):\n        if new is None:\n\n            return mock.patch(target)\n\n\nmock.patch('module.level')\n";
         let expected = vec![
             ("patchobject".to_string(), true),
             ("patch".to_string(), false),
+            ("patch_if".to_string(), false),
         ];
         assert_eq!(text_patch_helpers(text, &catalog.patchers), expected);
         let parsed = ruff_python_parser::parse_module(text).expect("parses");
