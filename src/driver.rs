@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
-use crate::process::{contexts, processes, Assumption, Process, ProcessContext};
+use crate::process::{self, contexts, processes, Assumption, Process, ProcessContext};
 use crate::project::{entry_points, index, index_text, module_name, Project};
 use crate::trace;
 
@@ -228,6 +228,13 @@ pub fn migrate_project(
         })
         .collect();
     let native = Arc::new(ProcessContext::native());
+    let groups = process::groups(&project, &processes);
+    let group_of: Vec<Option<usize>> = names
+        .iter()
+        .map(|n| groups.of_module.get(n).copied())
+        .collect();
+    // A group's context, kept from round to round while it does not change.
+    let mut shared: Vec<Arc<ProcessContext>> = Vec::new();
     // What holds whatever the context: found once, judged again each round.
     let analysed: Vec<Result<Option<Analysed<'_>>, FileError>> = in_file_order(
         &indices,
@@ -241,12 +248,20 @@ pub fn migrate_project(
     let mut pending = vec![false; files.len()];
     // Monotone: what stays on eventlet only grows, so this settles; the bound is a guard.
     for round in 0..MAX_ROUNDS {
-        let by_module = contexts(&project, &processes, &stays, assumption);
+        shared = contexts(&groups, &processes, &stays, assumption)
+            .into_iter()
+            .enumerate()
+            .map(|(g, context)| match shared.get(g) {
+                Some(old) if **old == context => old.clone(),
+                _ => Arc::new(context),
+            })
+            .collect();
         let frozen = frozen_names(&processes, &names, files, &results);
         let wanted: Vec<Arc<ProcessContext>> = names
             .iter()
-            .map(|n| {
-                let context = by_module.get(n).unwrap_or(&native);
+            .zip(&group_of)
+            .map(|(n, group)| {
+                let context = group.map_or(&native, |g| &shared[g]);
                 match frozen.get(n) {
                     Some(names) => Arc::new(ProcessContext {
                         frozen: names.clone(),

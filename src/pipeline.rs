@@ -459,13 +459,7 @@ impl Engine {
                 };
                 if let Some(range) = left {
                     unselected_manual.push(range);
-                    stays(
-                        text,
-                        semantic,
-                        &site,
-                        &mut manual_calls,
-                        &mut manual_objects,
-                    );
+                    stays(text, semantic, site, &mut manual_calls, &mut manual_objects);
                 }
                 continue;
             }
@@ -509,7 +503,7 @@ impl Engine {
                         .find(|(args, _)| args.contains_range(site.range))
                         .map(|(_, outer)| format!("`{}` is under `{outer}`, which is not migrated: migrate them together", fix.subject))
                         .or_else(|| {
-                            passes_manual_object(text, &site, &fix, &manual_objects).map(|object| {
+                            passes_manual_object(text, site, &fix, &manual_objects).map(|object| {
                                 format!("`{}` is given `{object}`, an eventlet object that stays on eventlet (left for a human, or its recipe not selected): migrate them together", fix.subject)
                             })
                         });
@@ -543,13 +537,7 @@ impl Engine {
                             .stale_doubles
                             .push((site.name.clone(), format!("{line}:{column}")));
                     }
-                    stays(
-                        text,
-                        semantic,
-                        &site,
-                        &mut manual_calls,
-                        &mut manual_objects,
-                    );
+                    stays(text, semantic, site, &mut manual_calls, &mut manual_objects);
                     manual_items.push(item);
                 }
                 Outcome::Nothing => {}
@@ -775,7 +763,7 @@ impl Engine {
             text,
             body,
             semantic,
-            comments: &comments,
+            comments,
         };
         let replaced_module = |module: &str| {
             recipes
@@ -835,7 +823,7 @@ impl Engine {
         all_removals.extend(settled.removed_stmts.iter().copied());
         let mut anchors: HashSet<_> = settled.anchors.clone();
         anchors.extend(edits.iter().map(|e| e.range.start()));
-        let removal = remove_statements(text, semantic, &comments, &all_removals, &anchors);
+        let removal = remove_statements(text, semantic, comments, &all_removals, &anchors);
         for fix in &mut fixes {
             if fix
                 .removals

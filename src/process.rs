@@ -4,7 +4,6 @@
 //! anywhere else it would half-migrate the process.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use ruff_python_ast::{Expr, ExprCall};
 
@@ -217,23 +216,55 @@ impl Assumption {
     }
 }
 
-/// The context of every module: the processes that run it, and whether each stays on the
-/// hub after this run. `stays` says, per module, what keeps it on eventlet (`path:line:col
-/// (code)`) and in which round of the planning that was found.
+/// Modules run by the same processes: each group shares one context, whatever stays.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    /// Per group, the processes (indices) running its modules; empty: no entry point does.
+    pub processes: Vec<Vec<usize>>,
+    /// Module → its group.
+    pub of_module: BTreeMap<String, usize>,
+}
+
+/// Groups the modules of `project` by the processes that run them (these do not change
+/// while a project is planned; what stays in them does).
+pub fn groups(project: &Project, processes: &[Process]) -> Groups {
+    let mut runs_in: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, process) in processes.iter().enumerate() {
+        for module in &process.modules {
+            runs_in.entry(module.as_str()).or_default().push(i);
+        }
+    }
+    let mut groups = Groups::default();
+    let mut index: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+    for module in project.modules.keys() {
+        let mine = runs_in.get(module.as_str()).cloned().unwrap_or_default();
+        let group = *index.entry(mine).or_insert_with_key(|mine| {
+            groups.processes.push(mine.clone());
+            groups.processes.len() - 1
+        });
+        groups.of_module.insert(module.clone(), group);
+    }
+    groups
+}
+
+/// The context of each group: which of its processes stay on the hub after this run, and
+/// why. `stays` says, per module, what keeps it on eventlet (`path:line:col (code)`) and in
+/// which round of the planning that was found.
 pub fn contexts(
-    project: &Project,
+    groups: &Groups,
     processes: &[Process],
     stays: &BTreeMap<String, (usize, String)>,
     assumption: &Assumption,
-) -> BTreeMap<String, Arc<ProcessContext>> {
+) -> Vec<ProcessContext> {
     let why_stays = |process: &Process| -> Option<String> {
         if let Some(library) = process.libraries.first() {
             return Some(format!("{} uses {library}", process.name));
         }
-        process
-            .modules
+        // Few modules stay: look them up in the process, not the other way round.
+        stays
             .iter()
-            .filter_map(|m| stays.get(m))
+            .filter(|(module, _)| process.modules.contains(*module))
+            .map(|(_, found)| found)
             .min_by_key(|(round, _)| *round)
             .map(|(_, why)| format!("{} keeps eventlet code at {why}", process.name))
     };
@@ -242,27 +273,10 @@ pub fn contexts(
         .enumerate()
         .filter_map(|(i, p)| why_stays(p).map(|why| (i, why)))
         .collect();
-    // Modules run by the same processes share one context.
-    let mut shared: BTreeMap<Vec<usize>, Arc<ProcessContext>> = BTreeMap::new();
-    let mut runs_in: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, process) in processes.iter().enumerate() {
-        for module in &process.modules {
-            runs_in.entry(module.as_str()).or_default().push(i);
-        }
-    }
-    project
-        .modules
-        .keys()
-        .map(|module| {
-            let mine = runs_in.get(module.as_str()).cloned().unwrap_or_default();
-            let context = shared
-                .entry(mine)
-                .or_insert_with_key(|mine| {
-                    Arc::new(context_of(mine, processes, &staying, assumption))
-                })
-                .clone();
-            (module.clone(), context)
-        })
+    groups
+        .processes
+        .iter()
+        .map(|mine| context_of(mine, processes, &staying, assumption))
         .collect()
 }
 

@@ -578,7 +578,7 @@ pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
     let test_packages: BTreeSet<&String> = project
         .modules
         .keys()
-        .filter(|name| is_test_package(name) && !parents(name).any(|p| is_test_package(&p)))
+        .filter(|name| is_test_package(name) && !parents(name).any(is_test_package))
         .collect();
     for package in test_packages {
         let prefix = format!("{package}.");
@@ -607,7 +607,7 @@ fn is_test_package(module: &str) -> bool {
 }
 
 fn in_test_package(module: &str) -> bool {
-    parents(module).any(|p| is_test_package(&p))
+    parents(module).any(is_test_package)
 }
 
 /// `(script name, "module:function")` declared in packaging files at or above `paths`.
