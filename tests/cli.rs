@@ -508,6 +508,38 @@ replace = "await asyncio.sleep({args})"
 }
 
 #[test]
+fn a_file_that_cannot_be_rewritten_keeps_its_process_on_the_hub() {
+    // The worker's rewrite fails its compile check, so the worker stays as it was, on
+    // eventlet; the script that imports it must keep monkey patching for it.
+    let recipe = r#"id = "sleep"
+summary = "Await asyncio.sleep"
+category = "timing"
+matches = ["eventlet.greenthread.sleep"]
+
+[target.threading]
+imports = ["import asyncio"]
+
+[[target.threading.rule]]
+on = "call"
+replace = "await asyncio.sleep({args})"
+"#;
+    let main = "import eventlet\neventlet.monkey_patch()\n\nimport worker\n\nif __name__ == \"__main__\":\n    worker.run()\n";
+    let worker = "import eventlet\n\n\ndef run():\n    eventlet.sleep(1)\n";
+    let dir = tree(&[
+        ("recipes/sleep.toml", recipe),
+        ("main.py", main),
+        ("worker.py", worker),
+    ]);
+    let out = migrate(dir.path(), &["--recipes", "recipes", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("worker.py: internal error: the rewritten file would not compile"), "{err}");
+    assert_eq!(read(dir.path(), "worker.py"), worker);
+    assert_eq!(read(dir.path(), "main.py"), main);
+    assert!(err.contains("not rewritten: internal error"), "{err}");
+}
+
+#[test]
 fn a_test_package_that_only_patches_loses_import_and_call() {
     // Two real projects' test packages end in exactly this shape; removing both statements
     // once made their edits overlap. The runner imports the package: a process of its own,
