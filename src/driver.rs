@@ -140,7 +140,13 @@ pub fn migrate_project(
                 });
                 Some((Some(info), Some(Ok(prepared))))
             }
-            Err(e) => Some((None, Some(Err(e)))),
+            // Eventlet code that cannot be parsed stays as it is: its imports, read as
+            // text, still tell which processes it keeps on the hub.
+            Err(e) => {
+                let text = String::from_utf8_lossy(bytes);
+                let info = index_text(&files[i], &names[i], &text, &all_names, &engine.catalog);
+                Some((Some(info), Some(Err(e))))
+            }
             Ok(None) => {
                 // Read as text, unless it may call a monkey-patching helper.
                 if memchr::memmem::find(bytes, b"monkey_patch").is_none() {
@@ -219,6 +225,15 @@ pub fn migrate_project(
     // Module → (the round it was found in, what keeps it on eventlet): a process is
     // explained by its earliest cause, not by what that cause held back.
     let mut stays: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for (i, p) in prepared.iter().enumerate() {
+        if let Some(Err(error)) = p {
+            let shown = files[i].strip_prefix(".").unwrap_or(&files[i]);
+            stays.insert(
+                names[i].clone(),
+                (0, format!("{} (not migrated: {error})", shown.display())),
+            );
+        }
+    }
     let mut current: Vec<Option<Arc<ProcessContext>>> = vec![None; files.len()];
     let mut results: Vec<Result<Migration, FileError>> = contents
         .iter()

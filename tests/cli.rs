@@ -533,10 +533,28 @@ replace = "await asyncio.sleep({args})"
     let out = migrate(dir.path(), &["--recipes", "recipes", "."]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("worker.py: internal error: the rewritten file would not compile"), "{err}");
+    assert!(
+        err.contains("worker.py: internal error: the rewritten file would not compile"),
+        "{err}"
+    );
     assert_eq!(read(dir.path(), "worker.py"), worker);
     assert_eq!(read(dir.path(), "main.py"), main);
     assert!(err.contains("not rewritten: internal error"), "{err}");
+}
+
+#[test]
+fn eventlet_code_that_does_not_parse_keeps_its_process_on_the_hub() {
+    let main = "import eventlet\neventlet.monkey_patch()\n\nimport worker\n\nif __name__ == \"__main__\":\n    worker.run()\n";
+    let worker = "import eventlet\n\n\ndef run(:\n    eventlet.sleep(1)\n";
+    let dir = tree(&[("main.py", main), ("worker.py", worker)]);
+    let out = migrate(dir.path(), &["."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(read(dir.path(), "main.py"), main);
+    assert!(
+        err.contains("keeps eventlet code at worker.py (not migrated: 4:9:"),
+        "{err}"
+    );
 }
 
 #[test]
