@@ -64,8 +64,8 @@ pub struct Parents<'a> {
     /// What is iterated → the loop's target and the range the target is used in (the `for`
     /// statement, or the comprehension).
     iterations: HashMap<TextRange, (&'a Expr, TextRange)>,
-    /// A positional argument → its call and position.
-    arguments: HashMap<TextRange, (&'a ExprCall, usize)>,
+    /// An argument → its call and where it goes (a position, or a keyword).
+    arguments: HashMap<TextRange, (&'a ExprCall, Slot<'a>)>,
     /// Calls that call the function they are given (`spawn(f, *args)`) → that argument's index.
     function_args: HashMap<TextRange, usize>,
     /// Every function definition, for following an object into the parameter it is passed to.
@@ -99,6 +99,13 @@ impl<'a> LazyParents<'a> {
             })
         })
     }
+}
+
+/// Where an argument is passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot<'a> {
+    Position(usize),
+    Keyword(&'a str),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -332,7 +339,16 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                     if arg.is_starred_expr() {
                         break;
                     }
-                    self.parents.arguments.insert(arg.range(), (call, i));
+                    self.parents
+                        .arguments
+                        .insert(arg.range(), (call, Slot::Position(i)));
+                }
+                for keyword in &call.arguments.keywords {
+                    if let Some(name) = &keyword.arg {
+                        self.parents
+                            .arguments
+                            .insert(keyword.value.range(), (call, Slot::Keyword(name.as_str())));
+                    }
                 }
                 if let Some(index) = (self.calls_function)(call) {
                     self.parents.function_args.insert(call.range(), index);
@@ -534,11 +550,16 @@ fn parameter_uses<'a>(
     argument: TextRange,
     crossed: &mut Vec<String>,
 ) -> Option<Vec<Use<'a>>> {
-    let (call, position) = *parents.arguments.get(&argument)?;
-    let (function, index) = match parents.function_args.get(&call.range()) {
-        Some(&f) if position > f => (call.arguments.args.get(f)?, position - f - 1),
-        Some(_) => return None,
-        None => (&*call.func, position),
+    let (call, slot) = *parents.arguments.get(&argument)?;
+    // A call that calls the function it is given passes it the arguments after it, and every
+    // keyword (`spawn(f, x, done=ev)`).
+    let (function, slot) = match (parents.function_args.get(&call.range()), slot) {
+        (Some(&f), Slot::Position(p)) if p > f => {
+            (call.arguments.args.get(f)?, Slot::Position(p - f - 1))
+        }
+        (Some(_), Slot::Position(_)) => return None,
+        (Some(&f), keyword) => (call.arguments.args.get(f)?, keyword),
+        (None, slot) => (&*call.func, slot),
     };
     let Expr::Name(name) = function else {
         return None;
@@ -557,17 +578,27 @@ fn parameter_uses<'a>(
         return None;
     }
     let parameters = &def.parameters;
-    if !parameters.kwonlyargs.is_empty()
-        || parameters.vararg.is_some()
-        || parameters.kwarg.is_some()
-    {
-        return None;
-    }
-    let parameter = parameters
-        .posonlyargs
-        .iter()
-        .chain(&parameters.args)
-        .nth(index)?;
+    let parameter = match slot {
+        Slot::Position(index) => {
+            if !parameters.kwonlyargs.is_empty()
+                || parameters.vararg.is_some()
+                || parameters.kwarg.is_some()
+            {
+                return None;
+            }
+            parameters
+                .posonlyargs
+                .iter()
+                .chain(&parameters.args)
+                .nth(index)?
+        }
+        // By name: an ordinary or keyword-only parameter (not positional-only).
+        Slot::Keyword(keyword) => parameters
+            .args
+            .iter()
+            .chain(&parameters.kwonlyargs)
+            .find(|p| p.parameter.name.as_str() == keyword)?,
+    };
     let param = parameter.parameter.name.as_str();
     // The function's scope: where the parameter is bound.
     let function_scope = semantic
@@ -775,6 +806,52 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    /// The uses of the object `Event()` assigned by the first statement of `main`, as text
+    /// (`name.method()`, or `name?` for an escape).
+    fn uses_of_event(source: &str) -> Vec<String> {
+        let parsed = ruff_python_parser::parse_module(source).expect("parses");
+        let body = &parsed.syntax().body;
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build_with(body, &|call: &ExprCall| {
+            matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "spawn").then_some(0)
+        });
+        let main = body
+            .iter()
+            .filter_map(Stmt::as_function_def_stmt)
+            .find(|d| d.name.as_str() == "main")
+            .expect("a main function");
+        let Stmt::Assign(assign) = &main.body[0] else {
+            panic!("main starts with an assignment")
+        };
+        let tracked =
+            track(&semantic, &parents, &assign.targets[0], assign.range).expect("followed");
+        tracked
+            .uses
+            .iter()
+            .map(|u| match u.parent {
+                Some(Parent::Method { attr, .. }) => {
+                    format!("{}.{}()", &source[u.range], attr.attr)
+                }
+                _ => format!("{}?", &source[u.range]),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_object_passed_by_keyword_is_followed_into_the_parameter_of_that_name() {
+        let src = "def worker(n, done=None):\n    done.send(n)\n\ndef notify(*, ready):\n    ready.send()\n\ndef main():\n    ev = Event()\n    spawn(worker, 1, done=ev)\n    notify(ready=ev)\n    ev.wait()\n";
+        assert_eq!(
+            uses_of_event(src),
+            vec!["done.send()", "ready.send()", "ev.wait()"]
+        );
+    }
+
+    #[test]
+    fn an_object_passed_into_kwargs_or_a_positional_only_name_escapes() {
+        let src = "def opts(**kwargs):\n    kwargs['x'].send()\n\ndef pos(a, /):\n    a.send()\n\ndef main():\n    ev = Event()\n    opts(x=ev)\n    pos(a=ev)\n";
+        assert_eq!(uses_of_event(src), vec!["ev?", "ev?"]);
     }
 
     #[test]
