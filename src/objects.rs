@@ -61,6 +61,8 @@ pub struct Parents<'a> {
     elements: HashMap<TextRange, (TextRange, Option<&'a [Expr]>)>,
     /// The value of `name = value` → the name.
     assigned: HashMap<TextRange, &'a Expr>,
+    /// Where `name = value` binds the name → the value.
+    assignments: HashMap<ruff_text_size::TextSize, &'a Expr>,
     /// What is iterated → the loop's target and the range the target is used in (the `for`
     /// statement, or the comprehension).
     iterations: HashMap<TextRange, (&'a Expr, TextRange)>,
@@ -138,6 +140,7 @@ impl<'a> Parents<'a> {
                 guarded: Vec::new(),
                 elements: HashMap::default(),
                 assigned: HashMap::default(),
+                assignments: HashMap::default(),
                 iterations: HashMap::default(),
                 arguments: HashMap::default(),
                 function_args: HashMap::default(),
@@ -264,6 +267,9 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                 }
                 if let [target @ Expr::Name(_)] = &assign.targets[..] {
                     self.parents.assigned.insert(assign.value.range(), target);
+                    self.parents
+                        .assignments
+                        .insert(target.range().start(), &assign.value);
                 }
             }
             Stmt::AnnAssign(assign) => {
@@ -410,6 +416,17 @@ pub struct Tracked<'a> {
     pub within: TextRange,
     /// Module-level functions it was followed into (other modules may call them too).
     pub crossed: Vec<String>,
+    /// The objects bound to the same name, made the same way, if there are others.
+    pub family: Option<Family>,
+}
+
+/// Objects bound to one name by the same constructor: all their uses are the name's, so
+/// they are rewritten together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Family {
+    /// The scope and name, for grouping the members' rewrites.
+    pub key: String,
+    pub members: usize,
 }
 
 /// Why an object cannot be followed.
@@ -434,8 +451,34 @@ pub fn track<'a>(
                 .iter()
                 .filter(|&&b| !matches!(semantic.bindings[b].kind, BindingKind::Other))
                 .count();
+            // The name must bind here (`global x` binds elsewhere: its uses are not these).
+            if !bindings
+                .iter()
+                .any(|&b| semantic.bindings[b].start == name.range.start())
+            {
+                return Err(format!("`{}` is bound in another scope", name.id));
+            }
+            let mut family = None;
             if bindings.len() != 1 || others > 0 {
-                return Err(format!("`{}` is assigned more than once", name.id));
+                // Every binding a new object made the same way (`gt = spawn(f)` twice in one
+                // test): one family, whose members are rewritten together or not at all.
+                let constructor = |start| match parents.assignments.get(&start) {
+                    Some(Expr::Call(call)) => Some(ComparableExpr::from(&*call.func)),
+                    _ => None,
+                };
+                let mine = constructor(name.range.start());
+                let same = mine.is_some()
+                    && others == 0
+                    && bindings
+                        .iter()
+                        .all(|&b| constructor(semantic.bindings[b].start) == mine);
+                if !same {
+                    return Err(format!("`{}` is assigned more than once", name.id));
+                }
+                family = Some(Family {
+                    key: format!("{scope}:{}", name.id),
+                    members: bindings.len(),
+                });
             }
             let uses = uses_of(semantic, parents, scope, name.id.as_str());
             let mut crossed = Vec::new();
@@ -450,6 +493,7 @@ pub fn track<'a>(
                 is_attribute: false,
                 within,
                 crossed,
+                family,
             })
         }
         Expr::Attribute(attr) => {
@@ -491,6 +535,7 @@ pub fn track<'a>(
                 is_attribute: true,
                 within: class,
                 crossed: Vec::new(),
+                family: None,
             })
         }
         _ => Err("assigned to something other than a name or `self.<attr>`".into()),
@@ -702,6 +747,7 @@ fn element_uses<'a>(
         is_attribute: false,
         within: list.within,
         crossed: list.crossed,
+        family: None,
     })
 }
 
@@ -852,6 +898,51 @@ mod tests {
     fn an_object_passed_into_kwargs_or_a_positional_only_name_escapes() {
         let src = "def opts(**kwargs):\n    kwargs['x'].send()\n\ndef pos(a, /):\n    a.send()\n\ndef main():\n    ev = Event()\n    opts(x=ev)\n    pos(a=ev)\n";
         assert_eq!(uses_of_event(src), vec!["ev?", "ev?"]);
+    }
+
+    #[test]
+    fn a_name_bound_to_objects_made_the_same_way_is_one_family() {
+        let src = "def main():\n    ev = Event()\n    ev.wait()\n    ev = Event()\n    ev.send()\n";
+        assert_eq!(uses_of_event(src), vec!["ev.wait()", "ev.send()"]);
+        let parsed = ruff_python_parser::parse_module(src).expect("parses");
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(&parsed.syntax().body);
+        let main = parsed.syntax().body[0]
+            .as_function_def_stmt()
+            .expect("main");
+        let Stmt::Assign(first) = &main.body[0] else {
+            panic!("an assignment")
+        };
+        let tracked = track(&semantic, &parents, &first.targets[0], first.range).expect("followed");
+        assert_eq!(tracked.family.map(|f| f.members), Some(2));
+    }
+
+    #[test]
+    fn a_name_bound_otherwise_too_or_in_another_scope_is_not_followed() {
+        let src = "def main(other):\n    ev = Event()\n    ev.wait()\n    ev = other\n";
+        let parsed = ruff_python_parser::parse_module(src).expect("parses");
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(&parsed.syntax().body);
+        let main = parsed.syntax().body[0]
+            .as_function_def_stmt()
+            .expect("main");
+        let Stmt::Assign(first) = &main.body[0] else {
+            panic!("an assignment")
+        };
+        let error = track(&semantic, &parents, &first.targets[0], first.range).map(|_| ());
+        assert_eq!(error, Err("`ev` is assigned more than once".to_string()));
+        let src = "ev = None\n\ndef main():\n    global ev\n    ev = Event()\n";
+        let parsed = ruff_python_parser::parse_module(src).expect("parses");
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(&parsed.syntax().body);
+        let main = parsed.syntax().body[1]
+            .as_function_def_stmt()
+            .expect("main");
+        let Stmt::Assign(assign) = &main.body[1] else {
+            panic!("an assignment")
+        };
+        let error = track(&semantic, &parents, &assign.targets[0], assign.range).map(|_| ());
+        assert_eq!(error, Err("`ev` is bound in another scope".to_string()));
     }
 
     #[test]

@@ -544,6 +544,8 @@ impl Engine {
             }
         }
 
+        withdraw_partial_families(&mut fixes, &mut manual_items);
+
         // Comments a replacement would drop are kept on a line of their own above the statement.
         let nl = line_ending(text);
         let mut edits: Vec<Edit> = Vec::new();
@@ -913,6 +915,45 @@ pub struct Analysed<'p> {
     sites: Vec<(Site<'p>, Option<Outcome>)>,
     /// Star imports and ambiguous names, reported whatever else happens.
     manual: Vec<ManualItem>,
+}
+
+/// Objects bound to one name by the same constructor are rewritten together: when a member
+/// of a family is not rewritten, the others' rewrites (which rename the name's methods for
+/// all of them) are withdrawn and reported.
+fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<ManualItem>) {
+    let mut accepted: BTreeMap<&str, usize> = BTreeMap::new();
+    for family in fixes.iter().filter_map(|f| f.family.as_ref()) {
+        *accepted.entry(family.key.as_str()).or_default() += 1;
+    }
+    let partial: BTreeSet<String> = fixes
+        .iter()
+        .filter_map(|f| f.family.as_ref())
+        .filter(|family| accepted[family.key.as_str()] < family.members)
+        .map(|family| family.key.clone())
+        .collect();
+    if partial.is_empty() {
+        return;
+    }
+    let (withdrawn, kept): (Vec<Fix>, Vec<Fix>) = std::mem::take(fixes)
+        .into_iter()
+        .partition(|f| f.family.as_ref().is_some_and(|g| partial.contains(&g.key)));
+    *fixes = kept;
+    for fix in withdrawn {
+        let name = fix
+            .family
+            .as_ref()
+            .and_then(|g| g.key.split_once(':'))
+            .map_or("", |(_, name)| name);
+        manual_items.push(ManualItem {
+            recipe: fix.recipe,
+            range: fix.range,
+            message: format!(
+                "`{}` not rewritten: `{name}` is also bound to another object made the same way that is not rewritten; migrate them together",
+                fix.subject
+            ),
+            guide: fix.guide,
+        });
+    }
 }
 
 /// Records a call that stays on eventlet (left for a human, or its recipe not selected): code

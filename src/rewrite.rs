@@ -48,6 +48,8 @@ pub struct Fix {
     pub dual_mode: bool,
     /// For a test double: the object it now patches (`time.sleep`).
     pub patch_target: Option<String>,
+    /// The family of objects its object belongs to: applied only with all its members.
+    pub family: Option<crate::objects::Family>,
 }
 
 /// A site left for a human.
@@ -98,6 +100,7 @@ struct Draft {
     requests: Vec<Request>,
     safety: Safety,
     note: Option<String>,
+    family: Option<crate::objects::Family>,
 }
 
 /// A site left for a human, with the recipe's guide chapter.
@@ -183,6 +186,7 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             last: rule.last,
             dual_mode: rule.dual_mode,
             patch_target: None,
+            family: draft.family,
         }));
     }
     if let SiteNode::Import { .. } = site.node {
@@ -226,6 +230,7 @@ fn draft(
         requests: rule_requests(rule, site),
         safety: rule.safety,
         note: rule.note.clone(),
+        family: None,
     };
     match (&rule.action, site.node) {
         (Action::Manual(guidance), _) => return Err(Stop::Manual(guidance.clone())),
@@ -460,6 +465,7 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
                     is_attribute: false,
                     within: stmt_range,
                     crossed: Vec::new(),
+                    family: None,
                 },
                 None,
             ),
@@ -626,6 +632,7 @@ fn follow(
         draft.safety = draft.safety.max(Safety::Review);
         add_note(draft, "the attribute may also be used outside its class");
     }
+    draft.family = tracked.family.clone();
     if !tracked.crossed.is_empty() {
         draft.safety = draft.safety.max(Safety::Review);
         add_note(
@@ -1155,6 +1162,7 @@ fn rewrite_patch(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) 
             last: false,
             dual_mode: true,
             patch_target: Some(full.clone()),
+            family: None,
         }))
     };
     match site.node {
