@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use crate::objects::OtherFiles;
 use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
 use crate::process::{self, contexts, processes, Assumption, Process, ProcessContext};
 use crate::project::{entry_points, index, index_text, module_name, Project};
@@ -250,11 +251,16 @@ pub fn migrate_project(
         .collect();
     // A group's context, kept from round to round while it does not change.
     let mut shared: Vec<Arc<ProcessContext>> = Vec::new();
+    let others: Vec<Others<'_>> = (0..files.len())
+        .map(|except| Others { contents, except })
+        .collect();
     // What holds whatever the context: found once, judged again each round.
     let analysed: Vec<Result<Option<Analysed<'_>>, FileError>> = in_file_order(
         &indices,
         run_all(pool, &indices, |&i| match &prepared[i] {
-            Some(Ok(p)) => trace::timed("analyse", || guarded(|| Ok(engine.analyse(p)))),
+            Some(Ok(p)) => {
+                trace::timed("analyse", || guarded(|| Ok(engine.analyse(p, &others[i]))))
+            }
             Some(Err(e)) => Err(e.clone()),
             None => Ok(None),
         }),
@@ -374,6 +380,27 @@ pub fn migrate_project(
             contexts,
         },
     )
+}
+
+/// The files of a project other than one, searched when an object is followed into code
+/// that they could also call. Rare: a scan per question.
+struct Others<'c> {
+    contents: &'c [Result<Vec<u8>, FileError>],
+    except: usize,
+}
+
+impl OtherFiles for Others<'_> {
+    fn mention(&self, name: &str) -> bool {
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        self.contents.iter().enumerate().any(|(i, bytes)| {
+            let Ok(bytes) = bytes else { return false };
+            i != self.except
+                && memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
+                    let end = at + name.len();
+                    (at == 0 || !word(bytes[at - 1])) && bytes.get(end).is_none_or(|&b| !word(b))
+                })
+        })
+    }
 }
 
 /// `values[k]` belongs to file `order[k]`: the values in the files' order.

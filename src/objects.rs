@@ -72,6 +72,8 @@ pub struct Parents<'a> {
     function_args: HashMap<TextRange, usize>,
     /// Every function definition, for following an object into the parameter it is passed to.
     function_defs: Vec<&'a ruff_python_ast::StmtFunctionDef>,
+    /// How many times each attribute name appears (`x.name`), to tell a method called once.
+    attribute_names: HashMap<&'a str, usize>,
 }
 
 /// Tells, for a call that calls the function it is given (`spawn(f, *args)`), that argument's
@@ -145,6 +147,7 @@ impl<'a> Parents<'a> {
                 arguments: HashMap::default(),
                 function_args: HashMap::default(),
                 function_defs: Vec::new(),
+                attribute_names: HashMap::default(),
             },
             discarded: None,
             classes: Vec::new(),
@@ -372,6 +375,11 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                 }
             }
             Expr::Attribute(attr) => {
+                *self
+                    .parents
+                    .attribute_names
+                    .entry(attr.attr.as_str())
+                    .or_default() += 1;
                 self.parents
                     .by_child
                     .entry(attr.value.range())
@@ -432,13 +440,40 @@ pub struct Family {
 /// Why an object cannot be followed.
 pub type Untrackable = String;
 
+/// What following an object needs: its module's names and parent contexts, and whether a
+/// name is mentioned by another file of the project (code there could call what the object
+/// is passed to).
+#[derive(Clone, Copy)]
+pub struct Flow<'m, 'a> {
+    pub semantic: &'m Semantic,
+    pub parents: &'m Parents<'a>,
+    pub elsewhere: &'m dyn OtherFiles,
+}
+
+/// The other files of the project, as far as following an object needs them.
+pub trait OtherFiles: Sync {
+    /// Whether any of them mentions `name` (as a whole word).
+    fn mention(&self, name: &str) -> bool;
+}
+
+/// A file judged alone: it is the whole project.
+pub struct NoOtherFiles;
+
+impl OtherFiles for NoOtherFiles {
+    fn mention(&self, _name: &str) -> bool {
+        false
+    }
+}
+
 /// Follows the object assigned by `stmt` (an assignment whose value is the constructor call).
 pub fn track<'a>(
-    semantic: &Semantic,
-    parents: &Parents<'a>,
+    flow: &Flow<'_, 'a>,
     target: &Expr,
     stmt_range: TextRange,
 ) -> Result<Tracked<'a>, Untrackable> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
     let everything = TextRange::up_to(u32::MAX.into());
     match target {
         Expr::Name(name) => {
@@ -482,7 +517,7 @@ pub fn track<'a>(
             }
             let uses = uses_of(semantic, parents, scope, name.id.as_str());
             let mut crossed = Vec::new();
-            let uses = into_functions(semantic, parents, uses, 3, &mut crossed);
+            let uses = into_functions(flow, uses, 3, &mut crossed);
             let within = if semantic.scopes[scope].kind == ScopeKind::Module {
                 everything
             } else {
@@ -567,8 +602,7 @@ fn uses_of<'a>(
 /// parameter, when the function is called nowhere else and does not rebind the parameter.
 /// Other escaping uses stay escapes. `depth` bounds the chain of functions followed.
 fn into_functions<'a>(
-    semantic: &Semantic,
-    parents: &Parents<'a>,
+    flow: &Flow<'_, 'a>,
     uses: Vec<Use<'a>>,
     depth: usize,
     crossed: &mut Vec<String>,
@@ -576,10 +610,8 @@ fn into_functions<'a>(
     let mut out = Vec::with_capacity(uses.len());
     for u in uses {
         match (u.parent, depth > 0) {
-            (None, true) => match parameter_uses(semantic, parents, u.range, crossed) {
-                Some(inner) => {
-                    out.extend(into_functions(semantic, parents, inner, depth - 1, crossed))
-                }
+            (None, true) => match parameter_uses(flow, u.range, crossed) {
+                Some(inner) => out.extend(into_functions(flow, inner, depth - 1, crossed)),
                 None => out.push(u),
             },
             _ => out.push(u),
@@ -590,11 +622,13 @@ fn into_functions<'a>(
 
 /// The uses of the parameter that the argument at `argument` is passed to, if it can be told.
 fn parameter_uses<'a>(
-    semantic: &Semantic,
-    parents: &Parents<'a>,
+    flow: &Flow<'_, 'a>,
     argument: TextRange,
     crossed: &mut Vec<String>,
 ) -> Option<Vec<Use<'a>>> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
     let (call, slot) = *parents.arguments.get(&argument)?;
     // A call that calls the function it is given passes it the arguments after it, and every
     // keyword (`spawn(f, x, done=ev)`).
@@ -606,22 +640,11 @@ fn parameter_uses<'a>(
         (Some(&f), keyword) => (call.arguments.args.get(f)?, keyword),
         (None, slot) => (&*call.func, slot),
     };
-    let Expr::Name(name) = function else {
-        return None;
+    let (def, receiver) = match function {
+        Expr::Name(name) => (module_function(flow, name, crossed)?, 0),
+        Expr::Attribute(attr) => (method(flow, call, attr, crossed)?, 1),
+        _ => return None,
     };
-    // The function: the only binding of its name, a `def` of this module, referenced once.
-    let reference = semantic.reference_at(name.range.start())?;
-    let scope = reference.resolved?;
-    let [binding] = semantic.bindings_of(scope, name.id.as_str()) else {
-        return None;
-    };
-    let def = parents
-        .function_defs
-        .iter()
-        .find(|d| d.range.start() == semantic.bindings[*binding].start)?;
-    if semantic.references_to(scope, name.id.as_str()).count() != 1 {
-        return None;
-    }
     let parameters = &def.parameters;
     let parameter = match slot {
         Slot::Position(index) => {
@@ -635,12 +658,13 @@ fn parameter_uses<'a>(
                 .posonlyargs
                 .iter()
                 .chain(&parameters.args)
-                .nth(index)?
+                .nth(index + receiver)?
         }
-        // By name: an ordinary or keyword-only parameter (not positional-only).
+        // By name: an ordinary or keyword-only parameter (not positional-only, nor `self`).
         Slot::Keyword(keyword) => parameters
             .args
             .iter()
+            .skip(receiver)
             .chain(&parameters.kwonlyargs)
             .find(|p| p.parameter.name.as_str() == keyword)?,
     };
@@ -654,10 +678,76 @@ fn parameter_uses<'a>(
     if semantic.bindings_of(function_scope, param).len() != 1 {
         return None;
     }
+    Some(uses_of(semantic, parents, function_scope, param))
+}
+
+/// The function `name` calls: the only binding of its name, a `def` of this module,
+/// referenced once. A module-level one is recorded in `crossed` (other modules may call it).
+fn module_function<'a>(
+    flow: &Flow<'_, 'a>,
+    name: &ruff_python_ast::ExprName,
+    crossed: &mut Vec<String>,
+) -> Option<&'a ruff_python_ast::StmtFunctionDef> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
+    let reference = semantic.reference_at(name.range.start())?;
+    let scope = reference.resolved?;
+    let [binding] = semantic.bindings_of(scope, name.id.as_str()) else {
+        return None;
+    };
+    let def = parents
+        .function_defs
+        .iter()
+        .find(|d| d.range.start() == semantic.bindings[*binding].start)?;
+    if semantic.references_to(scope, name.id.as_str()).count() != 1 {
+        return None;
+    }
     if semantic.scopes[scope].kind == ScopeKind::Module {
         crossed.push(name.id.to_string());
     }
-    Some(uses_of(semantic, parents, function_scope, param))
+    Some(def)
+}
+
+/// The method `self.<attr>(...)` calls: a plain `def` of the enclosing class, the only
+/// definition of that name in the module, named nowhere else in the module nor in any other
+/// file of the project (so no other caller, and no override, can hand it something else). A
+/// public one is recorded in `crossed`: code outside the project could still call it.
+fn method<'a>(
+    flow: &Flow<'_, 'a>,
+    call: &ExprCall,
+    attr: &ruff_python_ast::ExprAttribute,
+    crossed: &mut Vec<String>,
+) -> Option<&'a ruff_python_ast::StmtFunctionDef> {
+    let parents = flow.parents;
+    if !matches!(&*attr.value, Expr::Name(base) if base.id.as_str() == "self") {
+        return None;
+    }
+    let name = attr.attr.as_str();
+    let class = parents.innermost(call.range(), true)?;
+    let [def] = parents
+        .function_defs
+        .iter()
+        .filter(|d| d.name.as_str() == name)
+        .collect::<Vec<_>>()[..]
+    else {
+        return None;
+    };
+    let member = parents.innermost(def.range, true) == Some(class)
+        && parents
+            .innermost(def.range, false)
+            .is_none_or(|f| !class.contains_range(f));
+    if !member
+        || !def.decorator_list.is_empty()
+        || parents.attribute_names.get(name) != Some(&1)
+        || flow.elsewhere.mention(name)
+    {
+        return None;
+    }
+    if !name.starts_with('_') {
+        crossed.push(name.to_string());
+    }
+    Some(def)
 }
 
 /// Follows the objects a call creates when the call is an element of a list assigned to a
@@ -665,11 +755,11 @@ fn parameter_uses<'a>(
 /// may only be iterated (or tested), and each iteration's variable is the object. `None`
 /// when the call is not such an element.
 pub fn track_elements<'a>(
-    semantic: &Semantic,
-    parents: &Parents<'a>,
+    flow: &Flow<'_, 'a>,
     call: &ExprCall,
     stmt_range: TextRange,
 ) -> Option<Result<Tracked<'a>, Untrackable>> {
+    let parents = flow.parents;
     let (list, display) = *parents.elements.get(&call.range())?;
     let target = *parents.assigned.get(&list)?;
     // Every element of a display must be made the same way, or the loop variable would be
@@ -681,16 +771,18 @@ pub fn track_elements<'a>(
     if display.is_some_and(|elts| !elts.iter().all(same)) {
         return Some(Err("the list holds other objects too".into()));
     }
-    Some(element_uses(semantic, parents, target, stmt_range))
+    Some(element_uses(flow, target, stmt_range))
 }
 
 fn element_uses<'a>(
-    semantic: &Semantic,
-    parents: &Parents<'a>,
+    flow: &Flow<'_, 'a>,
     target: &Expr,
     stmt_range: TextRange,
 ) -> Result<Tracked<'a>, Untrackable> {
-    let list = track(semantic, parents, target, stmt_range)?;
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
+    let list = track(flow, target, stmt_range)?;
     let name = match target {
         Expr::Name(n) => n.id.as_str(),
         _ => return Err("assigned to something other than a name".into()),
@@ -838,7 +930,16 @@ mod tests {
             .0
             .iter()
             .map(|(call, stmt)| {
-                let tracked = track_elements(&semantic, &parents, call, *stmt).expect("an element");
+                let tracked = track_elements(
+                    &Flow {
+                        semantic: &semantic,
+                        parents: &parents,
+                        elsewhere: &NoOtherFiles,
+                    },
+                    call,
+                    *stmt,
+                )
+                .expect("an element");
                 tracked.map(|t| {
                     t.uses
                         .iter()
@@ -871,8 +972,16 @@ mod tests {
         let Stmt::Assign(assign) = &main.body[0] else {
             panic!("main starts with an assignment")
         };
-        let tracked =
-            track(&semantic, &parents, &assign.targets[0], assign.range).expect("followed");
+        let tracked = track(
+            &Flow {
+                semantic: &semantic,
+                parents: &parents,
+                elsewhere: &NoOtherFiles,
+            },
+            &assign.targets[0],
+            assign.range,
+        )
+        .expect("followed");
         tracked
             .uses
             .iter()
@@ -913,7 +1022,16 @@ mod tests {
         let Stmt::Assign(first) = &main.body[0] else {
             panic!("an assignment")
         };
-        let tracked = track(&semantic, &parents, &first.targets[0], first.range).expect("followed");
+        let tracked = track(
+            &Flow {
+                semantic: &semantic,
+                parents: &parents,
+                elsewhere: &NoOtherFiles,
+            },
+            &first.targets[0],
+            first.range,
+        )
+        .expect("followed");
         assert_eq!(tracked.family.map(|f| f.members), Some(2));
     }
 
@@ -929,7 +1047,16 @@ mod tests {
         let Stmt::Assign(first) = &main.body[0] else {
             panic!("an assignment")
         };
-        let error = track(&semantic, &parents, &first.targets[0], first.range).map(|_| ());
+        let error = track(
+            &Flow {
+                semantic: &semantic,
+                parents: &parents,
+                elsewhere: &NoOtherFiles,
+            },
+            &first.targets[0],
+            first.range,
+        )
+        .map(|_| ());
         assert_eq!(error, Err("`ev` is assigned more than once".to_string()));
         let src = "ev = None\n\ndef main():\n    global ev\n    ev = Event()\n";
         let parsed = ruff_python_parser::parse_module(src).expect("parses");
@@ -941,8 +1068,59 @@ mod tests {
         let Stmt::Assign(assign) = &main.body[1] else {
             panic!("an assignment")
         };
-        let error = track(&semantic, &parents, &assign.targets[0], assign.range).map(|_| ());
+        let error = track(
+            &Flow {
+                semantic: &semantic,
+                parents: &parents,
+                elsewhere: &NoOtherFiles,
+            },
+            &assign.targets[0],
+            assign.range,
+        )
+        .map(|_| ());
         assert_eq!(error, Err("`ev` is bound in another scope".to_string()));
+    }
+
+    #[test]
+    fn an_object_passed_to_a_method_of_the_class_is_followed_into_it() {
+        let src = "class C:\n    def main(self):\n        ev = Event()\n        self._watch(1, ev)\n        ev.wait()\n\n    def _watch(self, n, done):\n        done.send(n)\n";
+        let parsed = ruff_python_parser::parse_module(src).expect("parses");
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(&parsed.syntax().body);
+        let class = parsed.syntax().body[0]
+            .as_class_def_stmt()
+            .expect("a class");
+        let main = class.body[0].as_function_def_stmt().expect("main");
+        let Stmt::Assign(assign) = &main.body[0] else {
+            panic!("an assignment")
+        };
+        struct Mentions(&'static str);
+        impl OtherFiles for Mentions {
+            fn mention(&self, name: &str) -> bool {
+                name == self.0
+            }
+        }
+        let uses = |elsewhere: &dyn OtherFiles| -> Vec<String> {
+            let flow = Flow {
+                semantic: &semantic,
+                parents: &parents,
+                elsewhere,
+            };
+            track(&flow, &assign.targets[0], assign.range)
+                .expect("followed")
+                .uses
+                .iter()
+                .map(|u| match u.parent {
+                    Some(Parent::Method { attr, .. }) => {
+                        format!("{}.{}()", &src[u.range], attr.attr)
+                    }
+                    _ => format!("{}?", &src[u.range]),
+                })
+                .collect()
+        };
+        assert_eq!(uses(&NoOtherFiles), vec!["done.send()", "ev.wait()"]);
+        // Another file names the method (a caller, or an override): the object escapes.
+        assert_eq!(uses(&Mentions("_watch")), vec!["ev?", "ev.wait()"]);
     }
 
     #[test]

@@ -288,7 +288,12 @@ impl Engine {
 
     /// Finds a file's sites and what each would become: what holds whatever the processes
     /// running the file are (`None`: no recipe can apply).
-    pub fn analyse<'p>(&'p self, prepared: &'p Prepared) -> Option<Analysed<'p>> {
+    /// `elsewhere`: the other files of the project.
+    pub fn analyse<'p>(
+        &'p self,
+        prepared: &'p Prepared,
+        elsewhere: &'p dyn crate::objects::OtherFiles,
+    ) -> Option<Analysed<'p>> {
         let parsed = &prepared.parsed;
         let semantic = &prepared.semantic;
         let text = prepared.source.text.as_str();
@@ -364,6 +369,7 @@ impl Engine {
             target,
             migrated: &migrated,
             canonical: &|q: &str| self.catalog.canonical(q),
+            elsewhere,
         };
         let sites = sites
             .into_iter()
@@ -389,7 +395,8 @@ impl Engine {
         plan: Option<&Plan>,
         context: &ProcessContext,
     ) -> Result<Migration, FileError> {
-        let Some(analysed) = self.analyse(prepared) else {
+        // Judged alone, a file is the whole project.
+        let Some(analysed) = self.analyse(prepared, &crate::objects::NoOtherFiles) else {
             return Ok(Migration::default());
         };
         let mut migration = self.decide(prepared, &analysed, plan, context);

@@ -80,6 +80,19 @@ pub struct RewriteContext<'a, 'p> {
     pub migrated: &'a dyn Fn(&ImportBinding) -> String,
     /// The canonical name of a qualified name (re-exports resolved).
     pub canonical: &'a dyn Fn(&str) -> String,
+    /// The project's other files.
+    pub elsewhere: &'a dyn crate::objects::OtherFiles,
+}
+
+impl<'a, 'p> RewriteContext<'a, 'p> {
+    /// What following an object in this module needs.
+    pub fn flow(&self) -> crate::objects::Flow<'a, 'p> {
+        crate::objects::Flow {
+            semantic: self.semantic,
+            parents: self.parents.get(),
+            elsewhere: self.elsewhere,
+        }
+    }
 }
 
 /// What became of the object a call creates.
@@ -365,10 +378,10 @@ fn follow_result(
         .min_by_key(|s| s.range.len())
         .map(|s| s.range)
         .ok_or("it is not in a statement")?;
-    let tracked = match track_elements(cx.semantic, cx.parents.get(), call, stmt) {
+    let tracked = match track_elements(&cx.flow(), call, stmt) {
         Some(tracked) => tracked?,
         None => match cx.parents.get().assigned_to(call.range()) {
-            Some(target) => track(cx.semantic, cx.parents.get(), target, stmt)?,
+            Some(target) => track(&cx.flow(), target, stmt)?,
             None => return Err("it is used directly, not stored".to_string()),
         },
     };
@@ -447,7 +460,7 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
     }
     let stmt_range = cx.semantic.stmts[site.stmt].range;
     // An element of a list that is then iterated: each iteration's variable is the object.
-    if let Some(elements) = track_elements(cx.semantic, cx.parents.get(), call, stmt_range) {
+    if let Some(elements) = track_elements(&cx.flow(), call, stmt_range) {
         return match elements {
             Ok(tracked) => Object::Tracked(tracked, None),
             Err(why) => Object::Lost(why),
@@ -472,7 +485,7 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
             None => Object::Lost("its result is used directly, not stored".to_string()),
         };
     };
-    match track(cx.semantic, cx.parents.get(), target, stmt_range) {
+    match track(&cx.flow(), target, stmt_range) {
         Ok(tracked) => Object::Tracked(tracked, Some(target.range())),
         Err(why) => Object::Lost(why),
     }
