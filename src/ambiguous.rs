@@ -8,10 +8,10 @@ use ruff_text_size::TextSize;
 
 use crate::imports::is_eventlet;
 use crate::resolve::{BindingKind, Semantic};
-use crate::rewrite::ManualItem;
+use crate::rewrite::Diagnostic;
 
 /// One manual item per use of such a name.
-pub fn ambiguous_uses(semantic: &Semantic, text: &str) -> Vec<ManualItem> {
+pub fn ambiguous_uses(semantic: &Semantic, text: &str) -> Vec<Diagnostic> {
     let mut items = Vec::new();
     for reference in semantic.references.iter().filter(|r| !r.is_del) {
         let Some(scope) = reference.resolved else {
@@ -38,7 +38,7 @@ pub fn ambiguous_uses(semantic: &Semantic, text: &str) -> Vec<ManualItem> {
         let Some(&other) = other else {
             continue;
         };
-        items.push(ManualItem {
+        items.push(Diagnostic {
             recipe: "imports".to_string(),
             range: reference.range,
             message: format!(

@@ -16,7 +16,7 @@ use crate::objects::LazyParents;
 use crate::process::{monkey_patch_flags, needed_flags, ProcessContext};
 use crate::recipe::{Action, Catalog, Target};
 use crate::resolve::{ImportBinding, Semantic, StmtId};
-use crate::rewrite::{rewrite, Fix, ManualItem, Outcome, RewriteContext};
+use crate::rewrite::{rewrite, Diagnostic, Fix, Outcome, RewriteContext};
 use crate::source::{indentation_at, line_column, line_ending, SourceText};
 
 /// Which recipes run, for which target.
@@ -305,10 +305,10 @@ impl Engine {
         if recipes.is_empty() {
             return None;
         }
-        let mut manual: Vec<ManualItem> = Vec::new();
+        let mut manual: Vec<Diagnostic> = Vec::new();
         for (stmt, module) in &semantic.star_imports {
             if imports::is_eventlet(module) {
-                manual.push(ManualItem {
+                manual.push(Diagnostic {
                     recipe: "imports".to_string(),
                     range: semantic.stmts[*stmt].range,
                     message: format!("`from {module} import *`: the names it brings are migrated where a recipe knows them and reported otherwise; import them explicitly"),
@@ -425,7 +425,7 @@ impl Engine {
         let recipes = Index::new(&self.catalog, self.target, &|_| true);
         let mut migration = Migration::default();
         let position = |range: TextRange| line_column(text, index, range.start());
-        let to_manual = |item: ManualItem| {
+        let to_manual = |item: Diagnostic| {
             let (line, column) = position(item.range);
             Manual {
                 recipe: item.recipe,
@@ -435,7 +435,7 @@ impl Engine {
                 guide: item.guide,
             }
         };
-        let mut manual_items: Vec<ManualItem> = analysed.manual.clone();
+        let mut manual_items: Vec<Diagnostic> = analysed.manual.clone();
 
         // Fixes, in source order; a fix that touches what an earlier one did is reported.
         let mut fixes: Vec<Fix> = Vec::new();
@@ -490,12 +490,11 @@ impl Engine {
                         .get(&fix.name)
                         .filter(|_| fix.patch_target.is_none())
                     {
-                        manual_items.push(ManualItem {
-                            recipe: fix.recipe,
-                            range: fix.range,
-                            message: format!("`{}` held back: {why}; migrate the code and its test double together", fix.subject),
-                            guide: fix.guide,
-                        });
+                        let message = format!(
+                            "`{}` held back: {why}; migrate the code and its test double together",
+                            fix.subject
+                        );
+                        manual_items.push(fix.withdraw(message));
                         continue;
                     }
                     // Not applied by the full run: left for the patch that does what it does.
@@ -515,16 +514,11 @@ impl Engine {
                             })
                         });
                     if let Some(message) = blocked {
-                        manual_items.push(ManualItem {
-                            recipe: fix.recipe,
-                            range: fix.range,
-                            message,
-                            guide: fix.guide,
-                        });
+                        manual_items.push(fix.withdraw(message));
                         continue;
                     }
                     if overlaps(&fix, &fixes, semantic) {
-                        manual_items.push(ManualItem {
+                        manual_items.push(Diagnostic {
                             recipe: fix.recipe,
                             range: fix.range,
                             message: "overlaps another rewrite; migrate it by hand".to_string(),
@@ -634,16 +628,12 @@ impl Engine {
             for fix in stale {
                 let name = stale_targets.iter().next().cloned().unwrap_or_default();
                 let short = name.rsplit('.').next().unwrap_or_default().to_string();
-                manual_items.push(ManualItem {
-                    recipe: fix.recipe,
-                    range: fix.range,
-                    message: format!(
+                let message = format!(
                         "`{}` not rewritten: a test double in this module patches it, but with the name `{}` taken here the code would import `{short}` directly and the patch would miss it; migrate both by hand",
                         fix.subject,
                         name.split('.').next().unwrap_or_default()
-                    ),
-                    guide: fix.guide,
-                });
+                    );
+                manual_items.push(fix.withdraw(message));
             }
         }
 
@@ -688,15 +678,11 @@ impl Engine {
                     .find(|(g, _)| *g == function)
                     .map(|(_, o)| *o)
                     .unwrap_or_default();
-                manual_items.push(ManualItem {
-                    recipe: fix.recipe,
-                    range: fix.range,
-                    message: format!(
+                let message = format!(
                         "`{}` not rewritten: `{function}` is called under `{outer}`, which is not migrated: migrate them together",
                         fix.subject
-                    ),
-                    guide: fix.guide,
-                });
+                    );
+                manual_items.push(fix.withdraw(message));
             }
         }
 
@@ -726,15 +712,11 @@ impl Engine {
             }
             for fix in held {
                 let block = self.blocks_hub(&fix, context).unwrap_or_default();
-                manual_items.push(ManualItem {
-                    recipe: fix.recipe,
-                    range: fix.range,
-                    message: format!(
-                        "`{}` held back: {block}; migrate the rest of the process first",
-                        fix.subject
-                    ),
-                    guide: fix.guide,
-                });
+                let message = format!(
+                    "`{}` held back: {block}; migrate the rest of the process first",
+                    fix.subject
+                );
+                manual_items.push(fix.withdraw(message));
             }
         }
 
@@ -754,15 +736,11 @@ impl Engine {
             let (last, kept): (Vec<Fix>, Vec<Fix>) = fixes.into_iter().partition(|f| f.last);
             fixes = kept;
             for fix in last {
-                manual_items.push(ManualItem {
-                    recipe: fix.recipe,
-                    range: fix.range,
-                    message: match (&remaining, context.stays()) {
+                let message = match (&remaining, context.stays()) {
                         (Some(_), _) | (None, None) => format!("`{}` kept: Eventlet code in this file is left for a human at {line}:{column}; remove monkey patching last", fix.subject),
                         (None, Some(why)) => format!("`{}` kept: its process stays on eventlet ({why}); remove monkey patching last", fix.subject),
-                    },
-                    guide: fix.guide,
-                });
+                    };
+                manual_items.push(fix.withdraw(message));
             }
         }
 
@@ -814,16 +792,12 @@ impl Engine {
             }
             for i in stuck.into_iter().rev() {
                 let fix = fixes.remove(i);
-                manual_items.push(ManualItem {
-                    recipe: fix.recipe,
-                    range: fix.range,
-                    message: format!(
+                let message = format!(
                         "`{}` not rewritten: its replacement needs the name `{}`, still imported from eventlet for other uses",
                         fix.subject,
                         fix.requests.first().map(|r| r.spec.bound_name().to_string()).unwrap_or_default()
-                    ),
-                    guide: fix.guide,
-                });
+                    );
+                manual_items.push(fix.withdraw(message));
             }
         };
 
@@ -921,13 +895,13 @@ pub struct Analysed<'p> {
     /// Each site and its rewrite (`None`: a comment suppresses it).
     sites: Vec<(Site<'p>, Option<Outcome>)>,
     /// Star imports and ambiguous names, reported whatever else happens.
-    manual: Vec<ManualItem>,
+    manual: Vec<Diagnostic>,
 }
 
 /// Objects bound to one name by the same constructor are rewritten together: when a member
 /// of a family is not rewritten, the others' rewrites (which rename the name's methods for
 /// all of them) are withdrawn and reported.
-fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<ManualItem>) {
+fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<Diagnostic>) {
     let mut accepted: BTreeMap<&str, usize> = BTreeMap::new();
     for family in fixes.iter().filter_map(|f| f.family.as_ref()) {
         *accepted.entry(family.key.as_str()).or_default() += 1;
@@ -951,15 +925,11 @@ fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<Manual
             .as_ref()
             .and_then(|g| g.key.split_once(':'))
             .map_or("", |(_, name)| name);
-        manual_items.push(ManualItem {
-            recipe: fix.recipe,
-            range: fix.range,
-            message: format!(
+        let message = format!(
                 "`{}` not rewritten: `{name}` is also bound to another object made the same way that is not rewritten; migrate them together",
                 fix.subject
-            ),
-            guide: fix.guide,
-        });
+            );
+        manual_items.push(fix.withdraw(message));
     }
 }
 
@@ -1119,7 +1089,7 @@ pub const TODO_MARKER: &str = "# TODO(eventlet-migrate):";
 
 /// `# TODO(eventlet-migrate): [recipe] message` above the statement of each manual item,
 /// unless the same line is already there (a second run adds nothing).
-fn annotations(text: &str, semantic: &Semantic, items: &[ManualItem], edits: &[Edit]) -> Vec<Edit> {
+fn annotations(text: &str, semantic: &Semantic, items: &[Diagnostic], edits: &[Edit]) -> Vec<Edit> {
     let nl = line_ending(text);
     let mut by_line: BTreeMap<ruff_text_size::TextSize, Vec<String>> = BTreeMap::new();
     for item in items {

@@ -52,19 +52,33 @@ pub struct Fix {
     pub family: Option<crate::objects::Family>,
 }
 
-/// A site left for a human.
+/// What is reported about a site that is left as it is (as ruff's `Diagnostic`): the
+/// message, the place, the guide chapter. What is applied is a [`Fix`], with its [`Safety`];
+/// a fix the plan does not apply becomes a diagnostic ([`Fix::withdraw`]).
 #[derive(Debug, Clone)]
-pub struct ManualItem {
+pub struct Diagnostic {
     pub recipe: String,
     pub range: TextRange,
     pub message: String,
     pub guide: Option<String>,
 }
 
+impl Fix {
+    /// Not applied after all: what is reported instead, at the same place.
+    pub fn withdraw(self, message: String) -> Diagnostic {
+        Diagnostic {
+            recipe: self.recipe,
+            range: self.range,
+            message,
+            guide: self.guide,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Fix(Box<Fix>),
-    Manual(ManualItem),
+    Manual(Diagnostic),
     /// Nothing to do here (a name kept by a rebound import).
     Nothing,
 }
@@ -123,7 +137,7 @@ fn manual_item(
     site: &Site<'_>,
     message: String,
 ) -> Outcome {
-    Outcome::Manual(ManualItem {
+    Outcome::Manual(Diagnostic {
         recipe: recipe.id.clone(),
         range: site.range,
         message,
