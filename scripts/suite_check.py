@@ -591,8 +591,8 @@ def main():
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     binary = os.environ.get('EVENTLET_MIGRATE')
-    if not binary or not os.access(binary, os.X_OK):
-        fail('set EVENTLET_MIGRATE to the eventlet-migrate binary (scripts/suite-check builds it)')
+    if not binary or not os.path.isfile(binary) or not os.access(binary, os.X_OK):
+        fail(f'EVENTLET_MIGRATE must name the eventlet-migrate binary (an executable file; got {binary!r}); scripts/suite-check builds it')
     binary = os.path.abspath(binary)
     with open(PROJECTS_FILE, 'rb') as f:
         projects = tomllib.load(f)
