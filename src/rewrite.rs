@@ -52,6 +52,33 @@ pub struct Fix {
     pub family: Option<crate::objects::Family>,
 }
 
+/// The line of a `for` loop anywhere in the module whose target binds `name`, if any: a new
+/// module-level import of that name would be shadowed there (pyflakes' F402), so the rule
+/// that needs it is not used.
+fn loop_variable(cx: &RewriteContext<'_, '_>, name: &str) -> Option<usize> {
+    cx.semantic
+        .bindings
+        .iter()
+        .filter(|b| b.name == name)
+        .find_map(|b| {
+            let stmt = cx
+                .semantic
+                .stmts
+                .iter()
+                .filter(|s| s.range.start() <= b.start && b.start < s.range.end())
+                .min_by_key(|s| s.range.len())?;
+            let code = &cx.text[stmt.range];
+            let head = code
+                .strip_prefix("async ")
+                .unwrap_or(code)
+                .strip_prefix("for ")?;
+            let target_end =
+                usize::from(stmt.range.start()) + (code.len() - head.len()) + head.find(" in ")?;
+            (usize::from(b.start) < target_end)
+                .then(|| cx.text[..usize::from(b.start)].matches('\n').count() + 1)
+        })
+}
+
 /// What is reported about a site that is left as it is (as ruff's `Diagnostic`): the
 /// message, the place, the guide chapter. What is applied is a [`Fix`], with its [`Safety`];
 /// a fix the plan does not apply becomes a diagnostic ([`Fix::withdraw`]).
@@ -189,7 +216,15 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             ) {
                 Availability::Conflict(why) => problem = Some(why),
                 Availability::Replaces(bindings) => needs_removed.extend(bindings),
-                Availability::Present | Availability::Missing => {}
+                Availability::Missing => {
+                    if let Some(line) = loop_variable(cx, request.spec.bound_name()) {
+                        problem = Some(format!(
+                            "a new `{}` import would be shadowed by the loop variable at line {line}",
+                            request.spec.bound_name()
+                        ));
+                    }
+                }
+                Availability::Present => {}
             }
         }
         if let Some(problem) = problem {
