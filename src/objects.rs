@@ -185,6 +185,17 @@ impl<'a> Parents<'a> {
         self.guarded.iter().any(|g| g.contains_range(range))
     }
 
+    /// The function definition whose range is `range`.
+    pub fn function_def_at(
+        &self,
+        range: TextRange,
+    ) -> Option<&'a ruff_python_ast::StmtFunctionDef> {
+        self.function_defs
+            .iter()
+            .copied()
+            .find(|d| d.range == range)
+    }
+
     /// The innermost class (`classes = true`) or function definition containing `range`.
     pub fn innermost(&self, range: TextRange, classes: bool) -> Option<TextRange> {
         self.defs

@@ -304,6 +304,7 @@ fn draft(
                 call: Some(call),
                 receiver: None,
                 target: None,
+                own: own_varargs(cx, call.range()),
             };
             let Some(pieces) = render(template, &holes) else {
                 return Ok(None);
@@ -481,6 +482,7 @@ fn rewrite_method_call(
                 call: Some(call),
                 receiver: Some(attr.value.range()),
                 target: None,
+                own: (None, None),
             };
             let pieces =
                 render(template, &holes).ok_or(" does not fit its template".to_string())?;
@@ -601,6 +603,7 @@ fn follow(
                             call: None,
                             receiver: Some(u.range),
                             target: None,
+                            own: (None, None),
                         };
                         match render(template, &holes) {
                             Some(pieces) => {
@@ -736,6 +739,7 @@ fn follow(
             call: None,
             receiver: None,
             target: Some(target),
+            own: (None, None),
         };
         let pieces =
             render(template, &holes).ok_or_else(|| Stop::Skip("append-statement".to_string()))?;
@@ -947,6 +951,9 @@ struct Holes<'a> {
     call: Option<&'a ExprCall>,
     receiver: Option<TextRange>,
     target: Option<TextRange>,
+    /// The enclosing function's own `*args` and `**kwargs` (never rebound there): passed on
+    /// whole, they are rendered as themselves (`args=args`), not re-packed (`args=(*args,)`).
+    own: (Option<&'a str>, Option<&'a str>),
 }
 
 impl Holes<'_> {
@@ -955,6 +962,7 @@ impl Holes<'_> {
         call: None,
         receiver: None,
         target: None,
+        own: (None, None),
     };
 }
 
@@ -1098,6 +1106,12 @@ fn hole_value(
     let empty = selection.is_empty();
     let pieces = match filter {
         None | Some(Filter::Atom) => verbatim(&ordered, &selection),
+        Some(Filter::Tuple) if own_passed(&selection, holes.own.0, true) => {
+            verbatim_value(&selection)
+        }
+        Some(Filter::Dict) if own_passed(&selection, holes.own.1, false) => {
+            verbatim_value(&selection)
+        }
         Some(Filter::Tuple) => {
             let mut pieces = vec![Piece::Text("(".into())];
             pieces.extend(joined(&selection, |a| vec![Piece::Source(a.range())]));
@@ -1123,6 +1137,67 @@ fn hole_value(
         }
     };
     Some((merge_text(pieces), empty))
+}
+
+/// Whether `selection` is exactly `*own` (`star`) or `**own`: the function's own varargs.
+fn own_passed(selection: &[ArgOrKeyword<'_>], own: Option<&str>, star: bool) -> bool {
+    let Some(own) = own else { return false };
+    let is_own = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == own);
+    match selection {
+        [ArgOrKeyword::Arg(Expr::Starred(s))] => star && is_own(&s.value),
+        [ArgOrKeyword::Keyword(k)] => !star && k.arg.is_none() && is_own(&k.value),
+        _ => false,
+    }
+}
+
+/// The value under the single `*x` or `**x` of `selection`: `x` as written.
+fn verbatim_value(selection: &[ArgOrKeyword<'_>]) -> Vec<Piece> {
+    match selection {
+        [ArgOrKeyword::Arg(Expr::Starred(s))] => vec![Piece::Source(s.value.range())],
+        [ArgOrKeyword::Keyword(k)] => vec![Piece::Source(k.value.range())],
+        _ => Vec::new(),
+    }
+}
+
+/// The `*args` and `**kwargs` names of the function whose body holds `range`, when that
+/// function never rebinds them (each is bound once: by the parameter).
+fn own_varargs<'a>(
+    cx: &RewriteContext<'a, '_>,
+    range: TextRange,
+) -> (Option<&'a str>, Option<&'a str>) {
+    let Some(def) = innermost_def(cx, range) else {
+        return (None, None);
+    };
+    let once = |name: &'a str| {
+        let scope = cx
+            .semantic
+            .bindings
+            .iter()
+            .find(|b| b.name == name && def.range.contains(b.start))?
+            .scope;
+        (cx.semantic.bindings_of(scope, name).len() == 1).then_some(name)
+    };
+    let vararg = def
+        .parameters
+        .vararg
+        .as_ref()
+        .and_then(|p| once(p.name.as_str()));
+    let kwarg = def
+        .parameters
+        .kwarg
+        .as_ref()
+        .and_then(|p| once(p.name.as_str()));
+    (vararg, kwarg)
+}
+
+/// The innermost function definition around `range`.
+fn innermost_def<'a>(
+    cx: &RewriteContext<'a, '_>,
+    range: TextRange,
+) -> Option<&'a ruff_python_ast::StmtFunctionDef> {
+    let parents = cx.parents.get();
+    let function = parents.innermost(range, false)?;
+    parents.function_def_at(function)
 }
 
 /// The selected arguments as the user wrote them: one slice when they are contiguous in the
