@@ -437,6 +437,8 @@ pub struct Tracked<'a> {
     pub crossed: Vec<String>,
     /// The objects bound to the same name, made the same way, if there are others.
     pub family: Option<Family>,
+    /// Used where it is made, never stored (`spawn(f).wait()`): its one use is all there is.
+    pub in_place: bool,
 }
 
 /// Objects bound to one name by the same constructor: all their uses are the name's, so
@@ -540,6 +542,7 @@ pub fn track<'a>(
                 within,
                 crossed,
                 family,
+                in_place: false,
             })
         }
         Expr::Attribute(attr) => {
@@ -582,6 +585,7 @@ pub fn track<'a>(
                 within: class,
                 crossed: Vec::new(),
                 family: None,
+                in_place: false,
             })
         }
         _ => Err("assigned to something other than a name or `self.<attr>`".into()),
@@ -851,6 +855,7 @@ fn element_uses<'a>(
         within: list.within,
         crossed: list.crossed,
         family: None,
+        in_place: false,
     })
 }
 
@@ -877,6 +882,9 @@ pub fn facts(tracked: &Tracked<'_>, parents: &Parents<'_>) -> BTreeSet<String> {
                     facts.insert(format!("{}:caught", attr.attr));
                 }
                 let name = attr.attr.to_string();
+                if tracked.in_place {
+                    facts.insert(format!("in-place:{name}"));
+                }
                 if !discarded {
                     facts.insert(format!("{name}:used"));
                 }

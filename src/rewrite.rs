@@ -530,6 +530,7 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
                     within: stmt_range,
                     crossed: Vec::new(),
                     family: None,
+                    in_place: true,
                 },
                 None,
             ),

@@ -413,6 +413,8 @@ fn check_facts(
             };
             let known = match suffix {
                 None => OBJECT_FACTS.contains(&name) || methods.contains(name),
+                // `in-place:wait`: the object's only use is that method, where it is made.
+                Some(method) if name == "in-place" => methods.contains(method),
                 Some(suffix) => methods.contains(name) && METHOD_FACT_SUFFIXES.contains(&suffix),
             };
             if !known {
@@ -421,7 +423,7 @@ fn check_facts(
                 return Err(fail(
                     &format!("\"{fact}\""),
                     format!(
-                        "unknown fact `{fact}`: facts are {}, or a method this recipe declares ({}) optionally followed by :{}",
+                        "unknown fact `{fact}`: facts are {}, or a method this recipe declares ({}) optionally followed by :{}, or in-place:<method>",
                         OBJECT_FACTS.join(", "),
                         valid.join(", "),
                         METHOD_FACT_SUFFIXES.join(" :")
