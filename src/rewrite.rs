@@ -1402,7 +1402,14 @@ fn wrap_long_line(text: &str, range: TextRange, pieces: Vec<Piece>) -> Vec<Piece
     if before + lengths.iter().sum::<usize>() + after <= MAX_LINE {
         return pieces;
     }
-    let indent = format!("{}    ", indentation_at(text, range.start()));
+    // The header of a compound statement (`for x in map(...):`) takes a double hanging
+    // indent, so its continuation lines do not line up with its body (pycodestyle's E125).
+    let rest = text[TextRange::new(range.end(), line_end)]
+        .split('#')
+        .next()
+        .unwrap_or_default();
+    let extra = if rest.trim_end().ends_with(':') { "        " } else { "    " };
+    let indent = format!("{}{extra}", indentation_at(text, range.start()));
     let nl = line_ending(text);
     // Template characters (with their bracket depth; `code` is false inside string
     // literals) and opaque user text.
