@@ -974,34 +974,57 @@ mod tests {
             .collect()
     }
 
-    /// The uses of the object `Event()` assigned by the first statement of `main`, as text
-    /// (`name.method()`, or `name?` for an escape).
-    fn uses_of_event(source: &str) -> Vec<String> {
+    /// What following the object assigned by statement `stmt` of the function `function`
+    /// (`main`, or `Class.method`) finds, given what the other files mention.
+    #[derive(Debug, PartialEq)]
+    struct Followed {
+        /// Each use as text: `name.method()`, or `name?` for an escape.
+        uses: Vec<String>,
+        /// The size of its family, if its name is bound to others.
+        family: Option<usize>,
+    }
+
+    fn follow(
+        source: &str,
+        function: &str,
+        stmt: usize,
+        others: &dyn OtherFiles,
+    ) -> Result<Followed, String> {
         let parsed = ruff_python_parser::parse_module(source).expect("parses");
         let body = &parsed.syntax().body;
         let semantic = Semantic::build(parsed.syntax());
+        // `spawn(f, *args)` calls the function it is given.
         let parents = Parents::build_with(body, &|call: &ExprCall| {
             matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "spawn").then_some(0)
         });
-        let main = body
+        let (class, name) = match function.split_once('.') {
+            Some((class, name)) => (Some(class), name),
+            None => (None, function),
+        };
+        let scope = match class {
+            Some(class) => body
+                .iter()
+                .filter_map(Stmt::as_class_def_stmt)
+                .find(|c| c.name.as_str() == class)
+                .map(|c| &c.body[..])
+                .expect("the class"),
+            None => &body[..],
+        };
+        let def = scope
             .iter()
             .filter_map(Stmt::as_function_def_stmt)
-            .find(|d| d.name.as_str() == "main")
-            .expect("a main function");
-        let Stmt::Assign(assign) = &main.body[0] else {
-            panic!("main starts with an assignment")
+            .find(|d| d.name.as_str() == name)
+            .expect("the function");
+        let Stmt::Assign(assign) = &def.body[stmt] else {
+            panic!("an assignment")
         };
-        let tracked = track(
-            &Flow {
-                semantic: &semantic,
-                parents: &parents,
-                elsewhere: &NoOtherFiles,
-            },
-            &assign.targets[0],
-            assign.range,
-        )
-        .expect("followed");
-        tracked
+        let flow = Flow {
+            semantic: &semantic,
+            parents: &parents,
+            elsewhere: others,
+        };
+        let tracked = track(&flow, &assign.targets[0], assign.range)?;
+        let uses = tracked
             .uses
             .iter()
             .map(|u| match u.parent {
@@ -1010,14 +1033,22 @@ mod tests {
                 }
                 _ => format!("{}?", &source[u.range]),
             })
-            .collect()
+            .collect();
+        Ok(Followed {
+            uses,
+            family: tracked.family.map(|f| f.members),
+        })
+    }
+
+    fn uses(found: Result<Followed, String>) -> Vec<String> {
+        found.expect("followed").uses
     }
 
     #[test]
     fn an_object_passed_by_keyword_is_followed_into_the_parameter_of_that_name() {
         let src = "def worker(n, done=None):\n    done.send(n)\n\ndef notify(*, ready):\n    ready.send()\n\ndef main():\n    ev = Event()\n    spawn(worker, 1, done=ev)\n    notify(ready=ev)\n    ev.wait()\n";
         assert_eq!(
-            uses_of_event(src),
+            uses(follow(src, "main", 0, &NoOtherFiles)),
             vec!["done.send()", "ready.send()", "ev.wait()"]
         );
     }
@@ -1025,121 +1056,56 @@ mod tests {
     #[test]
     fn an_object_passed_into_kwargs_or_a_positional_only_name_escapes() {
         let src = "def opts(**kwargs):\n    kwargs['x'].send()\n\ndef pos(a, /):\n    a.send()\n\ndef main():\n    ev = Event()\n    opts(x=ev)\n    pos(a=ev)\n";
-        assert_eq!(uses_of_event(src), vec!["ev?", "ev?"]);
+        assert_eq!(
+            uses(follow(src, "main", 0, &NoOtherFiles)),
+            vec!["ev?", "ev?"]
+        );
     }
 
     #[test]
     fn a_name_bound_to_objects_made_the_same_way_is_one_family() {
         let src = "def main():\n    ev = Event()\n    ev.wait()\n    ev = Event()\n    ev.send()\n";
-        assert_eq!(uses_of_event(src), vec!["ev.wait()", "ev.send()"]);
-        let parsed = ruff_python_parser::parse_module(src).expect("parses");
-        let semantic = Semantic::build(parsed.syntax());
-        let parents = Parents::build(&parsed.syntax().body);
-        let main = parsed.syntax().body[0]
-            .as_function_def_stmt()
-            .expect("main");
-        let Stmt::Assign(first) = &main.body[0] else {
-            panic!("an assignment")
-        };
-        let tracked = track(
-            &Flow {
-                semantic: &semantic,
-                parents: &parents,
-                elsewhere: &NoOtherFiles,
-            },
-            &first.targets[0],
-            first.range,
-        )
-        .expect("followed");
-        assert_eq!(tracked.family.map(|f| f.members), Some(2));
+        assert_eq!(
+            follow(src, "main", 0, &NoOtherFiles),
+            Ok(Followed {
+                uses: vec!["ev.wait()".into(), "ev.send()".into()],
+                family: Some(2),
+            })
+        );
     }
 
     #[test]
     fn a_name_bound_otherwise_too_or_in_another_scope_is_not_followed() {
         let src = "def main(other):\n    ev = Event()\n    ev.wait()\n    ev = other\n";
-        let parsed = ruff_python_parser::parse_module(src).expect("parses");
-        let semantic = Semantic::build(parsed.syntax());
-        let parents = Parents::build(&parsed.syntax().body);
-        let main = parsed.syntax().body[0]
-            .as_function_def_stmt()
-            .expect("main");
-        let Stmt::Assign(first) = &main.body[0] else {
-            panic!("an assignment")
-        };
-        let error = track(
-            &Flow {
-                semantic: &semantic,
-                parents: &parents,
-                elsewhere: &NoOtherFiles,
-            },
-            &first.targets[0],
-            first.range,
-        )
-        .map(|_| ());
-        assert_eq!(error, Err("`ev` is assigned more than once".to_string()));
+        assert_eq!(
+            follow(src, "main", 0, &NoOtherFiles),
+            Err("`ev` is assigned more than once".to_string())
+        );
         let src = "ev = None\n\ndef main():\n    global ev\n    ev = Event()\n";
-        let parsed = ruff_python_parser::parse_module(src).expect("parses");
-        let semantic = Semantic::build(parsed.syntax());
-        let parents = Parents::build(&parsed.syntax().body);
-        let main = parsed.syntax().body[1]
-            .as_function_def_stmt()
-            .expect("main");
-        let Stmt::Assign(assign) = &main.body[1] else {
-            panic!("an assignment")
-        };
-        let error = track(
-            &Flow {
-                semantic: &semantic,
-                parents: &parents,
-                elsewhere: &NoOtherFiles,
-            },
-            &assign.targets[0],
-            assign.range,
-        )
-        .map(|_| ());
-        assert_eq!(error, Err("`ev` is bound in another scope".to_string()));
+        assert_eq!(
+            follow(src, "main", 1, &NoOtherFiles),
+            Err("`ev` is bound in another scope".to_string())
+        );
     }
 
     #[test]
     fn an_object_passed_to_a_method_of_the_class_is_followed_into_it() {
         let src = "class C:\n    def main(self):\n        ev = Event()\n        self._watch(1, ev)\n        ev.wait()\n\n    def _watch(self, n, done):\n        done.send(n)\n";
-        let parsed = ruff_python_parser::parse_module(src).expect("parses");
-        let semantic = Semantic::build(parsed.syntax());
-        let parents = Parents::build(&parsed.syntax().body);
-        let class = parsed.syntax().body[0]
-            .as_class_def_stmt()
-            .expect("a class");
-        let main = class.body[0].as_function_def_stmt().expect("main");
-        let Stmt::Assign(assign) = &main.body[0] else {
-            panic!("an assignment")
-        };
         struct Mentions(&'static str);
         impl OtherFiles for Mentions {
             fn mention(&self, name: &str) -> bool {
                 name == self.0
             }
         }
-        let uses = |elsewhere: &dyn OtherFiles| -> Vec<String> {
-            let flow = Flow {
-                semantic: &semantic,
-                parents: &parents,
-                elsewhere,
-            };
-            track(&flow, &assign.targets[0], assign.range)
-                .expect("followed")
-                .uses
-                .iter()
-                .map(|u| match u.parent {
-                    Some(Parent::Method { attr, .. }) => {
-                        format!("{}.{}()", &src[u.range], attr.attr)
-                    }
-                    _ => format!("{}?", &src[u.range]),
-                })
-                .collect()
-        };
-        assert_eq!(uses(&NoOtherFiles), vec!["done.send()", "ev.wait()"]);
+        assert_eq!(
+            uses(follow(src, "C.main", 0, &NoOtherFiles)),
+            vec!["done.send()", "ev.wait()"]
+        );
         // Another file names the method (a caller, or an override): the object escapes.
-        assert_eq!(uses(&Mentions("_watch")), vec!["ev?", "ev.wait()"]);
+        assert_eq!(
+            uses(follow(src, "C.main", 0, &Mentions("_watch"))),
+            vec!["ev?", "ev.wait()"]
+        );
     }
 
     #[test]

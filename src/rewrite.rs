@@ -1408,7 +1408,11 @@ fn wrap_long_line(text: &str, range: TextRange, pieces: Vec<Piece>) -> Vec<Piece
         .split('#')
         .next()
         .unwrap_or_default();
-    let extra = if rest.trim_end().ends_with(':') { "        " } else { "    " };
+    let extra = if rest.trim_end().ends_with(':') {
+        "        "
+    } else {
+        "    "
+    };
     let indent = format!("{}{extra}", indentation_at(text, range.start()));
     let nl = line_ending(text);
     // Template characters (with their bracket depth; `code` is false inside string

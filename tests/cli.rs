@@ -471,11 +471,9 @@ fn command_line_reads_well() {
     );
 }
 
-#[test]
-fn a_rewrite_cpython_would_not_compile_is_refused() {
-    // A recipe whose replacement parses but is not valid where it lands: `await` in a plain
-    // function. The re-parse cannot see it; the compile check must.
-    let recipe = r#"id = "sleep"
+/// A recipe whose replacement parses but is not valid where it lands: `await` in a plain
+/// function. The re-parse cannot see it; the compile check must.
+const AWAIT_SLEEP: &str = r#"id = "sleep"
 summary = "Await asyncio.sleep"
 category = "timing"
 matches = ["eventlet.greenthread.sleep"]
@@ -487,8 +485,13 @@ imports = ["import asyncio"]
 on = "call"
 replace = "await asyncio.sleep({args})"
 "#;
+
+#[test]
+fn a_rewrite_cpython_would_not_compile_is_refused() {
+    // A recipe whose replacement parses but is not valid where it lands: `await` in a plain
+    // function. The re-parse cannot see it; the compile check must.
     let dir = tree(&[
-        ("recipes/sleep.toml", recipe),
+        ("recipes/sleep.toml", AWAIT_SLEEP),
         ("a.py", SLEEPY),
         (
             "b.py",
@@ -511,22 +514,10 @@ replace = "await asyncio.sleep({args})"
 fn a_file_that_cannot_be_rewritten_keeps_its_process_on_the_hub() {
     // The worker's rewrite fails its compile check, so the worker stays as it was, on
     // eventlet; the script that imports it must keep monkey patching for it.
-    let recipe = r#"id = "sleep"
-summary = "Await asyncio.sleep"
-category = "timing"
-matches = ["eventlet.greenthread.sleep"]
-
-[target.threading]
-imports = ["import asyncio"]
-
-[[target.threading.rule]]
-on = "call"
-replace = "await asyncio.sleep({args})"
-"#;
     let main = "import eventlet\neventlet.monkey_patch()\n\nimport worker\n\nif __name__ == \"__main__\":\n    worker.run()\n";
     let worker = "import eventlet\n\n\ndef run():\n    eventlet.sleep(1)\n";
     let dir = tree(&[
-        ("recipes/sleep.toml", recipe),
+        ("recipes/sleep.toml", AWAIT_SLEEP),
         ("main.py", main),
         ("worker.py", worker),
     ]);
