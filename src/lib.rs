@@ -10,6 +10,7 @@ pub mod apply;
 pub mod cli;
 pub mod comments;
 pub mod compile_check;
+pub mod dangling;
 pub mod diff;
 pub mod discovery;
 pub mod driver;

@@ -185,6 +185,11 @@ impl<'a> Parents<'a> {
         self.guarded.iter().any(|g| g.contains_range(range))
     }
 
+    /// The value `name = value` assigns, by where the name starts.
+    pub fn assignment_value(&self, name_start: ruff_text_size::TextSize) -> Option<&'a Expr> {
+        self.assignments.get(&name_start).copied()
+    }
+
     /// The function definition whose range is `range`.
     pub fn function_def_at(
         &self,

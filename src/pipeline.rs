@@ -757,7 +757,6 @@ impl Engine {
                 .module_of(target, module)
                 .is_some_and(|(recipe, _)| self.enabled(&self.catalog.recipes[recipe].id))
         };
-        let started = std::time::Instant::now();
         let (settled, removals) = loop {
             let removals: BTreeSet<StmtId> = fixes
                 .iter()
@@ -801,9 +800,40 @@ impl Engine {
             }
         };
 
-        crate::trace::timed("settle imports", || started.elapsed());
         let mut all_removals = removals.clone();
         all_removals.extend(settled.removed_stmts.iter().copied());
+        // A local whose last reader was removed goes too when assigning it did nothing else;
+        // otherwise the rewrite that removed its reader says so.
+        let dangling = crate::dangling::dangling_locals(semantic, parents.get(), &all_removals);
+        for local in &dangling {
+            // An assignment that holds something reported stays, for the human to see it.
+            let holds_manual = |stmt: StmtId| {
+                manual_items
+                    .iter()
+                    .any(|m| semantic.stmts[stmt].range.contains_range(m.range))
+            };
+            match local.assignment.filter(|&stmt| !holds_manual(stmt)) {
+                Some(stmt) => {
+                    all_removals.insert(stmt);
+                }
+                None => {
+                    for fix in fixes
+                        .iter_mut()
+                        .filter(|f| f.removals.contains(&local.reader))
+                    {
+                        fix.safety = fix.safety.max(Safety::Review);
+                        let note = format!(
+                            "`{}` is no longer used: remove it if computing it has no effect you need",
+                            local.name
+                        );
+                        fix.note = Some(match fix.note.take() {
+                            Some(n) => format!("{n}; {note}"),
+                            None => note,
+                        });
+                    }
+                }
+            }
+        }
         let mut anchors: HashSet<_> = settled.anchors.clone();
         anchors.extend(edits.iter().map(|e| e.range.start()));
         let removal = remove_statements(text, semantic, comments, &all_removals, &anchors);

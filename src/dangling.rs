@@ -1,0 +1,138 @@
+//! Locals left dangling by removed statements: a function's variable whose every read was
+//! in a statement a rewrite removes (pyflakes would report it as assigned but never used).
+
+use std::collections::BTreeSet;
+
+use ruff_python_ast::Expr;
+use ruff_text_size::TextRange;
+
+use crate::objects::Parents;
+use crate::resolve::{ScopeKind, Semantic, StmtId};
+
+/// A local whose readers are all removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dangling {
+    pub name: String,
+    /// A removed statement that read it.
+    pub reader: StmtId,
+    /// Its one assignment, when that does nothing but bind it (`x = a.b`, `x = 3`): removed
+    /// too. `None`: computing it may do something else (a call): left, and reported.
+    pub assignment: Option<StmtId>,
+}
+
+/// The function locals read only in `removed` statements, each bound by one assignment.
+pub fn dangling_locals(
+    semantic: &Semantic,
+    parents: &Parents<'_>,
+    removed: &BTreeSet<StmtId>,
+) -> Vec<Dangling> {
+    let ranges: Vec<(StmtId, TextRange)> = removed
+        .iter()
+        .map(|&s| (s, semantic.stmts[s].range))
+        .collect();
+    let reader = |range: TextRange| {
+        ranges
+            .iter()
+            .find(|(_, r)| r.contains_range(range))
+            .map(|(s, _)| *s)
+    };
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for reference in &semantic.references {
+        let (Some(scope), Some(stmt)) = (reference.resolved, reader(reference.range)) else {
+            continue;
+        };
+        if semantic.scopes[scope].kind != ScopeKind::Function
+            || !seen.insert((scope, reference.name.clone()))
+        {
+            continue;
+        }
+        let [binding] = semantic.bindings_of(scope, &reference.name) else {
+            continue;
+        };
+        if semantic
+            .references_to(scope, &reference.name)
+            .any(|r| reader(r.range).is_none())
+        {
+            continue;
+        }
+        let start = semantic.bindings[*binding].start;
+        // Only a plain `name = value` (not a parameter, loop target, `with` or import).
+        let Some(value) = parents.assignment_value(start) else {
+            continue;
+        };
+        let assignment = semantic
+            .stmts
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.range.start() <= start && start < s.range.end())
+            .min_by_key(|(_, s)| s.range.len())
+            .map(|(id, _)| id)
+            .filter(|_| inert(value));
+        out.push(Dangling {
+            name: reference.name.clone(),
+            reader: stmt,
+            assignment,
+        });
+    }
+    out
+}
+
+/// Evaluating it does nothing but produce a value: a literal, a name, an attribute of one.
+fn inert(value: &Expr) -> bool {
+    match value {
+        Expr::Name(_)
+        | Expr::NumberLiteral(_)
+        | Expr::StringLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_) => true,
+        Expr::Attribute(attr) => inert(&attr.value),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dangling(source: &str, removed_line: usize) -> Vec<(String, bool)> {
+        let parsed = ruff_python_parser::parse_module(source).expect("parses");
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(&parsed.syntax().body);
+        let start: usize = source
+            .split_inclusive('\n')
+            .take(removed_line - 1)
+            .map(str::len)
+            .sum();
+        let removed: BTreeSet<StmtId> = semantic
+            .stmts
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                usize::from(s.range.start())
+                    == start + source[start..].len() - source[start..].trim_start().len()
+            })
+            .map(|(id, _)| id)
+            .collect();
+        dangling_locals(&semantic, &parents, &removed)
+            .into_iter()
+            .map(|d| (d.name, d.assignment.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn a_local_read_only_by_a_removed_statement_is_dangling() {
+        let src = "def f(conf):\n    state = conf.debug\n    value = compute(conf)\n    hub(state, value)\n    return 1\n";
+        // The attribute read goes with it; the call may do something else: reported.
+        assert_eq!(
+            dangling(src, 4),
+            vec![("state".to_string(), true), ("value".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn a_local_read_elsewhere_too_or_a_parameter_is_not() {
+        let src = "def f(conf):\n    state = conf.debug\n    hub(state, conf)\n    return state\n";
+        assert_eq!(dangling(src, 3), vec![]);
+    }
+}
