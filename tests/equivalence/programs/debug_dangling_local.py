@@ -1,6 +1,6 @@
 # A local read only by a removed eventlet.debug call is removed with it: the program runs
 # the same without eventlet, and nothing is left unused.
-import eventlet
+import eventlet.debug
 
 
 class Conf(object):
