@@ -1469,13 +1469,33 @@ fn wrap_long_line(text: &str, range: TextRange, pieces: Vec<Piece>) -> Vec<Piece
     }
     let Some((open, _)) = best else { return pieces };
     let close = closing(open);
-    let render = |one_per_line: bool| {
+    // ` for ` of a comprehension that is itself an argument (`[f(x) for x in xs]`): where a
+    // still too long argument breaks, aligned inside its bracket.
+    let comprehension_for = |at: usize| {
+        let starts_argument = (1..at).rev().find_map(|i| match &tokens[i] {
+            Token::Char('[', 1, true) => Some(
+                matches!(tokens[i - 1], Token::Char(',' | '(', 1 | 0, true))
+                    || matches!(tokens[i - 1], Token::Char(' ', 1, true)),
+            ),
+            Token::Char(_, d, _) if *d >= 2 => None,
+            Token::User(..) => None,
+            _ => Some(false),
+        });
+        starts_argument == Some(true)
+            && "for ".chars().enumerate().all(
+                |(k, c)| matches!(tokens.get(at + 1 + k), Some(Token::Char(t, 2, true)) if *t == c),
+            )
+    };
+    let render = |one_per_line: bool, comprehensions: bool| {
         let mut out: Vec<Piece> = Vec::new();
         let mut skip_space = false;
         for (at, token) in tokens.iter().enumerate() {
             match token {
                 Token::User(piece, _) => out.push((*piece).clone()),
                 Token::Char(' ', _, true) if skip_space => {}
+                Token::Char(' ', 2, true) if comprehensions && comprehension_for(at) => {
+                    out.push(Piece::Text(format!("{nl}{indent} ")));
+                }
                 Token::Char(c, depth, code) => {
                     out.push(Piece::Text(c.to_string()));
                     let argument_end = one_per_line
@@ -1495,23 +1515,36 @@ fn wrap_long_line(text: &str, range: TextRange, pieces: Vec<Piece>) -> Vec<Piece
         }
         merge_text(out)
     };
-    let hanging = render(false);
+    let as_text = |pieces: &[Piece]| -> String {
+        pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.clone(),
+                Piece::Source(r) => text[*r].to_string(),
+            })
+            .collect()
+    };
+    let hanging = render(false, false);
     // The hanging form fits when its second line does.
-    let rendered: String = hanging
-        .iter()
-        .map(|p| match p {
-            Piece::Text(t) => t.clone(),
-            Piece::Source(r) => text[*r].to_string(),
-        })
-        .collect();
+    let rendered = as_text(&hanging);
     let second_line = rendered
         .rsplit('\n')
         .next()
         .map_or(0, |l| l.chars().count())
         + after;
     if second_line <= MAX_LINE {
-        hanging
+        return hanging;
+    }
+    let per_argument = render(true, false);
+    let rendered = as_text(&per_argument);
+    let lines: Vec<&str> = rendered.split('\n').collect();
+    let too_long = lines.iter().enumerate().any(|(i, l)| {
+        let extra = if i + 1 == lines.len() { after } else { 0 };
+        (if i == 0 { before } else { 0 }) + l.chars().count() + extra > MAX_LINE
+    });
+    if too_long {
+        render(true, true)
     } else {
-        render(true)
+        per_argument
     }
 }
