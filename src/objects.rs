@@ -444,6 +444,8 @@ pub struct Tracked<'a> {
     pub family: Option<Family>,
     /// Used where it is made, never stored (`spawn(f).wait()`): its one use is all there is.
     pub in_place: bool,
+    /// The statement that makes it, when it is made once (not one per element of a list).
+    pub made_at: Option<TextRange>,
 }
 
 /// Objects bound to one name by the same constructor: all their uses are the name's, so
@@ -548,6 +550,7 @@ pub fn track<'a>(
                 crossed,
                 family,
                 in_place: false,
+                made_at: Some(stmt_range),
             })
         }
         Expr::Attribute(attr) => {
@@ -591,6 +594,7 @@ pub fn track<'a>(
                 crossed: Vec::new(),
                 family: None,
                 in_place: false,
+                made_at: Some(stmt_range),
             })
         }
         _ => Err("assigned to something other than a name or `self.<attr>`".into()),
@@ -861,6 +865,7 @@ fn element_uses<'a>(
         crossed: list.crossed,
         family: None,
         in_place: false,
+        made_at: None,
     })
 }
 
@@ -916,7 +921,34 @@ pub fn facts(tracked: &Tracked<'_>, parents: &Parents<'_>) -> BTreeSet<String> {
             }
         }
     }
+    if iterated_again(tracked, parents) {
+        facts.insert("iter-again".to_string());
+    }
     facts
+}
+
+/// Whether the object may be iterated more than once: two iterations, or one in a loop that
+/// does not make it anew each time (a GreenPile is emptied by iterating it; a list is not).
+fn iterated_again(tracked: &Tracked<'_>, parents: &Parents<'_>) -> bool {
+    let iterations: Vec<TextRange> = tracked
+        .uses
+        .iter()
+        .filter(|u| matches!(u.parent, Some(Parent::Iter)))
+        .map(|u| u.range)
+        .collect();
+    // A loop's own iterable is evaluated once, before the loop: not a repeat.
+    let repeats = |at: TextRange, l: &TextRange| {
+        l.contains_range(at)
+            && tracked.within.contains_range(*l)
+            && parents.iterations.get(&at).map(|(_, over)| *over) != Some(*l)
+    };
+    iterations.len() > 1
+        || iterations.iter().any(|&at| {
+            parents
+                .loops
+                .iter()
+                .any(|l| repeats(at, l) && tracked.made_at.is_none_or(|m| !l.contains_range(m)))
+        })
 }
 
 #[cfg(test)]

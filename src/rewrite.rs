@@ -531,6 +531,7 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
                     crossed: Vec::new(),
                     family: None,
                     in_place: true,
+                    made_at: None,
                 },
                 None,
             ),
