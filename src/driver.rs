@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::objects::OtherFiles;
 use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
 use crate::process::{self, contexts, processes, Assumption, Process, ProcessContext};
-use crate::project::{entry_points, index, index_text, module_name, Project};
+use crate::project::{entry_points, index, index_text, module_name, ModuleInfo, Project};
 use crate::trace;
 
 /// Deeply nested expressions recurse deeply in the parser and the visitors.
@@ -124,63 +124,7 @@ pub fn migrate_project(
     // mentions eventlet is kept prepared (parsed, names resolved) for the rounds below.
     let analysed = run_all(pool, &indices, |&i| {
         let bytes = contents[i].as_ref().ok()?;
-        let prepared = trace::timed("parse and resolve", || {
-            Prepared::new(bytes, engine.all_files)
-        });
-        std::panic::catch_unwind(|| match prepared {
-            Ok(Some(prepared)) => {
-                let info = trace::timed("index syntax", || {
-                    index(
-                        &files[i],
-                        &names[i],
-                        prepared.module(),
-                        Some(prepared.semantic()),
-                        &all_names,
-                        &engine.catalog,
-                    )
-                });
-                Some((Some(info), Some(Ok(prepared))))
-            }
-            // Eventlet code that cannot be parsed stays as it is: its imports, read as
-            // text, still tell which processes it keeps on the hub.
-            Err(e) => {
-                let text = String::from_utf8_lossy(bytes);
-                let info = index_text(&files[i], &names[i], &text, &all_names, &engine.catalog);
-                Some((Some(info), Some(Err(e))))
-            }
-            Ok(None) => {
-                // Read as text, unless it may call a monkey-patching helper.
-                if memchr::memmem::find(bytes, b"monkey_patch").is_none() {
-                    let info = match std::str::from_utf8(bytes) {
-                        // No copy for the common case: only imports and names are read.
-                        Ok(text) => trace::timed("index text", || {
-                            index_text(&files[i], &names[i], text, &all_names, &engine.catalog)
-                        }),
-                        Err(_) => {
-                            let text = crate::source::SourceText::decode(bytes).ok()?.text;
-                            index_text(&files[i], &names[i], &text, &all_names, &engine.catalog)
-                        }
-                    };
-                    return Some((Some(info), None));
-                }
-                let text = crate::source::SourceText::decode(bytes).ok()?.text;
-                if crate::pipeline::too_deep(&text).is_some() {
-                    return None;
-                }
-                let parsed = ruff_python_parser::parse_module(&text).ok()?;
-                let info = index(
-                    &files[i],
-                    &names[i],
-                    parsed.syntax(),
-                    None,
-                    &all_names,
-                    &engine.catalog,
-                );
-                Some((Some(info), None))
-            }
-        })
-        .ok()
-        .flatten()
+        index_file(engine, &files[i], &names[i], bytes, &all_names)
     });
     let mut prepared: Vec<Option<Result<Prepared, FileError>>> = Vec::with_capacity(files.len());
     let mut infos = Vec::new();
@@ -190,32 +134,8 @@ pub fn migrate_project(
         prepared.push(p);
     }
     let project = Project::from_modules(infos);
-    // The project's own test-double helpers (`self.patchobject(eventlet, 'sleep')`) are
-    // patchers too.
-    let helpers: Vec<&(String, bool)> = project
-        .modules
-        .values()
-        .flat_map(|m| m.patch_helpers.iter())
-        .collect();
-    let extended;
-    let engine = if helpers.is_empty() {
-        engine
-    } else {
-        let mut with_helpers = engine.clone();
-        let patchers = &mut with_helpers.catalog.patchers;
-        for (name, by_object) in helpers {
-            let list = if *by_object {
-                &mut patchers.by_object_method
-            } else {
-                &mut patchers.by_name_method
-            };
-            if !list.contains(name) {
-                list.push(name.clone());
-            }
-        }
-        extended = with_helpers;
-        &extended
-    };
+    let extended = with_project_helpers(engine, &project);
+    let engine = extended.as_ref().unwrap_or(engine);
     trace::phase(
         &format!("indexed {} modules", project.modules.len()),
         started,
@@ -228,10 +148,9 @@ pub fn migrate_project(
     let mut stays: BTreeMap<String, (usize, String)> = BTreeMap::new();
     for (i, p) in prepared.iter().enumerate() {
         if let Some(Err(error)) = p {
-            let shown = files[i].strip_prefix(".").unwrap_or(&files[i]);
             stays.insert(
                 names[i].clone(),
-                (0, format!("{} (not migrated: {error})", shown.display())),
+                (0, format!("{} (not migrated: {error})", shown(&files[i]))),
             );
         }
     }
@@ -281,32 +200,13 @@ pub fn migrate_project(
         let wanted: Vec<Arc<ProcessContext>> = names
             .iter()
             .zip(&group_of)
-            .map(|(n, group)| {
-                let context = group.map_or(&native, |g| &shared[g]);
-                match frozen.get(n) {
-                    Some(names) => Arc::new(ProcessContext {
-                        frozen: names.clone(),
-                        ..ProcessContext::clone(context)
-                    }),
-                    None => context.clone(),
-                }
-            })
+            .map(|(n, group)| with_frozen(group.map_or(&native, |g| &shared[g]), frozen.get(n)))
             .collect();
         // A file is judged again only if its new context could change its result.
         let changed: Vec<usize> = indices
             .iter()
             .copied()
-            .filter(|&i| {
-                contents[i].is_ok()
-                    && match (&current[i], &results[i]) {
-                        (None, _) => true,
-                        (Some(c), _) if Arc::ptr_eq(c, &wanted[i]) || *c == wanted[i] => false,
-                        (Some(c), Ok(m)) if c.depends_on == wanted[i].depends_on => {
-                            m.sensitivity.affected_by(&wanted[i])
-                        }
-                        _ => true,
-                    }
-            })
+            .filter(|&i| contents[i].is_ok() && judged_again(&current[i], &results[i], &wanted[i]))
             .collect();
         if changed.is_empty() {
             // Settled: the new texts. A file that cannot be written stays as it was, which
@@ -323,11 +223,10 @@ pub fn migrate_project(
                 break;
             }
             for (i, error) in failed {
-                let shown = files[i].strip_prefix(".").unwrap_or(&files[i]);
                 stays.entry(names[i].clone()).or_insert_with(|| {
                     (
                         round,
-                        format!("{} (not rewritten: {error})", shown.display()),
+                        format!("{} (not rewritten: {error})", shown(&files[i])),
                     )
                 });
             }
@@ -344,10 +243,9 @@ pub fn migrate_project(
         for (i, result) in changed.into_iter().zip(rerun) {
             if let Ok(m) = &result {
                 if let Some(why) = &m.stays {
-                    let shown = files[i].strip_prefix(".").unwrap_or(&files[i]);
                     stays
                         .entry(names[i].clone())
-                        .or_insert_with(|| (round, format!("{}:{why}", shown.display())));
+                        .or_insert_with(|| (round, format!("{}:{why}", shown(&files[i]))));
                 }
             }
             pending[i] = result.as_ref().is_ok_and(|m| !m.edits.is_empty());
@@ -380,6 +278,131 @@ pub fn migrate_project(
             contexts,
         },
     )
+}
+
+/// What indexing a file gives: its module (if it could be read) and, for a file that
+/// mentions eventlet, the file prepared for the rounds (or why it cannot be).
+type Indexed = (Option<ModuleInfo>, Option<Result<Prepared, FileError>>);
+
+/// Indexes one file (`None`: it cannot be read as Python at all). A file that mentions
+/// eventlet is kept prepared (parsed, names resolved) for the planning rounds; the others are
+/// read as text, unless they may call a monkey-patching helper.
+fn index_file(
+    engine: &Engine,
+    file: &Path,
+    name: &str,
+    bytes: &[u8],
+    all_names: &BTreeSet<String>,
+) -> Option<Indexed> {
+    let by_text = |text: &str| index_text(file, name, text, all_names, &engine.catalog);
+    let prepared = trace::timed("parse and resolve", || {
+        Prepared::new(bytes, engine.all_files)
+    });
+    std::panic::catch_unwind(|| match prepared {
+        Ok(Some(prepared)) => {
+            let info = trace::timed("index syntax", || {
+                let semantic = Some(prepared.semantic());
+                index(
+                    file,
+                    name,
+                    prepared.module(),
+                    semantic,
+                    all_names,
+                    &engine.catalog,
+                )
+            });
+            Some((Some(info), Some(Ok(prepared))))
+        }
+        // Eventlet code that cannot be parsed stays as it is: its imports, read as text,
+        // still tell which processes it keeps on the hub.
+        Err(e) => Some((Some(by_text(&String::from_utf8_lossy(bytes))), Some(Err(e)))),
+        Ok(None) if memchr::memmem::find(bytes, b"monkey_patch").is_none() => {
+            let info = match std::str::from_utf8(bytes) {
+                // No copy for the common case: only imports and names are read.
+                Ok(text) => trace::timed("index text", || by_text(text)),
+                Err(_) => by_text(&crate::source::SourceText::decode(bytes).ok()?.text),
+            };
+            Some((Some(info), None))
+        }
+        Ok(None) => {
+            let text = crate::source::SourceText::decode(bytes).ok()?.text;
+            if crate::pipeline::too_deep(&text).is_some() {
+                return None;
+            }
+            let parsed = ruff_python_parser::parse_module(&text).ok()?;
+            let info = index(
+                file,
+                name,
+                parsed.syntax(),
+                None,
+                all_names,
+                &engine.catalog,
+            );
+            Some((Some(info), None))
+        }
+    })
+    .ok()
+    .flatten()
+}
+
+/// The engine with the project's own test-double helpers (`self.patchobject(eventlet,
+/// 'sleep')`) among its patchers; `None` when the project has none.
+fn with_project_helpers(engine: &Engine, project: &Project) -> Option<Engine> {
+    let helpers: Vec<&(String, bool)> = project
+        .modules
+        .values()
+        .flat_map(|m| m.patch_helpers.iter())
+        .collect();
+    if helpers.is_empty() {
+        return None;
+    }
+    let mut with_helpers = engine.clone();
+    let patchers = &mut with_helpers.catalog.patchers;
+    for (name, by_object) in helpers {
+        let list = if *by_object {
+            &mut patchers.by_object_method
+        } else {
+            &mut patchers.by_name_method
+        };
+        if !list.contains(name) {
+            list.push(name.clone());
+        }
+    }
+    Some(with_helpers)
+}
+
+/// `context`, with the names test doubles freeze in the module's processes.
+fn with_frozen(
+    context: &Arc<ProcessContext>,
+    frozen: Option<&BTreeMap<String, String>>,
+) -> Arc<ProcessContext> {
+    match frozen {
+        Some(names) => Arc::new(ProcessContext {
+            frozen: names.clone(),
+            ..ProcessContext::clone(context)
+        }),
+        None => context.clone(),
+    }
+}
+
+/// Whether a file judged in `current` (`None`: not yet) must be judged again in `wanted`:
+/// only if the new context could change its result.
+fn judged_again(
+    current: &Option<Arc<ProcessContext>>,
+    result: &Result<Migration, FileError>,
+    wanted: &Arc<ProcessContext>,
+) -> bool {
+    match (current, result) {
+        (None, _) => true,
+        (Some(c), _) if Arc::ptr_eq(c, wanted) || c == wanted => false,
+        (Some(c), Ok(m)) if c.depends_on == wanted.depends_on => m.sensitivity.affected_by(wanted),
+        _ => true,
+    }
+}
+
+/// A path as reports show it (without a leading `./`).
+fn shown(path: &Path) -> std::path::Display<'_> {
+    path.strip_prefix(".").unwrap_or(path).display()
 }
 
 /// The files of a project other than one, searched when an object is followed into code
@@ -459,10 +482,9 @@ fn frozen_names(
     for (i, result) in results.iter().enumerate() {
         let Ok(migration) = result else { continue };
         for (name, at) in &migration.stale_doubles {
-            let shown = files[i].strip_prefix(".").unwrap_or(&files[i]);
             let why = format!(
                 "a test double at {}:{at} patches it and cannot follow the rewrite",
-                shown.display()
+                shown(&files[i])
             );
             for process in processes.iter().filter(|p| p.modules.contains(&names[i])) {
                 for module in &process.modules {

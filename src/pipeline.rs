@@ -1027,19 +1027,25 @@ impl Engine {
                 "its process stays on eventlet ({first}), where the replacement would block the hub whatever is patched"
             ));
         }
-        let modules: Vec<String> = fix
-            .requests
-            .iter()
-            .map(|r| r.spec.denotes_module())
-            .chain(fix.rebind.iter().map(|(_, spec)| spec.denotes_module()))
-            .collect();
-        let needed = needed_flags(modules.iter().map(String::as_str), &self.catalog.process);
+        let needed = self.flags_needed(fix);
         let (process, missing) = context.lacking(&needed)?;
         Some(format!(
             "its process stays on eventlet ({}) and does not monkey-patch {}: the replacement would block the hub there",
             process.why,
             missing.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
         ))
+    }
+
+    /// The monkey-patch flags under which `fix`'s replacement runs green: those of the
+    /// modules its imports and rebinds bring in.
+    fn flags_needed(&self, fix: &Fix) -> BTreeSet<String> {
+        let modules: Vec<String> = fix
+            .requests
+            .iter()
+            .map(|r| r.spec.denotes_module())
+            .chain(fix.rebind.iter().map(|(_, spec)| spec.denotes_module()))
+            .collect();
+        needed_flags(modules.iter().map(String::as_str), &self.catalog.process)
     }
 
     /// What of the applied `fixes` a stricter context could change.
@@ -1052,16 +1058,7 @@ impl Engine {
                 continue;
             }
             sensitivity.native_only |= !fix.dual_mode;
-            let modules: Vec<String> = fix
-                .requests
-                .iter()
-                .map(|r| r.spec.denotes_module())
-                .chain(fix.rebind.iter().map(|(_, spec)| spec.denotes_module()))
-                .collect();
-            sensitivity.needs.extend(needed_flags(
-                modules.iter().map(String::as_str),
-                &self.catalog.process,
-            ));
+            sensitivity.needs.extend(self.flags_needed(fix));
         }
         sensitivity
     }

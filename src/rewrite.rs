@@ -304,7 +304,7 @@ fn draft(
                 call: Some(call),
                 receiver: None,
                 target: None,
-                own: own_varargs(cx, call.range()),
+                own: own_varargs(cx, call),
             };
             let Some(pieces) = render(template, &holes) else {
                 return Ok(None);
@@ -1165,9 +1165,15 @@ fn verbatim_value(selection: &[ArgOrKeyword<'_>]) -> Vec<Piece> {
 /// function never rebinds them (each is bound once: by the parameter).
 fn own_varargs<'a>(
     cx: &RewriteContext<'a, '_>,
-    range: TextRange,
+    call: &ExprCall,
 ) -> (Option<&'a str>, Option<&'a str>) {
-    let Some(def) = innermost_def(cx, range) else {
+    // Most calls pass nothing on whole: no need to look for the function around them.
+    let args = &call.arguments;
+    if !args.args.iter().any(Expr::is_starred_expr) && args.keywords.iter().all(|k| k.arg.is_some())
+    {
+        return (None, None);
+    }
+    let Some(def) = innermost_def(cx, call.range()) else {
         return (None, None);
     };
     let once = |name: &'a str| {
