@@ -12,6 +12,24 @@ pub struct OverlapError(pub TextRange, pub TextRange);
 /// inside the source slices of the edit that contains them. Insertions at the same offset
 /// keep their given order.
 pub fn apply(source: &str, edits: &[Edit]) -> Result<String, OverlapError> {
+    apply_mapped(source, edits, None)
+}
+
+/// A slice of the original copied to the output: `old` lands at offset `new`. `in_place` is
+/// false for a slice an edit copies from somewhere else than the range it replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Copied {
+    pub old: TextRange,
+    pub new: TextSize,
+    pub in_place: bool,
+}
+
+/// [`apply`], also recording in `copied` where each untouched slice of the original landed.
+pub fn apply_mapped(
+    source: &str,
+    edits: &[Edit],
+    copied: Option<&mut Vec<Copied>>,
+) -> Result<String, OverlapError> {
     let mut order: Vec<usize> = (0..edits.len()).collect();
     // Insertions before replacements at the same offset; an enclosing edit before those it nests.
     order.sort_by_key(|&i| {
@@ -25,21 +43,49 @@ pub fn apply(source: &str, edits: &[Edit]) -> Result<String, OverlapError> {
     });
     let sorted: Vec<&Edit> = order.iter().map(|&i| &edits[i]).collect();
     let mut out = String::with_capacity(source.len() + 64);
+    let mut sink = Sink {
+        out: &mut out,
+        copied,
+    };
     emit(
         source,
         TextRange::up_to(TextSize::of(source)),
+        true,
         &sorted,
-        &mut out,
+        &mut sink,
     )?;
     Ok(out)
+}
+
+/// The output being written, and where copied slices landed when that is wanted.
+struct Sink<'a> {
+    out: &'a mut String,
+    copied: Option<&'a mut Vec<Copied>>,
+}
+
+impl Sink<'_> {
+    fn copy(&mut self, source: &str, old: TextRange, in_place: bool) {
+        if old.is_empty() {
+            return;
+        }
+        if let Some(copied) = self.copied.as_deref_mut() {
+            copied.push(Copied {
+                old,
+                new: TextSize::of(self.out.as_str()),
+                in_place,
+            });
+        }
+        self.out.push_str(&source[old]);
+    }
 }
 
 /// Emits `span` of `source` with the edits that fall inside it.
 fn emit(
     source: &str,
     span: TextRange,
+    in_place: bool,
     edits: &[&Edit],
-    out: &mut String,
+    out: &mut Sink<'_>,
 ) -> Result<(), OverlapError> {
     let mut cursor = span.start();
     let mut i = 0;
@@ -56,25 +102,26 @@ fn emit(
             }
             j += 1;
         }
-        out.push_str(&source[TextRange::new(cursor, edit.range.start())]);
+        out.copy(source, TextRange::new(cursor, edit.range.start()), in_place);
         let nested = &edits[i + 1..j];
         for piece in &edit.pieces {
             match piece {
-                Piece::Text(text) => out.push_str(text),
+                Piece::Text(text) => out.out.push_str(text),
                 Piece::Source(range) => {
                     let inner: Vec<&Edit> = nested
                         .iter()
                         .copied()
                         .filter(|e| range.contains_range(e.range))
                         .collect();
-                    emit(source, *range, &inner, out)?;
+                    let here = in_place && edit.range.contains_range(*range);
+                    emit(source, *range, here, &inner, out)?;
                 }
             }
         }
         cursor = edit.range.end();
         i = j;
     }
-    out.push_str(&source[TextRange::new(cursor, span.end())]);
+    out.copy(source, TextRange::new(cursor, span.end()), in_place);
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! new text ([`pipeline`]) → diffs and reports ([`diff`], [`report`]). [`driver`] runs
 //! every file through that pipeline for every mode.
 
+pub mod align;
 pub mod ambiguous;
 pub mod apply;
 pub mod cli;
@@ -30,4 +31,5 @@ pub mod rewrite;
 pub mod series;
 pub mod source;
 pub mod trace;
+pub mod wrap;
 pub mod write;

@@ -885,8 +885,11 @@ impl Engine {
         if migration.edits.is_empty() {
             return Ok(());
         }
-        let new_text =
-            apply(text, &migration.edits).map_err(|e| FileError::Internal(e.to_string()))?;
+        let internal = |e: crate::apply::OverlapError| FileError::Internal(e.to_string());
+        let realigned = crate::align::realign(text, prepared.parsed.tokens(), &migration.edits)
+            .map_err(internal)?;
+        migration.edits.extend(realigned);
+        let new_text = apply(text, &migration.edits).map_err(internal)?;
         if new_text == text {
             migration.edits.clear();
             return Ok(());

@@ -19,6 +19,7 @@ use crate::recipe::{
 };
 use crate::resolve::{BindingKind, ImportBinding, Semantic, StmtId};
 use crate::source::{indentation_at, line_ending, starts_line};
+use crate::wrap::merge_text;
 
 /// A rewrite of one site.
 #[derive(Debug, Clone)]
@@ -309,7 +310,7 @@ fn draft(
             let Some(pieces) = render(template, &holes) else {
                 return Ok(None);
             };
-            let pieces = wrap_long_line(cx.text, call.range(), pieces);
+            let pieces = crate::wrap::wrap_long_line(cx.text, call.range(), pieces);
             draft.edits.push(Edit {
                 range: call.range(),
                 pieces,
@@ -488,7 +489,7 @@ fn rewrite_method_call(
                 render(template, &holes).ok_or(" does not fit its template".to_string())?;
             draft.edits.push(Edit {
                 range: call.range(),
-                pieces: wrap_long_line(cx.text, call.range(), pieces),
+                pieces: crate::wrap::wrap_long_line(cx.text, call.range(), pieces),
             });
         }
     }
@@ -611,7 +612,7 @@ fn follow(
                             Some(pieces) => {
                                 draft.edits.push(Edit {
                                     range: u.range,
-                                    pieces,
+                                    pieces: crate::wrap::wrap_long_line(cx.text, u.range, pieces),
                                 });
                                 raise(draft, method);
                             }
@@ -997,17 +998,6 @@ fn render(template: &Template, holes: &Holes<'_>) -> Option<Vec<Piece>> {
     Some(merge_text(out))
 }
 
-fn merge_text(pieces: Vec<Piece>) -> Vec<Piece> {
-    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
-    for piece in pieces {
-        match (out.last_mut(), piece) {
-            (Some(Piece::Text(a)), Piece::Text(b)) => a.push_str(&b),
-            (_, piece) => out.push(piece),
-        }
-    }
-    out
-}
-
 /// The pieces of a hole and whether the selection is empty.
 fn hole_value(
     value: &HoleValue,
@@ -1377,181 +1367,5 @@ fn rewrite_patch(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) 
             )
         }
         _ => Outcome::Nothing,
-    }
-}
-
-/// The longest line OpenStack's style checks accept.
-const MAX_LINE: usize = 79;
-
-/// A replacement that would push its line past 79 columns is wrapped the way a person
-/// would: a hanging indent after the first opening parenthesis of the template, then, if
-/// still too long, one argument a line. Only template text is touched; the user's own text
-/// (source pieces) is copied as it is. Replacements that already span lines are left alone.
-fn wrap_long_line(text: &str, range: TextRange, pieces: Vec<Piece>) -> Vec<Piece> {
-    let piece_len = |p: &Piece| match p {
-        Piece::Text(t) => Some(t.chars().count()).filter(|_| !t.contains('\n')),
-        Piece::Source(r) => Some(text[*r].chars().count()).filter(|_| !text[*r].contains('\n')),
-    };
-    let Some(lengths) = pieces.iter().map(piece_len).collect::<Option<Vec<usize>>>() else {
-        return pieces;
-    };
-    let line_start = text.line_start(range.start());
-    let line_end = text.line_end(range.end());
-    if text[TextRange::new(line_start, range.start())].contains('\n')
-        || text[TextRange::new(range.end(), line_end)].contains('\n')
-    {
-        return pieces;
-    }
-    let before = text[TextRange::new(line_start, range.start())]
-        .chars()
-        .count();
-    let after = text[TextRange::new(range.end(), line_end)].chars().count();
-    if before + lengths.iter().sum::<usize>() + after <= MAX_LINE {
-        return pieces;
-    }
-    // The header of a compound statement (`for x in map(...):`) takes a double hanging
-    // indent, so its continuation lines do not line up with its body (pycodestyle's E125).
-    let rest = text[TextRange::new(range.end(), line_end)]
-        .split('#')
-        .next()
-        .unwrap_or_default();
-    let extra = if rest.trim_end().ends_with(':') {
-        "        "
-    } else {
-        "    "
-    };
-    let indent = format!("{}{extra}", indentation_at(text, range.start()));
-    let nl = line_ending(text);
-    // Template characters (with their bracket depth; `code` is false inside string
-    // literals) and opaque user text.
-    enum Token<'t> {
-        Char(char, usize, bool),
-        User(&'t Piece, usize),
-    }
-    let mut tokens: Vec<Token<'_>> = Vec::new();
-    let (mut depth, mut quote) = (0usize, None::<char>);
-    for piece in &pieces {
-        match piece {
-            Piece::Source(r) => tokens.push(Token::User(piece, text[*r].chars().count())),
-            Piece::Text(t) => {
-                for c in t.chars() {
-                    let code = quote.is_none() && !matches!(c, '\'' | '"');
-                    match (quote, c) {
-                        (Some(q), c) if c == q => quote = None,
-                        (Some(_), _) => {}
-                        (None, '\'' | '"') => quote = Some(c),
-                        (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
-                        _ => {}
-                    }
-                    tokens.push(Token::Char(c, depth, code));
-                    if code && matches!(c, '(' | '[' | '{') {
-                        depth += 1;
-                    }
-                }
-            }
-        }
-    }
-    if quote.is_some() {
-        return pieces;
-    }
-    // Break inside the outermost call whose arguments are the longest.
-    let width = |t: &Token<'_>| match t {
-        Token::Char(..) => 1,
-        Token::User(_, n) => *n,
-    };
-    let closing = |open: usize| {
-        tokens[open + 1..]
-            .iter()
-            .position(|t| matches!(t, Token::Char(')', 0, true)))
-            .map_or(tokens.len(), |p| p + open + 1)
-    };
-    let mut best: Option<(usize, usize)> = None;
-    for (at, token) in tokens.iter().enumerate() {
-        if let Token::Char('(', 0, true) = token {
-            let len: usize = tokens[at + 1..closing(at)].iter().map(width).sum();
-            if best.is_none_or(|(_, l)| len > l) {
-                best = Some((at, len));
-            }
-        }
-    }
-    let Some((open, _)) = best else { return pieces };
-    let close = closing(open);
-    // ` for ` of a comprehension that is itself an argument (`[f(x) for x in xs]`): where a
-    // still too long argument breaks, aligned inside its bracket.
-    let comprehension_for = |at: usize| {
-        let starts_argument = (1..at).rev().find_map(|i| match &tokens[i] {
-            Token::Char('[', 1, true) => Some(
-                matches!(tokens[i - 1], Token::Char(',' | '(', 1 | 0, true))
-                    || matches!(tokens[i - 1], Token::Char(' ', 1, true)),
-            ),
-            Token::Char(_, d, _) if *d >= 2 => None,
-            Token::User(..) => None,
-            _ => Some(false),
-        });
-        starts_argument == Some(true)
-            && "for ".chars().enumerate().all(
-                |(k, c)| matches!(tokens.get(at + 1 + k), Some(Token::Char(t, 2, true)) if *t == c),
-            )
-    };
-    let render = |one_per_line: bool, comprehensions: bool| {
-        let mut out: Vec<Piece> = Vec::new();
-        let mut skip_space = false;
-        for (at, token) in tokens.iter().enumerate() {
-            match token {
-                Token::User(piece, _) => out.push((*piece).clone()),
-                Token::Char(' ', _, true) if skip_space => {}
-                Token::Char(' ', 2, true) if comprehensions && comprehension_for(at) => {
-                    out.push(Piece::Text(format!("{nl}{indent} ")));
-                }
-                Token::Char(c, depth, code) => {
-                    out.push(Piece::Text(c.to_string()));
-                    let argument_end = one_per_line
-                        && at > open
-                        && at < close
-                        && *c == ','
-                        && *depth == 1
-                        && *code;
-                    if at == open || argument_end {
-                        out.push(Piece::Text(format!("{nl}{indent}")));
-                        skip_space = true;
-                        continue;
-                    }
-                }
-            }
-            skip_space = false;
-        }
-        merge_text(out)
-    };
-    let as_text = |pieces: &[Piece]| -> String {
-        pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Text(t) => t.clone(),
-                Piece::Source(r) => text[*r].to_string(),
-            })
-            .collect()
-    };
-    let hanging = render(false, false);
-    // The hanging form fits when its second line does.
-    let rendered = as_text(&hanging);
-    let second_line = rendered
-        .rsplit('\n')
-        .next()
-        .map_or(0, |l| l.chars().count())
-        + after;
-    if second_line <= MAX_LINE {
-        return hanging;
-    }
-    let per_argument = render(true, false);
-    let rendered = as_text(&per_argument);
-    let lines: Vec<&str> = rendered.split('\n').collect();
-    let too_long = lines.iter().enumerate().any(|(i, l)| {
-        let extra = if i + 1 == lines.len() { after } else { 0 };
-        (if i == 0 { before } else { 0 }) + l.chars().count() + extra > MAX_LINE
-    });
-    if too_long {
-        render(true, true)
-    } else {
-        per_argument
     }
 }
