@@ -64,6 +64,8 @@ struct Layout<'t> {
     after: usize,
     indent: String,
     nl: &'static str,
+    /// Where the replacement starts in the original.
+    start: ruff_text_size::TextSize,
 }
 
 impl<'t> Layout<'t> {
@@ -125,6 +127,7 @@ impl<'t> Layout<'t> {
             after: rest.chars().count(),
             indent: format!("{}{extra}", indentation_at(text, range.start())),
             nl: line_ending(text),
+            start: range.start(),
         })
     }
 
@@ -156,7 +159,7 @@ impl<'t> Layout<'t> {
                 && self.before + self.width(0..at + 1) <= MAX_LINE
                 && self.indent_width() + self.width(at + 1..newline + 1) <= MAX_LINE
         })?;
-        Some(self.break_after(open))
+        Some(self.render(&Breaks::after(open, &self.indent)))
     }
 
     fn wrap_single_line(&self) -> Option<Vec<Piece>> {
@@ -165,18 +168,101 @@ impl<'t> Layout<'t> {
             return None;
         }
         let outermost = self.outermost_call()?;
-        let hanging = self.break_after(outermost);
+        let hanging = Breaks::after(outermost, &self.indent);
         if self.fits(&hanging) {
-            return Some(hanging);
+            return Some(self.render(&hanging));
         }
-        let per_argument = self.render(outermost, true, false);
+        let mut per_argument = hanging.clone();
+        self.per_argument(outermost, &self.indent, &mut per_argument);
         if self.fits(&per_argument) {
-            return Some(per_argument);
+            return Some(self.render(&per_argument));
         }
         if let Some(enclosing) = self.last_enclosing_bracket() {
-            return Some(self.break_after(enclosing));
+            return Some(self.render(&Breaks::after(enclosing, &self.indent)));
         }
-        Some(self.render(outermost, true, true))
+        let mut comprehensions = per_argument.clone();
+        self.comprehensions(&mut comprehensions);
+        if self.fits(&comprehensions) {
+            return Some(self.render(&comprehensions));
+        }
+        Some(self.render(&self.nested(per_argument)))
+    }
+
+    /// One argument of the call at `open` a line.
+    fn per_argument(&self, open: usize, indent: &str, breaks: &mut Breaks) {
+        let close = self.closers[open];
+        let inner = match self.tokens[open] {
+            Token::Char(_, depth, _) => depth + 1,
+            Token::User(..) => return,
+        };
+        for at in open + 1..close.min(self.tokens.len()) {
+            if let Token::Char(',', depth, true) = self.tokens[at] {
+                if depth == inner {
+                    breaks.0.insert(at, indent.to_string());
+                }
+            }
+        }
+    }
+
+    /// A comprehension argument broken before its `for`, aligned inside its bracket.
+    fn comprehensions(&self, breaks: &mut Breaks) {
+        for at in 1..self.tokens.len() {
+            if matches!(self.tokens[at], Token::Char(' ', 2, true)) && self.comprehension_for(at)
+            {
+                breaks.0.insert(at - 1, format!("{} ", self.indent));
+            }
+        }
+    }
+
+    /// Lines still too long break inside their first bracket: a hanging indent one level
+    /// deeper, then one argument a line if that is not enough.
+    fn nested(&self, mut breaks: Breaks) -> Breaks {
+        for _ in 0..8 {
+            let Some((line, indent)) = self.too_long_line(&breaks) else {
+                break;
+            };
+            let Some(open) = line
+                .clone()
+                .find(|&at| self.tokens[at].opens() && self.closers[at] > at + 1)
+                .filter(|at| !breaks.0.contains_key(at))
+            else {
+                break;
+            };
+            let deeper = format!("{indent}    ");
+            breaks.0.insert(open, deeper.clone());
+            if self.too_long_line(&breaks).is_some_and(|(l, _)| l.contains(&(open + 1))) {
+                self.per_argument(open, &deeper, &mut breaks);
+            }
+        }
+        breaks
+    }
+
+    /// The tokens of the first line of `breaks` that is too long, and its indentation.
+    fn too_long_line(&self, breaks: &Breaks) -> Option<(std::ops::Range<usize>, String)> {
+        let statement = indentation_at(self.text, self.start).to_string();
+        let mut start = 0;
+        let mut indent = statement;
+        let last_line = String::new();
+        let ends: Vec<(usize, &String)> = breaks
+            .0
+            .iter()
+            .map(|(&at, i)| (at + 1, i))
+            .chain(std::iter::once((self.tokens.len(), &last_line)))
+            .collect();
+        for (i, &(end, next)) in ends.iter().enumerate() {
+            let mut tokens = start..end;
+            if i > 0 && matches!(self.tokens.get(start), Some(Token::Char(' ', _, true))) {
+                tokens.start += 1;
+            }
+            let first = if i == 0 { self.before } else { indent.chars().count() };
+            let last = if end == self.tokens.len() { self.after } else { 0 };
+            if first + self.width(tokens.clone()) + last > MAX_LINE {
+                return Some((tokens, indent));
+            }
+            start = end;
+            indent = next.clone();
+        }
+        None
     }
 
     /// The outermost call whose arguments are the longest.
@@ -209,30 +295,13 @@ impl<'t> Layout<'t> {
         })
     }
 
-    /// Every line of `pieces` (the first after the text before the replacement, the last
-    /// before the text after it) fits.
-    fn fits(&self, pieces: &[Piece]) -> bool {
-        let rendered = self.as_text(pieces);
-        let lines: Vec<&str> = rendered.split('\n').collect();
-        lines.iter().enumerate().all(|(i, l)| {
-            let before = if i == 0 { self.before } else { 0 };
-            let after = if i + 1 == lines.len() { self.after } else { 0 };
-            before + l.trim_end_matches('\r').chars().count() + after <= MAX_LINE
-        })
+    fn fits(&self, breaks: &Breaks) -> bool {
+        self.too_long_line(breaks).is_none()
     }
 
-    fn as_text(&self, pieces: &[Piece]) -> String {
-        pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Text(t) => t.as_str(),
-                Piece::Source(r) => &self.text[*r],
-            })
-            .collect()
-    }
-
-    /// A hanging indent after the bracket at `open`.
-    fn break_after(&self, open: usize) -> Vec<Piece> {
+    /// The pieces with a line break after each token of `breaks` (the spaces that followed
+    /// it dropped).
+    fn render(&self, breaks: &Breaks) -> Vec<Piece> {
         let mut out: Vec<Piece> = Vec::new();
         let mut skip_space = false;
         for (at, token) in self.tokens.iter().enumerate() {
@@ -241,45 +310,13 @@ impl<'t> Layout<'t> {
                 Token::Char(c, _, _) => out.push(Piece::Text(c.to_string())),
                 Token::User(piece, ..) => out.push((*piece).clone()),
             }
-            skip_space = at == open;
-            if skip_space {
-                out.push(Piece::Text(format!("{}{}", self.nl, self.indent)));
-            }
-        }
-        merge_text(out)
-    }
-
-    /// A hanging indent after the call at `open`; with `one_per_line`, each of its
-    /// arguments on a line of its own; with `comprehensions`, a comprehension argument
-    /// broken before its `for` too.
-    fn render(&self, open: usize, one_per_line: bool, comprehensions: bool) -> Vec<Piece> {
-        let close = self.closers[open];
-        let (nl, indent) = (self.nl, &self.indent);
-        let mut out: Vec<Piece> = Vec::new();
-        let mut skip_space = false;
-        for (at, token) in self.tokens.iter().enumerate() {
-            match token {
-                Token::User(piece, ..) => out.push((*piece).clone()),
-                Token::Char(' ', _, true) if skip_space => {}
-                Token::Char(' ', 2, true) if comprehensions && self.comprehension_for(at) => {
-                    out.push(Piece::Text(format!("{nl}{indent} ")));
+            skip_space = match breaks.0.get(&at) {
+                Some(indent) => {
+                    out.push(Piece::Text(format!("{}{indent}", self.nl)));
+                    true
                 }
-                Token::Char(c, depth, code) => {
-                    out.push(Piece::Text(c.to_string()));
-                    let argument_end = one_per_line
-                        && at > open
-                        && at < close
-                        && *c == ','
-                        && *depth == 1
-                        && *code;
-                    if at == open || argument_end {
-                        out.push(Piece::Text(format!("{nl}{indent}")));
-                        skip_space = true;
-                        continue;
-                    }
-                }
-            }
-            skip_space = false;
+                None => false,
+            };
         }
         merge_text(out)
     }
@@ -301,6 +338,19 @@ impl<'t> Layout<'t> {
             && "for ".chars().enumerate().all(
                 |(k, c)| matches!(tokens.get(at + 1 + k), Some(Token::Char(t, 2, true)) if *t == c),
             )
+    }
+}
+
+/// Where lines break: after the token at each key, a new line with the value as its
+/// indentation.
+#[derive(Clone, Default)]
+struct Breaks(std::collections::BTreeMap<usize, String>);
+
+impl Breaks {
+    fn after(at: usize, indent: &str) -> Self {
+        let mut breaks = Breaks::default();
+        breaks.0.insert(at, indent.to_string());
+        breaks
     }
 }
 
