@@ -875,6 +875,11 @@ fn applies(
             return false;
         }
     }
+    if let (Some(made_by), SiteNode::Call { call, .. }) = (&when.arg_made_by, site.node) {
+        if !argument_made_by(cx, call, made_by) {
+            return false;
+        }
+    }
     if when.name.as_ref().is_some_and(|n| *n != site.name) {
         return false;
     }
@@ -896,6 +901,35 @@ fn applies(
         (SiteKind::Module, SiteNode::Import { .. }) => true,
         _ => false,
     }
+}
+
+/// Whether the positional argument `made_by.index` is a name whose one binding in its scope
+/// assigns it a call of `made_by.name`.
+fn argument_made_by(
+    cx: &RewriteContext<'_, '_>,
+    call: &ExprCall,
+    made_by: &crate::recipe::model::ArgCall,
+) -> bool {
+    let Some(Expr::Name(name)) = call.arguments.args.get(made_by.index) else {
+        return false;
+    };
+    let Some(scope) = cx
+        .semantic
+        .reference_at(name.range.start())
+        .and_then(|r| r.resolved)
+    else {
+        return false;
+    };
+    let [binding] = cx.semantic.bindings_of(scope, name.id.as_str()) else {
+        return false;
+    };
+    let start = cx.semantic.bindings[*binding].start;
+    let Some(Expr::Call(value)) = cx.parents.get().assignment_value(start) else {
+        return false;
+    };
+    cx.semantic
+        .expr_qualified_name(&value.func)
+        .is_some_and(|q| (cx.canonical)(&q) == made_by.name)
 }
 
 fn arg_text_matches(arg: &crate::recipe::ArgText, call: &ExprCall) -> bool {

@@ -207,8 +207,7 @@ impl<'t> Layout<'t> {
     /// A comprehension argument broken before its `for`, aligned inside its bracket.
     fn comprehensions(&self, breaks: &mut Breaks) {
         for at in 1..self.tokens.len() {
-            if matches!(self.tokens[at], Token::Char(' ', 2, true)) && self.comprehension_for(at)
-            {
+            if matches!(self.tokens[at], Token::Char(' ', 2, true)) && self.comprehension_for(at) {
                 breaks.0.insert(at - 1, format!("{} ", self.indent));
             }
         }
@@ -230,7 +229,10 @@ impl<'t> Layout<'t> {
             };
             let deeper = format!("{indent}    ");
             breaks.0.insert(open, deeper.clone());
-            if self.too_long_line(&breaks).is_some_and(|(l, _)| l.contains(&(open + 1))) {
+            if self
+                .too_long_line(&breaks)
+                .is_some_and(|(l, _)| l.contains(&(open + 1)))
+            {
                 self.per_argument(open, &deeper, &mut breaks);
             }
         }
@@ -254,8 +256,16 @@ impl<'t> Layout<'t> {
             if i > 0 && matches!(self.tokens.get(start), Some(Token::Char(' ', _, true))) {
                 tokens.start += 1;
             }
-            let first = if i == 0 { self.before } else { indent.chars().count() };
-            let last = if end == self.tokens.len() { self.after } else { 0 };
+            let first = if i == 0 {
+                self.before
+            } else {
+                indent.chars().count()
+            };
+            let last = if end == self.tokens.len() {
+                self.after
+            } else {
+                0
+            };
             if first + self.width(tokens.clone()) + last > MAX_LINE {
                 return Some((tokens, indent));
             }

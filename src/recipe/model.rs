@@ -145,6 +145,10 @@ pub struct When {
     /// A positional argument that is itself a call of this (canonical) name.
     #[serde(default)]
     pub arg_call: Option<ArgCall>,
+    /// A positional argument that is a name bound (once, in its scope) to a call of this
+    /// (canonical) name: `GreenPile(pool)` after `pool = GreenPool(n)`.
+    #[serde(default)]
+    pub arg_made_by: Option<ArgCall>,
     /// The object the call creates: at least one of these facts holds (see `objects`).
     #[serde(default)]
     pub uses_any: Vec<String>,
