@@ -12,6 +12,7 @@ pub mod cli;
 pub mod comments;
 pub mod compile_check;
 pub mod dangling;
+pub mod definitions;
 pub mod diff;
 pub mod discovery;
 pub mod driver;

@@ -757,7 +757,7 @@ impl Engine {
                 .module_of(target, module)
                 .is_some_and(|(recipe, _)| self.enabled(&self.catalog.recipes[recipe].id))
         };
-        let (settled, removals) = loop {
+        let (settled, removals, definitions) = loop {
             let removals: BTreeSet<StmtId> = fixes
                 .iter()
                 .flat_map(|f| f.removals.iter().copied())
@@ -778,24 +778,34 @@ impl Engine {
                 &replaced_module,
                 &removals,
             );
+            let placed = crate::definitions::place(text, body, &fixes, &settled.anchors);
             let stuck: Vec<usize> = (0..fixes.len())
                 .filter(|&i| {
-                    fixes[i]
-                        .needs_removed
-                        .iter()
-                        .any(|b| !settled.removed_bindings.contains(b))
+                    placed.misplaced.contains(&i)
+                        || fixes[i]
+                            .needs_removed
+                            .iter()
+                            .any(|b| !settled.removed_bindings.contains(b))
                 })
                 .collect();
             if stuck.is_empty() {
-                break (settled, removals);
+                break (settled, removals, placed.edits);
             }
             for i in stuck.into_iter().rev() {
+                let misplaced = placed.misplaced.contains(&i);
                 let fix = fixes.remove(i);
-                let message = format!(
+                let message = if misplaced {
+                    format!(
+                        "`{}` not rewritten: the definition its replacement needs would come before the imports it uses",
+                        fix.subject
+                    )
+                } else {
+                    format!(
                         "`{}` not rewritten: its replacement needs the name `{}`, still imported from eventlet for other uses",
                         fix.subject,
                         fix.requests.first().map(|r| r.spec.bound_name().to_string()).unwrap_or_default()
-                    );
+                    )
+                };
                 manual_items.push(fix.withdraw(message));
             }
         };
@@ -836,6 +846,7 @@ impl Engine {
         }
         let mut anchors: HashSet<_> = settled.anchors.clone();
         anchors.extend(edits.iter().map(|e| e.range.start()));
+        anchors.extend(definitions.iter().map(|e| e.range.start()));
         let removal = remove_statements(text, semantic, comments, &all_removals, &anchors);
         for fix in &mut fixes {
             if fix
@@ -852,6 +863,8 @@ impl Engine {
             }
         }
         edits.extend(settled.edits);
+        // After the imports inserted at the same place, which they use.
+        edits.extend(definitions);
         edits.extend(removal.edits);
 
         migration.sensitivity = self.sensitivity(&fixes);

@@ -51,6 +51,8 @@ pub struct Fix {
     pub patch_target: Option<String>,
     /// The family of objects its object belongs to: applied only with all its members.
     pub family: Option<crate::objects::Family>,
+    /// Module-level definitions its replacement names, written once per file.
+    pub defines: Vec<crate::recipe::Definition>,
 }
 
 /// The line of a `for` loop anywhere in the module whose target binds `name`, if any: a new
@@ -228,6 +230,16 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
                 Availability::Present => {}
             }
         }
+        if let Some(name) = rule
+            .defines
+            .iter()
+            .map(|d| d.name.as_str())
+            .find(|name| name_taken(cx.semantic, name))
+        {
+            problem = Some(format!(
+                "the module already uses the name `{name}` its replacement would define"
+            ));
+        }
         if let Some(problem) = problem {
             reason.get_or_insert(problem);
             continue;
@@ -250,6 +262,7 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             dual_mode: rule.dual_mode,
             patch_target: None,
             family: draft.family,
+            defines: rule.defines.clone(),
         }));
     }
     if let SiteNode::Import { .. } = site.node {
@@ -271,6 +284,12 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             ))
         }
     }
+}
+
+/// Whether `name` is bound or read anywhere in the module.
+fn name_taken(semantic: &Semantic, name: &str) -> bool {
+    semantic.bindings.iter().any(|b| b.name == name)
+        || semantic.references.iter().any(|r| r.name == name)
 }
 
 enum Stop {
@@ -1032,6 +1051,30 @@ fn render(template: &Template, holes: &Holes<'_>) -> Option<Vec<Piece>> {
     Some(merge_text(out))
 }
 
+/// A tuple display's elements as arguments, else the value starred.
+fn unpacked(expr: &Expr, atomic: bool) -> Vec<Piece> {
+    match expr {
+        Expr::Tuple(tuple)
+            if !tuple.elts.is_empty() && !tuple.elts.iter().any(Expr::is_starred_expr) =>
+        {
+            let mut out = Vec::new();
+            for (i, element) in tuple.elts.iter().enumerate() {
+                if i > 0 {
+                    out.push(Piece::Text(", ".into()));
+                }
+                out.push(Piece::Source(element.range()));
+            }
+            out
+        }
+        _ if atomic => vec![Piece::Text("*".into()), Piece::Source(expr.range())],
+        _ => vec![
+            Piece::Text("*(".into()),
+            Piece::Source(expr.range()),
+            Piece::Text(")".into()),
+        ],
+    }
+}
+
 /// The pieces of a hole and whether the selection is empty.
 fn hole_value(
     value: &HoleValue,
@@ -1057,6 +1100,9 @@ fn hole_value(
                 | Expr::Dict(_)
                 | Expr::Tuple(_)
         );
+        if filter == Some(Filter::Unpacked) {
+            return Some((unpacked(expr, atomic), false));
+        }
         if filter == Some(Filter::Atom) && !atomic {
             let mut wrapped = vec![Piece::Text("(".into())];
             wrapped.extend(source);
@@ -1131,7 +1177,8 @@ fn hole_value(
     };
     let empty = selection.is_empty();
     let pieces = match filter {
-        None | Some(Filter::Atom) => verbatim(&ordered, &selection),
+        // Arguments are separate already.
+        None | Some(Filter::Atom | Filter::Unpacked) => verbatim(&ordered, &selection),
         Some(Filter::Tuple) if own_passed(&selection, holes.own.0, true) => {
             verbatim_value(&selection)
         }
@@ -1332,6 +1379,7 @@ fn rewrite_patch(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) 
             dual_mode: true,
             patch_target: Some(full.clone()),
             family: None,
+            defines: Vec::new(),
         }))
     };
     match site.node {

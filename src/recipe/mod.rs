@@ -54,6 +54,8 @@ pub struct CompiledRule {
     pub note: Option<String>,
     /// Added after the assignment storing the call's result.
     pub append: Option<Template>,
+    /// Module-level definitions the replacement needs.
+    pub defines: Vec<Definition>,
     /// Methods of the created object; non-empty means the object is followed.
     pub methods: Vec<CompiledMethod>,
     /// Passing the object to other code is allowed (as a review item).
@@ -62,6 +64,43 @@ pub struct CompiledRule {
     pub last: bool,
     /// Right in a process that stays on the hub (given the flags its imports need).
     pub dual_mode: bool,
+}
+
+/// A module-level class or function a replacement refers to by `name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    pub name: String,
+    /// Its source, ending with a newline.
+    pub text: String,
+}
+
+/// Each text must be exactly one class or function definition.
+fn compile_definitions(texts: &[String]) -> Result<Vec<Definition>, (&str, String)> {
+    texts
+        .iter()
+        .map(|text| {
+            let parsed = ruff_python_parser::parse_module(text).map_err(|e| {
+                (
+                    text.as_str(),
+                    format!("`defines` does not parse: {}", e.error),
+                )
+            })?;
+            let name = match &parsed.syntax().body[..] {
+                [ruff_python_ast::Stmt::ClassDef(c)] => c.name.to_string(),
+                [ruff_python_ast::Stmt::FunctionDef(f)] => f.name.to_string(),
+                _ => {
+                    return Err((
+                        text.as_str(),
+                        "`defines` must be one class or function definition".to_string(),
+                    ))
+                }
+            };
+            Ok(Definition {
+                name,
+                text: format!("{}\n", text.trim_end()),
+            })
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -463,7 +502,7 @@ fn compile_methods(
                     "`{target}` is only available in `append-statement`".to_string(),
                 ));
             }
-            check_template(&template, imports, false).map_err(|e| fail(t, e))?;
+            check_template(&template, imports, &[], false).map_err(|e| fail(t, e))?;
             actions.push(MethodAction::Replace(template));
         }
         if let Some(m) = &method.manual {
@@ -530,6 +569,7 @@ fn compile_rule(
     for i in &rule.imports {
         imports.push(ImportSpec::parse(i).map_err(|e| fail(i, e))?);
     }
+    let defines = compile_definitions(&rule.defines).map_err(|(text, e)| fail(text, e))?;
     let action = match kind {
         "replace" | "replace-callee" => {
             let template = Template::parse(needle)
@@ -551,7 +591,7 @@ fn compile_rule(
             }
             // With methods, the imports may serve the method templates instead.
             let all_used = rule.methods.is_empty();
-            check_template(&template, &imports, all_used).map_err(|e| fail(needle, e))?;
+            check_template(&template, &imports, &defines, all_used).map_err(|e| fail(needle, e))?;
             if kind == "replace" {
                 Action::Replace(template)
             } else {
@@ -668,6 +708,7 @@ fn compile_rule(
         safety,
         note: rule.note.clone().or_else(|| rules.note.clone()),
         append,
+        defines,
         methods,
         allow_escape: rule.allow_escape,
         last: rule.last,
@@ -682,10 +723,12 @@ fn is_identifier(s: &str) -> bool {
 }
 
 /// The template must parse as a Python expression, and every name it introduces must come
-/// from the rule's imports (or be a builtin).
+/// from the rule's imports or definitions (or be a builtin); with `all_used`, every import
+/// must serve the template or a definition.
 fn check_template(
     template: &Template,
     imports: &[ImportSpec],
+    defines: &[Definition],
     all_used: bool,
 ) -> Result<(), String> {
     const PLACEHOLDER: &str = "__hole__";
@@ -724,6 +767,7 @@ fn check_template(
     for name in names.0.into_iter().filter(|n| !bound.contains(n)) {
         let provided = name == PLACEHOLDER
             || imports.iter().any(|i| i.bound_name() == name)
+            || defines.iter().any(|d| d.name == name)
             || ruff_python_stdlib::builtins::is_python_builtin(&name, 13, false);
         if !provided {
             return Err(format!(
@@ -733,7 +777,8 @@ fn check_template(
         }
     }
     for import in imports.iter().filter(|_| all_used) {
-        if !sample.contains(import.bound_name()) {
+        let name = import.bound_name();
+        if !sample.contains(name) && !defines.iter().any(|d| d.text.contains(name)) {
             return Err(format!(
                 "import `{}` is not used by template `{}`",
                 import.render(),

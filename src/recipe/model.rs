@@ -81,6 +81,10 @@ pub struct Rule {
     /// (`{target}.start()`).
     #[serde(default)]
     pub append_statement: Option<String>,
+    /// Module-level classes or functions the replacement names (a server class): each is
+    /// written once, above the first top-level statement that uses it.
+    #[serde(default)]
+    pub defines: Vec<String>,
     /// Methods of the created object. When given, every use of the object must be one of
     /// them (or a `with` block or a truth test), else the rule does not apply.
     #[serde(default, rename = "method")]

@@ -46,6 +46,9 @@ pub enum Filter {
     /// Parenthesised unless it is a name, attribute, call, subscript or literal, so it can
     /// be called or have an attribute taken (`{arg0|atom}(…)`).
     Atom,
+    /// The elements of a tuple display, as separate arguments (`(host, port)` → `host,
+    /// port`); anything else starred (`*addr`).
+    Unpacked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +177,10 @@ impl Template {
                             out.push_str(placeholder);
                             out.push('}');
                         }
+                        Some(Filter::Unpacked) => {
+                            out.push('*');
+                            out.push_str(placeholder);
+                        }
                         Some(Filter::Atom) | None => out.push_str(placeholder),
                     },
                 }
@@ -195,9 +202,10 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
         Some("tuple") => Some(Filter::Tuple),
         Some("dict") => Some(Filter::Dict),
         Some("atom") => Some(Filter::Atom),
+        Some("unpacked") => Some(Filter::Unpacked),
         Some(other) => {
             return Err(TemplateError(format!(
-                "unknown filter `{other}` in `{{{inner}}}` (known: tuple, dict, atom)"
+                "unknown filter `{other}` in `{{{inner}}}` (known: tuple, dict, atom, unpacked)"
             )))
         }
     };
