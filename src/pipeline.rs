@@ -1040,7 +1040,7 @@ impl Engine {
         let first = context.stays()?;
         if !fix.dual_mode {
             return Some(format!(
-                "its process stays on eventlet ({first}), where the replacement would block the hub whatever is patched"
+                "its process stays on eventlet ({first}), and the replacement is right only in a process that leaves the hub (whatever is patched)"
             ));
         }
         let needed = self.flags_needed(fix);

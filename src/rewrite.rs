@@ -329,6 +329,7 @@ fn draft(
             let Some(pieces) = render(template, &holes) else {
                 return Ok(None);
             };
+            draft.requests.extend(module_requests(template, call, site));
             let pieces = crate::wrap::wrap_long_line(cx.text, call.range(), pieces);
             draft.edits.push(Edit {
                 range: call.range(),
@@ -1051,6 +1052,46 @@ fn render(template: &Template, holes: &Holes<'_>) -> Option<Vec<Piece>> {
     Some(merge_text(out))
 }
 
+/// The module a string literal names (`'os.path'`), when it is a dotted name.
+fn module_named(expr: &Expr) -> Option<String> {
+    let Expr::StringLiteral(literal) = expr else {
+        return None;
+    };
+    let name = literal.value.to_str();
+    let dotted = !name.is_empty()
+        && name.split('.').all(|part| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && chars.all(|c| c.is_alphanumeric() || c == '_')
+        });
+    dotted.then(|| name.to_string())
+}
+
+/// The imports `{…|module}` holes of `template` ask for, for this call.
+fn module_requests(template: &Template, call: &ExprCall, site: &Site<'_>) -> Vec<Request> {
+    let holes = Holes {
+        call: Some(call),
+        receiver: None,
+        target: None,
+        own: (None, None),
+    };
+    template
+        .holes()
+        .into_iter()
+        .filter(|hole| hole.filter == Some(Filter::Module))
+        .filter_map(|hole| hole_value(&hole.value, hole.filter, &holes))
+        .filter_map(|(pieces, _)| match pieces.as_slice() {
+            [Piece::Text(module)] => ImportSpec::parse(&format!("import {module}")).ok(),
+            _ => None,
+        })
+        .map(|spec| Request {
+            spec,
+            scope: site.scope,
+            at: site.range.start(),
+        })
+        .collect()
+}
+
 /// A tuple display's elements as arguments, else the value starred.
 fn unpacked(expr: &Expr, atomic: bool) -> Vec<Piece> {
     match expr {
@@ -1102,6 +1143,9 @@ fn hole_value(
         );
         if filter == Some(Filter::Unpacked) {
             return Some((unpacked(expr, atomic), false));
+        }
+        if filter == Some(Filter::Module) {
+            return module_named(expr).map(|m| (vec![Piece::Text(m)], false));
         }
         if filter == Some(Filter::Atom) && !atomic {
             let mut wrapped = vec![Piece::Text("(".into())];
@@ -1178,7 +1222,9 @@ fn hole_value(
     let empty = selection.is_empty();
     let pieces = match filter {
         // Arguments are separate already.
-        None | Some(Filter::Atom | Filter::Unpacked) => verbatim(&ordered, &selection),
+        None | Some(Filter::Atom | Filter::Unpacked | Filter::Module) => {
+            verbatim(&ordered, &selection)
+        }
         Some(Filter::Tuple) if own_passed(&selection, holes.own.0, true) => {
             verbatim_value(&selection)
         }

@@ -49,6 +49,9 @@ pub enum Filter {
     /// The elements of a tuple display, as separate arguments (`(host, port)` → `host,
     /// port`); anything else starred (`*addr`).
     Unpacked,
+    /// A string literal naming a module (`'threading'`), as the module itself: its name,
+    /// imported by the rewrite. Anything else leaves the hole without a value.
+    Module,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,7 +184,7 @@ impl Template {
                             out.push('*');
                             out.push_str(placeholder);
                         }
-                        Some(Filter::Atom) | None => out.push_str(placeholder),
+                        Some(Filter::Atom | Filter::Module) | None => out.push_str(placeholder),
                     },
                 }
             }
@@ -203,9 +206,10 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
         Some("dict") => Some(Filter::Dict),
         Some("atom") => Some(Filter::Atom),
         Some("unpacked") => Some(Filter::Unpacked),
+        Some("module") => Some(Filter::Module),
         Some(other) => {
             return Err(TemplateError(format!(
-                "unknown filter `{other}` in `{{{inner}}}` (known: tuple, dict, atom, unpacked)"
+                "unknown filter `{other}` in `{{{inner}}}` (known: tuple, dict, atom, unpacked, module)"
             )))
         }
     };
@@ -256,6 +260,10 @@ fn parse_hole(inner: &str) -> Result<Hole, TemplateError> {
         (
             HoleValue::Arg(_) | HoleValue::NestedArg(..) | HoleValue::Kw(_) | HoleValue::Receiver,
             Some(Filter::Atom),
+        )
+        | (
+            HoleValue::Arg(_) | HoleValue::NestedArg(..) | HoleValue::Kw(_),
+            Some(Filter::Unpacked | Filter::Module),
         ) => Ok(Hole { value, filter }),
         (HoleValue::Args | HoleValue::ArgsFrom(_) | HoleValue::Target, Some(_))
         | (_, Some(Filter::Atom))
