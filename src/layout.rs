@@ -88,10 +88,15 @@ pub fn remove_statements(
                     replacement.push_str(nl);
                     moved_comments.push(sid);
                 }
-                let lines = TextRange::new(
-                    text.line_start(range.start()),
-                    text.full_line_end(range.end()),
-                );
+                let mut first_line = text.line_start(range.start());
+                if replacement.is_empty() && !anchors.contains(&first_line) {
+                    // The comment that introduces a statement standing alone in its
+                    // paragraph describes it: it goes too.
+                    if let Some(comment) = describing_comment(text, comments, range, indent) {
+                        first_line = comment;
+                    }
+                }
+                let lines = TextRange::new(first_line, text.full_line_end(range.end()));
                 if replacement.is_empty() {
                     line_deletions.push(lines);
                 } else {
@@ -139,6 +144,53 @@ pub fn remove_statements(
         edits,
         moved_comments,
     }
+}
+
+/// The start of the comment lines right above the statement at `range` (same indentation,
+/// no pragma, not the comments that open the file), when the statement ends its paragraph
+/// (a blank line, a dedent or the end of the file follows): together they read as one note
+/// and its code.
+fn describing_comment(
+    text: &str,
+    comments: &Comments,
+    range: TextRange,
+    indent: &str,
+) -> Option<TextSize> {
+    let next_start = text.full_line_end(range.end());
+    if next_start < text.text_len() {
+        let next = text.line_str(next_start);
+        let next_indent = &next[..next.len() - next.trim_start().len()];
+        if !is_blank_line(next) && next_indent.len() >= indent.len() {
+            return None;
+        }
+    }
+    let mut start = text.line_start(range.start());
+    let mut found = None;
+    while let Some(above) = previous_line_start(text, start) {
+        let line = text.line_str(above);
+        let body = line.trim_start();
+        let comment = TextRange::at(
+            above + TextSize::of(&line[..line.len() - body.len()]),
+            TextSize::of(body.trim_end()),
+        );
+        // A real comment token (not a line of a string), at the statement's indentation.
+        if !body.starts_with('#')
+            || &line[..line.len() - body.len()] != indent
+            || comments.within(comment).is_empty()
+        {
+            break;
+        }
+        if is_line_pragma(body.trim_end()) {
+            return None;
+        }
+        start = above;
+        found = Some(above);
+    }
+    // Comments opening the file speak for the module (a licence, a summary), not for this.
+    let code_above = text[TextRange::up_to(start)]
+        .lines()
+        .any(|l| !is_blank_line(l) && !l.trim_start().starts_with('#'));
+    found.filter(|_| code_above)
 }
 
 /// Whether only blank lines lie between `end` and `start`.
