@@ -70,7 +70,7 @@ pub fn dangling_locals(
             .map(|(id, _)| id)
             .filter(|_| inert(value));
         out.push(Dangling {
-            name: reference.name.clone(),
+            name: reference.name.to_string(),
             reader: stmt,
             assignment,
         });

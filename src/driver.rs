@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::objects::OtherFiles;
 use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
 use crate::process::{self, contexts, processes, Assumption, Process, ProcessContext};
-use crate::project::{entry_points, index, index_text, module_name, ModuleInfo, Project};
+use crate::project::{entry_points, index, index_text, module_names, ModuleInfo, Project};
 use crate::trace;
 
 /// Deeply nested expressions recurse deeply in the parser and the visitors.
@@ -117,8 +117,8 @@ pub fn migrate_project(
     let size = |i: usize| contents[i].as_ref().map_or(0, Vec::len);
     let mut indices: Vec<usize> = (0..files.len()).collect();
     indices.sort_by_key(|&i| std::cmp::Reverse(size(i)));
-    // Module names ask the file system (`__init__.py` up the tree): on the workers too.
-    let names: Vec<String> = run_all(pool, files, |p| module_name(p));
+    // Module names ask the file system (`__init__.py` up the tree), once per directory.
+    let names: Vec<String> = module_names(files);
     let all_names: BTreeSet<String> = names.iter().cloned().collect();
     // Parsed and indexed on the workers: their stacks take deep nesting. A file that
     // mentions eventlet is kept prepared (parsed, names resolved) for the rounds below.

@@ -288,7 +288,7 @@ pub fn settle(
                 })
                 .collect();
             let exported =
-                binding.scope == MODULE_SCOPE && semantic.exported.contains(&binding.name);
+                binding.scope == MODULE_SCOPE && semantic.exported.contains(binding.name.as_str());
             if refs.is_empty() || exported {
                 continue;
             }

@@ -8,7 +8,7 @@
 //! module-qualified name, `self.method` inside a class. What cannot be resolved is not
 //! followed.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use ruff_python_ast::visitor::{self, Visitor};
@@ -54,6 +54,28 @@ pub struct Project {
 
 /// The dotted module name of `path`: the package directories (with `__init__.py`) around it.
 pub fn module_name(path: &Path) -> String {
+    module_name_with(path, &mut |d| d.join("__init__.py").is_file())
+}
+
+/// The module names of `paths`, asking the file system once per directory (a project's
+/// files share their few package directories).
+pub fn module_names(paths: &[PathBuf]) -> Vec<String> {
+    let mut packages: HashMap<PathBuf, bool> = HashMap::default();
+    let mut is_package = |d: &Path| match packages.get(d) {
+        Some(&known) => known,
+        None => {
+            let known = d.join("__init__.py").is_file();
+            packages.insert(d.to_path_buf(), known);
+            known
+        }
+    };
+    paths
+        .iter()
+        .map(|p| module_name_with(p, &mut is_package))
+        .collect()
+}
+
+fn module_name_with(path: &Path, is_package: &mut dyn FnMut(&Path) -> bool) -> String {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
@@ -64,7 +86,7 @@ pub fn module_name(path: &Path) -> String {
     }
     let mut dir = path.parent();
     while let Some(d) = dir {
-        if !d.join("__init__.py").is_file() {
+        if !is_package(d) {
             break;
         }
         match d.file_name() {

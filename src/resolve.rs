@@ -8,6 +8,7 @@
 // Fx: the keys are our own names and offsets, and resolving is the hot path.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use ruff_python_ast::name::Name;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, ExceptHandler, Expr, ExprContext, Parameters, Pattern, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
@@ -61,7 +62,9 @@ pub enum BindingKind {
 
 #[derive(Debug, Clone)]
 pub struct Binding {
-    pub name: String,
+    /// ruff's compact name: short names are stored inline, so a module's thousands of
+    /// bindings and references do not each allocate.
+    pub name: Name,
     pub scope: ScopeId,
     pub kind: BindingKind,
     /// Where the binding happens (the statement or expression that binds).
@@ -70,14 +73,14 @@ pub struct Binding {
 
 #[derive(Debug, Clone)]
 pub struct Reference {
-    pub name: String,
+    pub name: Name,
     pub range: TextRange,
     /// The scope the name is used in.
     pub scope: ScopeId,
     /// The scope whose bindings the name resolves to (`None`: builtin or unbound).
     pub resolved: Option<ScopeId>,
     /// The dotted attribute chain starting at this name (`eventlet.green.socket.socket`).
-    pub chain: String,
+    pub chain: Name,
     /// `del name` is a reference no rewrite can consume.
     pub is_del: bool,
 }
@@ -153,7 +156,7 @@ impl Semantic {
     fn add_binding(&mut self, scope: ScopeId, name: &str, kind: BindingKind, start: TextSize) {
         let id = self.bindings.len();
         self.bindings.push(Binding {
-            name: name.to_string(),
+            name: Name::new(name),
             scope,
             kind,
             start,
@@ -346,7 +349,7 @@ struct Builder {
     model: Semantic,
     scope: ScopeId,
     /// Name start → the dotted chain of the outermost attribute access on it.
-    chains: HashMap<TextSize, String>,
+    chains: HashMap<TextSize, Name>,
     /// Assignments to `nonlocal` names, bound once every scope is known.
     nonlocal_bindings: Vec<(ScopeId, String, BindingKind, TextSize)>,
 }
@@ -632,11 +635,11 @@ impl<'a> Visitor<'a> for Builder {
                 ExprContext::Load | ExprContext::Del => {
                     let id = self.model.references.len();
                     self.model.references.push(Reference {
-                        name: name.id.to_string(),
+                        name: name.id.clone(),
                         range: name.range,
                         scope: self.scope,
                         resolved: None,
-                        chain: name.id.to_string(),
+                        chain: name.id.clone(),
                         is_del: name.ctx == ExprContext::Del,
                     });
                     self.model.refs_by_start.insert(name.range.start(), id);
@@ -655,7 +658,7 @@ impl<'a> Visitor<'a> for Builder {
                     parts.reverse();
                     self.chains
                         .entry(base.range.start())
-                        .or_insert_with(|| parts.join("."));
+                        .or_insert_with(|| Name::new(parts.join(".")));
                 }
                 visitor::walk_expr(self, expr);
             }

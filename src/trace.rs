@@ -41,8 +41,18 @@ pub fn timed<R>(kind: &'static str, work: impl FnOnce() -> R) -> R {
 /// Prints a phase's end, `since` the start of the run.
 pub fn phase(what: &str, since: Instant) {
     if enabled() {
-        eprintln!("{what} at {:?}", since.elapsed());
+        eprintln!("{what} at {:?} ({})", since.elapsed(), resident());
     }
+}
+
+/// The process's resident memory (Linux; empty elsewhere): memory the kernel had to zero.
+fn resident() -> String {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(String::new(), |pages| {
+            format!("{} MB resident", (pages * 4096) >> 20)
+        })
 }
 
 /// Prints the totals per kind, and clears them.
