@@ -414,6 +414,12 @@ struct Others<'c> {
 
 impl OtherFiles for Others<'_> {
     fn mention(&self, name: &str) -> bool {
+        trace::timed("mention in other files", || self.scan(name))
+    }
+}
+
+impl Others<'_> {
+    fn scan(&self, name: &str) -> bool {
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         self.contents.iter().enumerate().any(|(i, bytes)| {
             let Ok(bytes) = bytes else { return false };

@@ -12,6 +12,7 @@ use ruff_python_ast::name::Name;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, ExceptHandler, Expr, ExprContext, Parameters, Pattern, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
+use smallvec::SmallVec;
 
 pub type ScopeId = usize;
 pub type BindingId = usize;
@@ -32,7 +33,8 @@ pub enum ScopeKind {
 pub struct Scope {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
-    pub names: HashMap<String, Vec<BindingId>>,
+    /// Most names are bound once: their bindings are stored inline.
+    pub names: HashMap<Name, SmallVec<[BindingId; 2]>>,
     globals: HashSet<String>,
     nonlocals: HashSet<String>,
 }
@@ -163,7 +165,7 @@ impl Semantic {
         });
         self.scopes[scope]
             .names
-            .entry(name.to_string())
+            .entry(Name::new(name))
             .or_default()
             .push(id);
     }
@@ -213,7 +215,7 @@ impl Semantic {
         self.scopes[scope]
             .names
             .get(name)
-            .map(Vec::as_slice)
+            .map(SmallVec::as_slice)
             .unwrap_or(&[])
     }
 
