@@ -13,8 +13,13 @@ use rustc_hash::FxHashMap;
 use crate::apply::{apply_mapped, Copied, OverlapError};
 use crate::edit::Edit;
 
-/// The edits that re-indent the continuation lines `edits` would leave misaligned.
-pub fn realign(text: &str, tokens: &[Token], edits: &[Edit]) -> Result<Vec<Edit>, OverlapError> {
+/// The text `edits` make, and the edits that re-indent the continuation lines they would
+/// leave misaligned (the text is final when there are none).
+pub fn realign(
+    text: &str,
+    tokens: &[Token],
+    edits: &[Edit],
+) -> Result<(String, Vec<Edit>), OverlapError> {
     let mut copied = Vec::new();
     let new_text = apply_mapped(text, edits, Some(&mut copied))?;
     let landing = Landing::new(&copied);
@@ -42,7 +47,8 @@ pub fn realign(text: &str, tokens: &[Token], edits: &[Edit]) -> Result<Vec<Edit>
         }
         previous_end = token.end();
     }
-    Ok(out)
+    drop(lines);
+    Ok((new_text, out))
 }
 
 /// Where a byte of the original landed in the new text, when it was copied exactly once and
@@ -169,7 +175,7 @@ mod tests {
     fn realigned(text: &str, edits: Vec<Edit>) -> String {
         let parsed = ruff_python_parser::parse_module(text).expect("test source parses");
         let mut all = edits;
-        let extra = realign(text, parsed.tokens(), &all).expect("edits do not overlap");
+        let (_, extra) = realign(text, parsed.tokens(), &all).expect("edits do not overlap");
         all.extend(extra);
         apply(text, &all).expect("edits do not overlap")
     }

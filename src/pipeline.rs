@@ -899,10 +899,15 @@ impl Engine {
             return Ok(());
         }
         let internal = |e: crate::apply::OverlapError| FileError::Internal(e.to_string());
-        let realigned = crate::align::realign(text, prepared.parsed.tokens(), &migration.edits)
-            .map_err(internal)?;
-        migration.edits.extend(realigned);
-        let new_text = apply(text, &migration.edits).map_err(internal)?;
+        let (new_text, realigned) =
+            crate::align::realign(text, prepared.parsed.tokens(), &migration.edits)
+                .map_err(internal)?;
+        let new_text = if realigned.is_empty() {
+            new_text
+        } else {
+            migration.edits.extend(realigned);
+            apply(text, &migration.edits).map_err(internal)?
+        };
         if new_text == text {
             migration.edits.clear();
             return Ok(());
