@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use ruff_python_ast::Expr;
-use ruff_text_size::TextRange;
+use ruff_text_size::{Ranged, TextRange};
 
 use crate::objects::Parents;
 use crate::resolve::{ScopeKind, Semantic, StmtId};
@@ -15,9 +15,14 @@ pub struct Dangling {
     pub name: String,
     /// A removed statement that read it.
     pub reader: StmtId,
-    /// Its one assignment, when that does nothing but bind it (`x = a.b`, `x = 3`): removed
-    /// too. `None`: computing it may do something else (a call): left, and reported.
-    pub assignment: Option<StmtId>,
+    /// Its one assignment (`x = value`).
+    pub assignment: StmtId,
+    /// Where `x = ` ends: what is left of the assignment when only its value's evaluation
+    /// is kept.
+    pub value_start: ruff_text_size::TextSize,
+    /// Evaluating the value does nothing but produce it (`x = a.b`, `x = 3`): the
+    /// assignment can go too. Otherwise (a call) only the binding can.
+    pub inert: bool,
 }
 
 /// The function locals read only in `removed` statements, each bound by one assignment.
@@ -61,18 +66,22 @@ pub fn dangling_locals(
         let Some(value) = parents.assignment_value(start) else {
             continue;
         };
-        let assignment = semantic
+        let Some(assignment) = semantic
             .stmts
             .iter()
             .enumerate()
             .filter(|(_, s)| s.range.start() <= start && start < s.range.end())
             .min_by_key(|(_, s)| s.range.len())
             .map(|(id, _)| id)
-            .filter(|_| inert(value));
+        else {
+            continue;
+        };
         out.push(Dangling {
             name: reference.name.to_string(),
             reader: stmt,
             assignment,
+            value_start: value.range().start(),
+            inert: inert(value),
         });
     }
     out
@@ -116,7 +125,7 @@ mod tests {
             .collect();
         dangling_locals(&semantic, &parents, &removed)
             .into_iter()
-            .map(|d| (d.name, d.assignment.is_some()))
+            .map(|d| (d.name, d.inert))
             .collect()
     }
 

@@ -813,35 +813,36 @@ impl Engine {
         let mut all_removals = removals.clone();
         all_removals.extend(settled.removed_stmts.iter().copied());
         // A local whose last reader was removed goes too when assigning it did nothing else;
-        // otherwise the rewrite that removed its reader says so.
+        // otherwise only its binding goes (`x = f()` → `f()`: whatever the call does still
+        // happens) and the rewrite that removed its reader says so.
         let dangling = crate::dangling::dangling_locals(semantic, parents.get(), &all_removals);
         for local in &dangling {
             // An assignment that holds something reported stays, for the human to see it.
-            let holds_manual = |stmt: StmtId| {
-                manual_items
-                    .iter()
-                    .any(|m| semantic.stmts[stmt].range.contains_range(m.range))
-            };
-            match local.assignment.filter(|&stmt| !holds_manual(stmt)) {
-                Some(stmt) => {
-                    all_removals.insert(stmt);
-                }
-                None => {
-                    for fix in fixes
-                        .iter_mut()
-                        .filter(|f| f.removals.contains(&local.reader))
-                    {
-                        fix.safety = fix.safety.max(Safety::Review);
-                        let note = format!(
-                            "`{}` is no longer used: remove it if computing it has no effect you need",
-                            local.name
-                        );
-                        fix.note = Some(match fix.note.take() {
-                            Some(n) => format!("{n}; {note}"),
-                            None => note,
-                        });
-                    }
-                }
+            let stmt = local.assignment;
+            let holds_manual = manual_items
+                .iter()
+                .any(|m| semantic.stmts[stmt].range.contains_range(m.range));
+            if local.inert && !holds_manual {
+                all_removals.insert(stmt);
+                continue;
+            }
+            edits.push(Edit::delete(TextRange::new(
+                semantic.stmts[stmt].range.start(),
+                local.value_start,
+            )));
+            for fix in fixes
+                .iter_mut()
+                .filter(|f| f.removals.contains(&local.reader))
+            {
+                fix.safety = fix.safety.max(Safety::Review);
+                let note = format!(
+                    "`{}` is no longer used: its assignment is now its value alone, which is still computed; remove it if that has no effect you need",
+                    local.name
+                );
+                fix.note = Some(match fix.note.take() {
+                    Some(n) => format!("{n}; {note}"),
+                    None => note,
+                });
             }
         }
         let mut anchors: HashSet<_> = settled.anchors.clone();

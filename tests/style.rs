@@ -9,9 +9,7 @@
 //! defaults, lines up to 79 columns) runs once over it, on first use, and each trial looks up
 //! its files: for every file and every code, the output must not have more findings than the
 //! original. The failure lists the output's findings of each such code that no finding of the
-//! original on an identical line accounts for, with the line. A local a review note names as
-//! no longer used (the tool reports it rather than remove a call that may do something) is
-//! that report: its F841 does not count.
+//! original on an identical line accounts for, with the line.
 //!
 //! flake8 comes from `scripts/equivalence-env` (`target/equivalence/flake8`, pinned), run on
 //! first use. With `CI=true` a missing interpreter or a failed install fails the suite;
@@ -102,10 +100,6 @@ struct Changed {
     rel: String,
     original: String,
     migrated: String,
-    /// Locals the migration's review notes name as no longer used (computing them may have
-    /// an effect the tool cannot rule out, so it reports them instead of removing them):
-    /// pyflakes' F841 on those is the report, not a defect.
-    reported_unused: Vec<String>,
 }
 
 impl Changed {
@@ -114,23 +108,8 @@ impl Changed {
             rel,
             original: String::from_utf8_lossy(original).to_string(),
             migrated: String::from_utf8_lossy(migrated).to_string(),
-            reported_unused: Vec::new(),
         }
     }
-}
-
-/// The names in notes saying "`x` is no longer used".
-fn reported_unused(notes: impl Iterator<Item = String>) -> Vec<String> {
-    const SAID: &str = "` is no longer used";
-    let mut out = Vec::new();
-    for note in notes {
-        for (i, _) in note.match_indices(SAID) {
-            if let Some(start) = note[..i].rfind('`') {
-                out.push(note[start + 1..i].to_string());
-            }
-        }
-    }
-    out
 }
 
 struct Finding {
@@ -229,10 +208,7 @@ fn migrate_fixture(recipe: &str, path: &Path, write: &WriteFn) -> Result<Vec<Cha
         path.file_name().unwrap_or_default().to_string_lossy()
     );
     write(&rel, &original, &migrated)?;
-    let mut changed = Changed::new(rel, &original, &migrated);
-    changed.reported_unused =
-        reported_unused(migration.applied.iter().filter_map(|a| a.note.clone()));
-    Ok(vec![changed])
+    Ok(vec![Changed::new(rel, &original, &migrated)])
 }
 
 /// Runs the binary as `tests/projects.rs` does, without `--dry-run`, on a copy of the project
@@ -332,14 +308,7 @@ fn check(report: &Report, name: &str) -> Result<(), Failed> {
         for f in findings(ORIGINAL) {
             by_code.entry(&f.code).or_default().0.push(f);
         }
-        let reported = |f: &Finding| {
-            f.code == "F841"
-                && file
-                    .reported_unused
-                    .iter()
-                    .any(|n| f.text.contains(&format!("'{n}'")))
-        };
-        for f in findings(MIGRATED).iter().filter(|f| !reported(f)) {
+        for f in findings(MIGRATED) {
             by_code.entry(&f.code).or_default().1.push(f);
         }
         for (code, (old, new)) in by_code {
