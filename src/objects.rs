@@ -78,7 +78,16 @@ pub struct Parents<'a> {
 
 /// Tells, for a call that calls the function it is given (`spawn(f, *args)`), that argument's
 /// index.
-pub type CallsFunction<'a> = Box<dyn Fn(&ExprCall) -> Option<usize> + Send + Sync + 'a>;
+pub type CallsFunction<'a> = Box<dyn Fn(&ExprCall) -> Option<CallRole> + Send + Sync + 'a>;
+
+/// What a call does with one of its arguments, by its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallRole {
+    /// Calls it, with the arguments after it (`spawn(f, *args)`).
+    CallsFunction(usize),
+    /// Iterates it to its end before returning (`sum(pile)`).
+    Iterates(usize),
+}
 
 /// [`Parents`], built on first use: most modules have no object to follow.
 pub struct LazyParents<'a> {
@@ -129,7 +138,7 @@ impl<'a> Parents<'a> {
     /// argument's index.
     pub fn build_with(
         body: &'a [Stmt],
-        calls_function: &dyn Fn(&ExprCall) -> Option<usize>,
+        calls_function: &dyn Fn(&ExprCall) -> Option<CallRole>,
     ) -> Parents<'a> {
         let mut collector = Collector {
             calls_function,
@@ -154,6 +163,14 @@ impl<'a> Parents<'a> {
         };
         collector.visit_body(body);
         collector.parents
+    }
+
+    /// The call `range` is the only argument of (`sum(x)`).
+    pub fn sole_argument_of(&self, range: TextRange) -> Option<&'a ExprCall> {
+        match self.arguments.get(&range) {
+            Some((call, Slot::Position(0))) if call.arguments.len() == 1 => Some(call),
+            _ => None,
+        }
     }
 
     pub fn parent(&self, range: TextRange) -> Option<Parent<'a>> {
@@ -212,7 +229,7 @@ impl<'a> Parents<'a> {
 }
 
 struct Collector<'a, 'f> {
-    calls_function: &'f dyn Fn(&ExprCall) -> Option<usize>,
+    calls_function: &'f dyn Fn(&ExprCall) -> Option<CallRole>,
     parents: Parents<'a>,
     discarded: Option<TextRange>,
     /// Enclosing classes and, inside a method, the name of its first parameter.
@@ -375,8 +392,20 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                             .insert(keyword.value.range(), (call, Slot::Keyword(name.as_str())));
                     }
                 }
-                if let Some(index) = (self.calls_function)(call) {
-                    self.parents.function_args.insert(call.range(), index);
+                match (self.calls_function)(call) {
+                    Some(CallRole::CallsFunction(index)) => {
+                        self.parents.function_args.insert(call.range(), index);
+                    }
+                    // Alone: `min(a, b)` compares its arguments instead.
+                    Some(CallRole::Iterates(0))
+                        if call.arguments.args.len() == 1
+                            && !call.arguments.args[0].is_starred_expr() =>
+                    {
+                        self.parents
+                            .by_child
+                            .insert(call.arguments.args[0].range(), Parent::Iter);
+                    }
+                    _ => {}
                 }
                 if let Expr::Attribute(attr) = &*call.func {
                     let discarded = self.discarded == Some(call.range());
@@ -1032,7 +1061,8 @@ mod tests {
         let semantic = Semantic::build(parsed.syntax());
         // `spawn(f, *args)` calls the function it is given.
         let parents = Parents::build_with(body, &|call: &ExprCall| {
-            matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "spawn").then_some(0)
+            matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "spawn")
+                .then_some(CallRole::CallsFunction(0))
         });
         let (class, name) = match function.split_once('.') {
             Some((class, name)) => (Some(class), name),

@@ -12,7 +12,7 @@ use crate::edit::{Edit, Safety};
 use crate::imports::{self, ImportContext, ImportSpec, Request};
 use crate::layout::remove_statements;
 use crate::matcher::{find_sites, Index, Site, SiteNode};
-use crate::objects::LazyParents;
+use crate::objects::{CallRole, LazyParents};
 use crate::process::{monkey_patch_flags, needed_flags, ProcessContext};
 use crate::recipe::{Action, Catalog, Target};
 use crate::resolve::{ImportBinding, Semantic, StmtId};
@@ -344,18 +344,24 @@ impl Engine {
         let calls_function = move |call: &ruff_python_ast::ExprCall| {
             // Cheap first: the callee's last name must end one of the listed names.
             let last = last_name(&call.func)?;
-            if !catalog
-                .calls_function
-                .keys()
-                .any(|k| k.rsplit('.').next() == Some(last))
-            {
+            let listed = |table: &BTreeMap<String, usize>| {
+                table.keys().any(|k| k.rsplit('.').next() == Some(last))
+            };
+            let (calls, iterates) = (
+                listed(&catalog.calls_function),
+                listed(&catalog.iterates_argument),
+            );
+            if !calls && !iterates {
                 return None;
             }
-            let name = semantic.expr_qualified_name(&call.func)?;
-            catalog
-                .calls_function
-                .get(&catalog.canonical(&name))
-                .copied()
+            let name = semantic
+                .expr_qualified_name(&call.func)
+                .or_else(|| builtin_name(semantic, &call.func))?;
+            let name = catalog.canonical(&name);
+            let role = |table: &BTreeMap<String, usize>| table.get(&name).copied();
+            role(&catalog.calls_function)
+                .map(CallRole::CallsFunction)
+                .or_else(|| role(&catalog.iterates_argument).map(CallRole::Iterates))
         };
         let parents = LazyParents::new(body, Box::new(calls_function));
         let sites = crate::trace::timed("find sites", || {
@@ -1102,6 +1108,17 @@ pub(crate) fn last_name(func: &ruff_python_ast::Expr) -> Option<&str> {
         ruff_python_ast::Expr::Attribute(attr) => Some(attr.attr.as_str()),
         _ => None,
     }
+}
+
+/// `builtins.len` for a free name that is a builtin (bound nowhere, not from a star import).
+fn builtin_name(semantic: &Semantic, func: &ruff_python_ast::Expr) -> Option<String> {
+    let ruff_python_ast::Expr::Name(name) = func else {
+        return None;
+    };
+    let reference = semantic.reference_at(name.range.start())?;
+    let free = reference.resolved.is_none() && semantic.star_imports.is_empty();
+    (free && ruff_python_stdlib::builtins::is_python_builtin(name.id.as_str(), 11, false))
+        .then(|| format!("builtins.{}", name.id))
 }
 
 /// The first line of `code`, for messages.

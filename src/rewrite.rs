@@ -630,6 +630,16 @@ fn follow(
                         };
                         match render(template, &holes) {
                             Some(pieces) => {
+                                let pieces = match cx.parents.get().sole_argument_of(u.range) {
+                                    Some(call)
+                                        if cx.text[TextRange::new(u.range.end(), call.end())]
+                                            .trim()
+                                            == ")" =>
+                                    {
+                                        unparenthesized(pieces)
+                                    }
+                                    _ => pieces,
+                                };
                                 draft.edits.push(Edit {
                                     range: u.range,
                                     pieces: crate::wrap::wrap_long_line(cx.text, u.range, pieces),
@@ -1090,6 +1100,37 @@ fn module_requests(template: &Template, call: &ExprCall, site: &Site<'_>) -> Vec
             at: site.range.start(),
         })
         .collect()
+}
+
+/// `(x for x in y)` as the only argument of a call needs no parentheses of its own
+/// (`sum(x for x in y)`): the template's outer pair is dropped when it encloses the whole
+/// replacement (its first piece opens it and does not close it, its last piece is `)`).
+fn unparenthesized(mut pieces: Vec<Piece>) -> Vec<Piece> {
+    let encloses = match (pieces.first(), pieces.last()) {
+        (Some(Piece::Text(first)), Some(Piece::Text(last))) if pieces.len() > 1 => {
+            first.starts_with('(')
+                && last == ")"
+                && first[1..]
+                    .chars()
+                    .fold(Some(1usize), |depth, c| match c {
+                        '(' => depth.map(|d| d + 1),
+                        ')' => depth.and_then(|d| d.checked_sub(1)).filter(|&d| d > 0),
+                        _ => depth,
+                    })
+                    .is_some()
+        }
+        _ => false,
+    };
+    if !encloses {
+        return pieces;
+    }
+    if let Some(Piece::Text(first)) = pieces.first_mut() {
+        first.remove(0);
+    }
+    if let Some(Piece::Text(last)) = pieces.last_mut() {
+        last.pop();
+    }
+    pieces
 }
 
 /// A tuple display's elements as arguments, else the value starred.

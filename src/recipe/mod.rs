@@ -153,6 +153,8 @@ pub struct Catalog {
     pub process: model::ProcessData,
     /// Calls that call the function they are given (`spawn(f, *args)`): its argument index.
     pub calls_function: BTreeMap<String, usize>,
+    /// Calls that iterate an argument to its end (`sum(pile)`): its index.
+    pub iterates_argument: BTreeMap<String, usize>,
 }
 
 impl Catalog {
@@ -201,6 +203,7 @@ impl Catalog {
             patchers,
             process,
             calls_function,
+            iterates_argument,
         } = names_file;
         let mut recipes: Vec<Recipe> = Vec::new();
         for (path, text) in files {
@@ -238,6 +241,7 @@ impl Catalog {
                 patchers,
                 process,
                 calls_function,
+                iterates_argument,
             })
         } else {
             Err(errors)

@@ -340,6 +340,9 @@ pub struct NamesFile {
     /// Calls that call the function they are given at this argument index.
     #[serde(default)]
     pub calls_function: BTreeMap<String, usize>,
+    /// Calls that iterate the argument at this index to its end (`sum(x)`).
+    #[serde(default)]
+    pub iterates_argument: BTreeMap<String, usize>,
 }
 
 /// What decides how a process runs: the monkey-patching call and its flags, which flag makes
