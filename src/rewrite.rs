@@ -1112,10 +1112,10 @@ fn unparenthesized(mut pieces: Vec<Piece>) -> Vec<Piece> {
                 && last == ")"
                 && first[1..]
                     .chars()
-                    .fold(Some(1usize), |depth, c| match c {
-                        '(' => depth.map(|d| d + 1),
-                        ')' => depth.and_then(|d| d.checked_sub(1)).filter(|&d| d > 0),
-                        _ => depth,
+                    .try_fold(1usize, |depth, c| match c {
+                        '(' => Some(depth + 1),
+                        ')' => depth.checked_sub(1).filter(|&d| d > 0),
+                        _ => Some(depth),
                     })
                     .is_some()
         }
