@@ -396,8 +396,11 @@ impl Patchers {
     /// Whether the dotted callee text (`mock.patch.object`, `MockPatchObject`) names one of
     /// `list` as it may be imported (`unittest.mock.patch.object` ends with `.mock.patch.object`).
     pub fn names(list: &[String], dotted: &str) -> bool {
-        list.iter()
-            .any(|p| p == dotted || p.ends_with(&format!(".{dotted}")))
+        list.iter().any(|p| {
+            p == dotted
+                || p.strip_suffix(dotted)
+                    .is_some_and(|head| head.ends_with('.'))
+        })
     }
 }
 
