@@ -667,11 +667,20 @@ fn group_placement(
         let keys: Vec<String> = std_block.iter().map(|s| stmt_key(s)).collect();
         let sorted = all_std && keys.windows(2).all(|w| w[0] <= w[1]);
         let last = std_block.last().map(|s| **s).unwrap_or(&body[first]);
+        let key = spec.sort_key();
         if sorted {
-            let key = spec.sort_key();
             return Some(match std_block.iter().find(|s| stmt_key(s) > key) {
                 Some(next) => before(next, "", false),
                 None => after(last),
+            });
+        }
+        // A sorted block that also holds other imports (`import testtools` among the
+        // standard ones): hacking's H306 still wants each import after the one before it.
+        let all_keys: Vec<String> = block.iter().map(|s| stmt_key(s)).collect();
+        if all_keys.windows(2).all(|w| w[0] <= w[1]) {
+            return Some(match block.iter().find(|s| stmt_key(s) > key) {
+                Some(next) => before(next, "", false),
+                None => after(block.last().copied().unwrap_or(last)),
             });
         }
         return Some(after(last));
