@@ -123,13 +123,10 @@ impl Lines<'_> {
         if old_column != indentation.len().to_usize() {
             return None;
         }
-        let new_column = self.new_column(anchor.start()).or_else(|| {
+        let mut new_column = self.new_column(anchor.start()).or_else(|| {
             let bracket_column = column(text, opening.start())?;
             Some(self.new_column(opening.start())? + (old_column - bracket_column))
         })?;
-        if new_column == old_column {
-            return None;
-        }
         // The indentation itself must land in place, whole, at the start of a new line.
         let (new_start, slice) = self.landing.of(line_start)?;
         let starts_new_line =
@@ -137,9 +134,77 @@ impl Lines<'_> {
         if !slice.contains_range(indentation) || !starts_new_line {
             return None;
         }
+        // A line the edits started left of the anchor, between it and this line (a call
+        // broken after its bracket), ends pycodestyle's visual indent there: this line takes
+        // the bracket's hanging indent instead (E126/E128).
+        let anchor_new = self
+            .landing
+            .of(anchor.start())
+            .or_else(|| self.landing.of(opening.start()))?
+            .0;
+        let old_lines = (anchor.start(), line_start);
+        if !self.lower_line_between(text, old_lines, old_column, false)
+            && self.lower_line_between(self.new_text, (anchor_new, new_start), new_column, true)
+        {
+            new_column = self.indentation_of_line_at(anchor_new)? + 4;
+        }
+        if new_column == old_column {
+            return None;
+        }
         let moved = i64::try_from(new_column).ok()? - i64::try_from(old_column).ok()?;
         self.shifted.insert(new_start, moved);
         Some(Edit::replace(indentation, " ".repeat(new_column)))
+    }
+
+    /// Whether a non-blank line starts left of `column` among the lines after the one holding
+    /// `span.0` and before the one starting at `span.1` (in the new text, `shifted` counts).
+    fn lower_line_between(
+        &self,
+        text: &str,
+        span: (TextSize, TextSize),
+        column: usize,
+        shifted: bool,
+    ) -> bool {
+        let (from, to) = (span.0.to_usize(), span.1.to_usize());
+        let Some(first) = text[from..to].find('\n') else {
+            return false;
+        };
+        let mut start = from + first + 1;
+        while start < to {
+            let end = text[start..to].find('\n').map_or(to, |i| start + i);
+            let line = &text[start..end];
+            let body = line.trim_start_matches(' ');
+            if !body.trim().is_empty() {
+                let moved = if shifted {
+                    TextSize::try_from(start)
+                        .ok()
+                        .and_then(|at| self.shifted.get(&at).copied())
+                        .unwrap_or(0)
+                } else {
+                    0
+                };
+                let indent = i64::try_from(line.len() - body.len()).unwrap_or(i64::MAX) + moved;
+                if indent < i64::try_from(column).unwrap_or(i64::MAX) {
+                    return true;
+                }
+            }
+            start = end + 1;
+        }
+        false
+    }
+
+    /// The indentation of the new line holding `new` (its re-indentation counted).
+    fn indentation_of_line_at(&self, new: TextSize) -> Option<usize> {
+        let before = &self.new_text[..new.to_usize()];
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = &self.new_text[start..];
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        let moved = self
+            .shifted
+            .get(&TextSize::try_from(start).ok()?)
+            .copied()
+            .unwrap_or(0);
+        usize::try_from(i64::try_from(spaces).ok()? + moved).ok()
     }
 
     /// The column `old` lands at in the new text, counting the re-indentation of its line.
@@ -238,6 +303,27 @@ mod tests {
         assert_eq!(
             realigned(text, vec![edit]),
             "t = ex.submit(f,\n              a)\n"
+        );
+    }
+
+    #[test]
+    fn a_call_broken_after_its_bracket_ends_the_outer_visual_indent() {
+        // `submit(` now ends its line and its arguments hang at 8: the comprehension's
+        // `for`, aligned under the list's first token, takes the list's hanging indent.
+        let text = "xs = [spawn(f,\n            a)\n      for a in b]\n";
+        let call = range_of(text, "spawn(f,\n            a)");
+        let args = range_of(text, "f,\n            a");
+        let edit = Edit {
+            range: call,
+            pieces: vec![
+                crate::edit::Piece::Text("ex.submit(\n    ".into()),
+                crate::edit::Piece::Source(args),
+                crate::edit::Piece::Text(")".into()),
+            ],
+        };
+        assert_eq!(
+            realigned(text, vec![edit]),
+            "xs = [ex.submit(\n    f,\n    a)\n    for a in b]\n"
         );
     }
 
