@@ -19,7 +19,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::copy_tree;
 use libtest_mimic::{Arguments, Failed, Trial};
+
+mod common;
 
 const BIN: &str = env!("CARGO_BIN_EXE_eventlet-migrate");
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
@@ -126,22 +129,6 @@ fn copy_program(name: &str, into: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(into).map_err(|e| format!("{}: {e}", into.display()))?;
     copy_tree(&source, &target).map_err(|e| format!("copying {}: {e}", source.display()))?;
     Ok(target)
-}
-
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    if from.is_dir() {
-        std::fs::create_dir_all(to)?;
-        for entry in std::fs::read_dir(from)? {
-            let entry = entry?;
-            if entry.file_name() == "__pycache__" {
-                continue;
-            }
-            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
-        }
-        Ok(())
-    } else {
-        std::fs::copy(from, to).map(|_| ())
-    }
 }
 
 /// Runs `python program` in the program's directory; stdout, or why it failed.

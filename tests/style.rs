@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
 
+use common::copy_tree;
 use common::fixtures::{engine, fixtures, root};
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -247,22 +248,6 @@ fn migrate_project(project: &Path, work: &Path, write: &WriteFn) -> Result<Vec<C
         changed.push(Changed::new(rel, &original, &migrated));
     }
     Ok(changed)
-}
-
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    if from.is_dir() {
-        std::fs::create_dir_all(to)?;
-        for entry in std::fs::read_dir(from)? {
-            let entry = entry?;
-            if entry.file_name() == "__pycache__" {
-                continue;
-            }
-            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
-        }
-        Ok(())
-    } else {
-        std::fs::copy(from, to).map(|_| ())
-    }
 }
 
 fn python_files(dir: &Path) -> Vec<PathBuf> {

@@ -52,3 +52,20 @@ pub fn stderr(o: &Output) -> String {
 pub fn read(dir: &Path, path: &str) -> String {
     fs::read_to_string(dir.join(path)).expect("read back")
 }
+
+/// Copies a directory tree (Python caches left out).
+pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    if from.is_dir() {
+        fs::create_dir_all(to)?;
+        for entry in fs::read_dir(from)? {
+            let entry = entry?;
+            if entry.file_name() == "__pycache__" {
+                continue;
+            }
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        Ok(())
+    } else {
+        fs::copy(from, to).map(|_| ())
+    }
+}
