@@ -827,6 +827,21 @@ pub fn track_elements<'a>(
     Some(element_uses(flow, target, stmt_range))
 }
 
+/// Whether `range` is the only argument of the builtin `len`.
+fn counted(semantic: &Semantic, parents: &Parents<'_>, range: TextRange) -> bool {
+    let Some(call) = parents.sole_argument_of(range) else {
+        return false;
+    };
+    let Expr::Name(func) = &*call.func else {
+        return false;
+    };
+    func.id.as_str() == "len"
+        && semantic.star_imports.is_empty()
+        && semantic
+            .reference_at(func.range.start())
+            .is_some_and(|r| r.resolved.is_none())
+}
+
 fn element_uses<'a>(
     flow: &Flow<'_, 'a>,
     target: &Expr,
@@ -844,6 +859,8 @@ fn element_uses<'a>(
     for u in &list.uses {
         match u.parent {
             Some(Parent::Test) => {}
+            // `len(threads)` counts the list and touches no element.
+            None if counted(semantic, parents, u.range) => {}
             Some(Parent::Iter) => {
                 let Some((Expr::Name(var), within)) = parents.iterations.get(&u.range) else {
                     return Err(format!(
@@ -1182,6 +1199,18 @@ mod tests {
             element_uses_of(src, "spawn"),
             vec![Ok(vec!["t.wait()".to_string(), "u.wait()".to_string()])]
         );
+    }
+
+    #[test]
+    fn counting_a_list_does_not_stop_following_its_elements() {
+        let src = "def f(xs):\n    ts = [spawn(g, x) for x in xs]\n    for t in ts:\n        t.wait()\n    return len(ts)\n";
+        assert_eq!(
+            element_uses_of(src, "spawn"),
+            vec![Ok(vec!["t.wait()".to_string()])]
+        );
+        // A `len` given by the caller is other code.
+        let src = "def f(xs, len):\n    ts = [spawn(g, x) for x in xs]\n    for t in ts:\n        t.wait()\n    return len(ts)\n";
+        assert!(element_uses_of(src, "spawn")[0].is_err());
     }
 
     #[test]

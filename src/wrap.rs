@@ -277,10 +277,18 @@ impl<'t> Layout<'t> {
 
     /// The outermost call whose arguments are the longest.
     fn outermost_call(&self) -> Option<usize> {
-        let mut best: Option<(usize, usize)> = None;
+        // The user's arguments count first: `ThreadPoolExecutor(max_workers=1).submit(f, x)`
+        // breaks after `submit(`, where the arguments are.
+        let mut best: Option<(usize, (usize, usize))> = None;
         for (at, token) in self.tokens.iter().enumerate() {
             if let Token::Char('(', 0, true) = token {
-                let len = self.width(at + 1..self.closers[at].min(self.tokens.len()));
+                let inside = at + 1..self.closers[at].min(self.tokens.len());
+                let user: usize = self.tokens[inside.clone()]
+                    .iter()
+                    .filter(|t| matches!(t, Token::User(..)))
+                    .map(Token::width)
+                    .sum();
+                let len = (user, self.width(inside));
                 if best.is_none_or(|(_, l)| len > l) {
                     best = Some((at, len));
                 }
