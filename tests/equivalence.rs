@@ -37,18 +37,7 @@ struct Envs {
 }
 
 fn envs() -> Result<Envs, String> {
-    let dir = std::env::var_os("EQUIVALENCE_ENVS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target").join("equivalence"));
-    let script = root().join("scripts").join("equivalence-env");
-    let status = Command::new("bash")
-        .arg(&script)
-        .env("EQUIVALENCE_ENVS", &dir)
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-    if !status.success() {
-        return Err(format!("{} failed ({status})", script.display()));
-    }
+    let dir = common::equivalence_envs()?;
     let envs = Envs {
         with_eventlet: dir.join("with-eventlet").join("bin").join("python"),
         without_eventlet: dir.join("without-eventlet").join("bin").join("python"),

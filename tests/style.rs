@@ -36,18 +36,7 @@ const MIGRATED: &str = "migrated";
 /// flake8 from `scripts/equivalence-env`, which it runs (it does nothing once the
 /// environments are ready).
 fn flake8() -> Result<PathBuf, String> {
-    let dir = std::env::var_os("EQUIVALENCE_ENVS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target").join("equivalence"));
-    let script = root().join("scripts").join("equivalence-env");
-    let status = Command::new("bash")
-        .arg(&script)
-        .env("EQUIVALENCE_ENVS", &dir)
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-    if !status.success() {
-        return Err(format!("{} failed ({status})", script.display()));
-    }
+    let dir = common::equivalence_envs()?;
     let flake8 = dir.join("flake8").join("bin").join("flake8");
     if !flake8.exists() {
         return Err(format!("{} is missing", flake8.display()));

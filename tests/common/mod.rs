@@ -69,3 +69,22 @@ pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         fs::copy(from, to).map(|_| ())
     }
 }
+
+/// The directory of the Python environments `scripts/equivalence-env` makes (it runs it: it
+/// does nothing once they are ready). `EQUIVALENCE_ENVS` overrides where they go.
+pub fn equivalence_envs() -> Result<std::path::PathBuf, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::var_os("EQUIVALENCE_ENVS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target").join("equivalence"));
+    let script = root.join("scripts").join("equivalence-env");
+    let status = Command::new("bash")
+        .arg(&script)
+        .env("EQUIVALENCE_ENVS", &dir)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+    if !status.success() {
+        return Err(format!("{} failed ({status})", script.display()));
+    }
+    Ok(dir)
+}
