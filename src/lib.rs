@@ -18,6 +18,7 @@ pub mod discovery;
 pub mod driver;
 pub mod edit;
 pub mod imports;
+pub mod judge;
 pub mod layout;
 pub mod matcher;
 pub mod objects;

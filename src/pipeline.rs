@@ -441,7 +441,197 @@ impl Engine {
                 guide: item.guide,
             }
         };
+        let Triage {
+            mut fixes,
+            mut manual_items,
+            manual_calls,
+            unselected_manual,
+            patch_calls,
+            stale_doubles,
+        } = self.triage(prepared, analysed, plan, context);
+        migration.stale_doubles = stale_doubles;
+
+        withdraw_partial_families(&mut fixes, &mut manual_items);
+
+        // Comments a replacement would drop are kept on a line of their own above the statement.
+        let mut edits: Vec<Edit> =
+            crate::judge::keep_dropped_comments(text, comments, semantic, &mut fixes);
+
+        // `--safe-only`: rewrites that need review are reported, not applied.
+        if self.safe_only {
+            let (kept, skipped): (Vec<Fix>, Vec<Fix>) =
+                fixes.into_iter().partition(|f| f.safety == Safety::Safe);
+            fixes = kept;
+            for fix in skipped {
+                let (line, column) = position(fix.range);
+                migration.skipped.push(Applied {
+                    recipe: fix.recipe,
+                    safety: fix.safety,
+                    line,
+                    column,
+                    note: fix.note,
+                });
+            }
+            edits.retain(|e| {
+                fixes
+                    .iter()
+                    .any(|f| f.kept_comments == Some(e.range.start()))
+            });
+        }
+
+        // A test double of `eventlet.sleep` patched to `time.sleep` would miss code of this
+        // module that now imports `sleep` itself: neither is rewritten, both are reported.
+        let stale = crate::judge::stale_patch_target(&fixes);
+        crate::judge::withdraw_where(&mut fixes, &mut manual_items, stale);
+
+        // Functions of this module called under a `with` left for a human (`with
+        // eventlet.Timeout(...)`) run under it too: their rewrites are held back.
+        crate::judge::withdraw_where(
+            &mut fixes,
+            &mut manual_items,
+            crate::judge::under_manual_with(&manual_calls, semantic, parents.get()),
+        );
+
+        // What keeps this file on eventlet (monkey patching aside).
+        let remaining = manual_items
+            .iter()
+            .map(|m| m.range)
+            .chain(unselected_manual.iter().copied())
+            .min_by_key(|r| r.start());
+        migration.stays = remaining.map(|r| {
+            let (line, column) = position(r);
+            format!("{line}:{column} (`{}`)", first_line(&text[r]))
+        });
+        migration.patches = self.own_patches(&patch_calls);
+        // In a process that stays on the hub, a replacement must run green there.
+        if !context.staying.is_empty() {
+            let mut first_held = None;
+            crate::judge::withdraw_where(&mut fixes, &mut manual_items, |fix| {
+                let block = self.blocks_hub(fix, context).filter(|_| !fix.last)?;
+                first_held.get_or_insert_with(|| {
+                    let (line, column) = position(fix.range);
+                    format!("{line}:{column} (`{}`)", first_line(&fix.subject))
+                });
+                Some(format!(
+                    "`{}` held back: {block}; migrate the rest of the process first",
+                    fix.subject
+                ))
+            });
+            // What is held back stays on eventlet too.
+            if migration.stays.is_none() {
+                migration.stays = first_held;
+            }
+        }
+
+        // A rewrite that is right only together with other files is never `safe`.
+        if let Some(depends) = &context.depends_on {
+            for fix in fixes.iter_mut().filter(|f| f.safety == Safety::Safe) {
+                fix.safety = Safety::Review;
+                fix.note = Some(format!("safe only together with {depends}"));
+            }
+        }
+
+        // Monkey patching goes last: while anything in the file or its processes is left on
+        // eventlet, the code still runs on the hub and needs it.
+        let first_left = remaining.or_else(|| context.stays().map(|_| TextRange::default()));
+        if let Some(first) = first_left {
+            let (line, column) = position(first);
+            crate::judge::withdraw_where(&mut fixes, &mut manual_items, |fix| {
+                fix.last.then(|| match (&remaining, context.stays()) {
+                    (Some(_), _) | (None, None) => format!("`{}` kept: Eventlet code in this file is left for a human at {line}:{column}; remove monkey patching last", fix.subject),
+                    (None, Some(why)) => format!("`{}` kept: its process stays on eventlet ({why}); remove monkey patching last", fix.subject),
+                })
+            });
+        }
+
+        // Settle imports; a fix whose import needs an Eventlet import gone that stays (other
+        // uses remain) is withdrawn, and imports are settled again without it.
+        let ictx = ImportContext {
+            text,
+            body,
+            semantic,
+            comments,
+        };
+        let replaced_module = |module: &str| {
+            recipes
+                .module_of(target, module)
+                .is_some_and(|(recipe, _)| self.enabled(&self.catalog.recipes[recipe].id))
+        };
+        let (settled, removals, definitions) =
+            settle_imports(&ictx, &mut fixes, &mut manual_items, &replaced_module);
+
+        let mut all_removals = removals.clone();
+        all_removals.extend(settled.removed_stmts.iter().copied());
+        // A local whose last reader was removed goes too when assigning it did nothing else;
+        // otherwise only its binding goes, and the rewrite that removed its reader says so.
+        edits.extend(crate::judge::drop_dangling_locals(
+            semantic,
+            parents.get(),
+            &manual_items,
+            &mut fixes,
+            &mut all_removals,
+        ));
+        let mut anchors: HashSet<_> = settled.anchors.clone();
+        anchors.extend(edits.iter().map(|e| e.range.start()));
+        anchors.extend(definitions.iter().map(|e| e.range.start()));
+        let removal = remove_statements(text, semantic, comments, &all_removals, &anchors);
+        for fix in &mut fixes {
+            if fix
+                .removals
+                .iter()
+                .any(|s| removal.moved_comments.contains(s))
+            {
+                fix.safety = fix.safety.max(Safety::Review);
+            }
+        }
+        for edit in fixes.iter().flat_map(|f| f.edits.iter()) {
+            if !edits.contains(edit) {
+                edits.push(edit.clone());
+            }
+        }
+        edits.extend(settled.edits);
+        // After the imports inserted at the same place, which they use.
+        edits.extend(definitions);
+        edits.extend(removal.edits);
+
+        migration.sensitivity = self.sensitivity(&fixes);
+        for fix in &fixes {
+            let (line, column) = position(fix.range);
+            migration.applied.push(Applied {
+                recipe: fix.recipe.clone(),
+                safety: fix.safety,
+                line,
+                column,
+                note: fix.note.clone(),
+            });
+        }
+        migration.imports_added = settled.added;
+        if self.annotate {
+            edits.extend(annotations(text, semantic, &manual_items, &edits));
+        }
+        migration
+            .manual
+            .extend(manual_items.into_iter().map(to_manual));
+        migration.manual.sort_by_key(|m| (m.line, m.column));
+        migration.edits = edits;
+        migration
+    }
+
+    /// Each site's outcome sorted out in source order: the fixes that may apply, what is
+    /// reported, and what stays on eventlet in this file (calls and objects that code
+    /// handed to them must not leave).
+    fn triage<'a>(
+        &self,
+        prepared: &'a Prepared,
+        analysed: &'a Analysed<'_>,
+        plan: Option<&Plan>,
+        context: &ProcessContext,
+    ) -> Triage<'a> {
+        let text = prepared.source.text.as_str();
+        let semantic = &prepared.semantic;
+        let position = |range: TextRange| line_column(text, &analysed.index, range.start());
         let mut manual_items: Vec<Diagnostic> = analysed.manual.clone();
+        let mut stale_doubles = Vec::new();
 
         // Fixes, in source order; a fix that touches what an earlier one did is reported.
         let mut fixes: Vec<Fix> = Vec::new();
@@ -540,9 +730,7 @@ impl Engine {
                         SiteNode::PatchName { .. } | SiteNode::PatchObject { .. }
                     ) {
                         let (line, column) = position(site.range);
-                        migration
-                            .stale_doubles
-                            .push((site.name.clone(), format!("{line}:{column}")));
+                        stale_doubles.push((site.name.clone(), format!("{line}:{column}")));
                     }
                     stays(text, semantic, site, &mut manual_calls, &mut manual_objects);
                     manual_items.push(item);
@@ -550,351 +738,14 @@ impl Engine {
                 Outcome::Nothing => {}
             }
         }
-
-        withdraw_partial_families(&mut fixes, &mut manual_items);
-
-        // Comments a replacement would drop are kept on a line of their own above the statement.
-        let nl = line_ending(text);
-        let mut edits: Vec<Edit> = Vec::new();
-        for fix in &mut fixes {
-            let mut kept = String::new();
-            let mut anchor = None;
-            for edit in &fix.edits {
-                for comment in comments.within(edit.range) {
-                    if edit.drops(*comment) {
-                        let stmt = semantic
-                            .stmts
-                            .iter()
-                            .filter(|s| s.range.contains_range(edit.range))
-                            .min_by_key(|s| s.range.len());
-                        let start = stmt.map_or(edit.range.start(), |s| s.range.start());
-                        anchor = Some(text.line_start(start));
-                        kept.push_str(indentation_at(text, start));
-                        kept.push_str(&text[*comment]);
-                        kept.push_str(nl);
-                    }
-                }
-            }
-            if let Some(at) = anchor {
-                fix.safety = fix.safety.max(Safety::Review);
-                fix.kept_comments = Some(at);
-                edits.push(Edit::insert(at, kept));
-            }
+        Triage {
+            fixes,
+            manual_items,
+            manual_calls,
+            unselected_manual,
+            patch_calls,
+            stale_doubles,
         }
-
-        // `--safe-only`: rewrites that need review are reported, not applied.
-        if self.safe_only {
-            let (kept, skipped): (Vec<Fix>, Vec<Fix>) =
-                fixes.into_iter().partition(|f| f.safety == Safety::Safe);
-            fixes = kept;
-            for fix in skipped {
-                let (line, column) = position(fix.range);
-                migration.skipped.push(Applied {
-                    recipe: fix.recipe,
-                    safety: fix.safety,
-                    line,
-                    column,
-                    note: fix.note,
-                });
-            }
-            edits.retain(|e| {
-                fixes
-                    .iter()
-                    .any(|f| f.kept_comments == Some(e.range.start()))
-            });
-        }
-
-        // A test double of `eventlet.sleep` patched to `time.sleep` would miss code of this
-        // module that now imports `sleep` itself (`from time import sleep`, where `time` was
-        // taken): neither is rewritten, both are reported.
-        let imported_directly: BTreeSet<String> = fixes
-            .iter()
-            .filter(|f| f.patch_target.is_none())
-            .flat_map(|f| {
-                f.requests
-                    .iter()
-                    .filter(|r| r.spec.member.is_some())
-                    .map(|r| r.spec.denotes())
-            })
-            .collect();
-        let stale_targets: BTreeSet<String> = fixes
-            .iter()
-            .filter_map(|f| f.patch_target.clone())
-            .filter(|t| imported_directly.contains(t))
-            .collect();
-        if !stale_targets.is_empty() {
-            let (stale, kept): (Vec<Fix>, Vec<Fix>) =
-                fixes.into_iter().partition(|f| match &f.patch_target {
-                    Some(t) => stale_targets.contains(t),
-                    None => f.requests.iter().any(|r| {
-                        r.spec.member.is_some() && stale_targets.contains(&r.spec.denotes())
-                    }),
-                });
-            fixes = kept;
-            for fix in stale {
-                let name = stale_targets.iter().next().cloned().unwrap_or_default();
-                let short = name.rsplit('.').next().unwrap_or_default().to_string();
-                let message = format!(
-                        "`{}` not rewritten: a test double in this module patches it, but with the name `{}` taken here the code would import `{short}` directly and the patch would miss it; migrate both by hand",
-                        fix.subject,
-                        name.split('.').next().unwrap_or_default()
-                    );
-                manual_items.push(fix.withdraw(message));
-            }
-        }
-
-        // Functions of this module called under a `with` left for a human (`with
-        // eventlet.Timeout(...)`) run under it too: their rewrites are held back.
-        let guarded: Vec<(String, &str)> = manual_calls
-            .iter()
-            .filter(|(_, outer)| outer.starts_with("with "))
-            .flat_map(|(range, outer)| {
-                semantic
-                    .references
-                    .iter()
-                    .filter(|r| range.contains_range(r.range))
-                    .map(|r| {
-                        r.chain
-                            .strip_prefix("self.")
-                            .unwrap_or(&r.name)
-                            .split('.')
-                            .next()
-                            .unwrap_or_default()
-                            .to_string()
-                    })
-                    .map(move |name| (name, outer.as_str()))
-            })
-            .collect();
-        if !guarded.is_empty() {
-            let (held, kept): (Vec<Fix>, Vec<Fix>) = fixes.into_iter().partition(|f| {
-                parents
-                    .get()
-                    .function_name(f.range)
-                    .is_some_and(|name| guarded.iter().any(|(g, _)| g == name))
-            });
-            fixes = kept;
-            for fix in held {
-                let function = parents
-                    .get()
-                    .function_name(fix.range)
-                    .unwrap_or_default()
-                    .to_string();
-                let outer = guarded
-                    .iter()
-                    .find(|(g, _)| *g == function)
-                    .map(|(_, o)| *o)
-                    .unwrap_or_default();
-                let message = format!(
-                        "`{}` not rewritten: `{function}` is called under `{outer}`, which is not migrated: migrate them together",
-                        fix.subject
-                    );
-                manual_items.push(fix.withdraw(message));
-            }
-        }
-
-        // What keeps this file on eventlet (monkey patching aside).
-        let remaining = manual_items
-            .iter()
-            .map(|m| m.range)
-            .chain(unselected_manual.iter().copied())
-            .min_by_key(|r| r.start());
-        migration.stays = remaining.map(|r| {
-            let (line, column) = position(r);
-            format!("{line}:{column} (`{}`)", first_line(&text[r]))
-        });
-        migration.patches = self.own_patches(&patch_calls);
-        // In a process that stays on the hub, a replacement must run green there.
-        if !context.staying.is_empty() {
-            let (held, kept): (Vec<Fix>, Vec<Fix>) = fixes
-                .into_iter()
-                .partition(|f| !f.last && self.blocks_hub(f, context).is_some());
-            fixes = kept;
-            // What is held back stays on eventlet too.
-            if migration.stays.is_none() {
-                migration.stays = held.first().map(|f| {
-                    let (line, column) = position(f.range);
-                    format!("{line}:{column} (`{}`)", first_line(&f.subject))
-                });
-            }
-            for fix in held {
-                let block = self.blocks_hub(&fix, context).unwrap_or_default();
-                let message = format!(
-                    "`{}` held back: {block}; migrate the rest of the process first",
-                    fix.subject
-                );
-                manual_items.push(fix.withdraw(message));
-            }
-        }
-
-        // A rewrite that is right only together with other files is never `safe`.
-        if let Some(depends) = &context.depends_on {
-            for fix in fixes.iter_mut().filter(|f| f.safety == Safety::Safe) {
-                fix.safety = Safety::Review;
-                fix.note = Some(format!("safe only together with {depends}"));
-            }
-        }
-
-        // Monkey patching goes last: while anything in the file or its processes is left on
-        // eventlet, the code still runs on the hub and needs it.
-        let first_left = remaining.or_else(|| context.stays().map(|_| TextRange::default()));
-        if let Some(first) = first_left {
-            let (line, column) = position(first);
-            let (last, kept): (Vec<Fix>, Vec<Fix>) = fixes.into_iter().partition(|f| f.last);
-            fixes = kept;
-            for fix in last {
-                let message = match (&remaining, context.stays()) {
-                        (Some(_), _) | (None, None) => format!("`{}` kept: Eventlet code in this file is left for a human at {line}:{column}; remove monkey patching last", fix.subject),
-                        (None, Some(why)) => format!("`{}` kept: its process stays on eventlet ({why}); remove monkey patching last", fix.subject),
-                    };
-                manual_items.push(fix.withdraw(message));
-            }
-        }
-
-        // Settle imports; a fix whose import needs an Eventlet import gone that stays (other
-        // uses remain) is withdrawn, and imports are settled again without it.
-        let ictx = ImportContext {
-            text,
-            body,
-            semantic,
-            comments,
-        };
-        let replaced_module = |module: &str| {
-            recipes
-                .module_of(target, module)
-                .is_some_and(|(recipe, _)| self.enabled(&self.catalog.recipes[recipe].id))
-        };
-        let (settled, removals, definitions) = loop {
-            let removals: BTreeSet<StmtId> = fixes
-                .iter()
-                .flat_map(|f| f.removals.iter().copied())
-                .collect();
-            let rebinds: BTreeMap<usize, ImportSpec> =
-                fixes.iter().filter_map(|f| f.rebind.clone()).collect();
-            let requests: Vec<Request> = fixes
-                .iter()
-                .flat_map(|f| f.requests.iter().cloned())
-                .collect();
-            let dropped =
-                |range: TextRange| fixes.iter().any(|f| f.edits.iter().any(|e| e.drops(range)));
-            let settled = imports::settle(
-                &ictx,
-                &dropped,
-                &requests,
-                &rebinds,
-                &replaced_module,
-                &removals,
-            );
-            let placed = crate::definitions::place(text, body, &fixes, &settled.anchors);
-            let stuck: Vec<usize> = (0..fixes.len())
-                .filter(|&i| {
-                    placed.misplaced.contains(&i)
-                        || fixes[i]
-                            .needs_removed
-                            .iter()
-                            .any(|b| !settled.removed_bindings.contains(b))
-                })
-                .collect();
-            if stuck.is_empty() {
-                break (settled, removals, placed.edits);
-            }
-            for i in stuck.into_iter().rev() {
-                let misplaced = placed.misplaced.contains(&i);
-                let fix = fixes.remove(i);
-                let message = if misplaced {
-                    format!(
-                        "`{}` not rewritten: the definition its replacement needs would come before the imports it uses",
-                        fix.subject
-                    )
-                } else {
-                    format!(
-                        "`{}` not rewritten: its replacement needs the name `{}`, still imported from eventlet for other uses",
-                        fix.subject,
-                        fix.requests.first().map(|r| r.spec.bound_name().to_string()).unwrap_or_default()
-                    )
-                };
-                manual_items.push(fix.withdraw(message));
-            }
-        };
-
-        let mut all_removals = removals.clone();
-        all_removals.extend(settled.removed_stmts.iter().copied());
-        // A local whose last reader was removed goes too when assigning it did nothing else;
-        // otherwise only its binding goes (`x = f()` → `f()`: whatever the call does still
-        // happens) and the rewrite that removed its reader says so.
-        let dangling = crate::dangling::dangling_locals(semantic, parents.get(), &all_removals);
-        for local in &dangling {
-            // An assignment that holds something reported stays, for the human to see it.
-            let stmt = local.assignment;
-            let holds_manual = manual_items
-                .iter()
-                .any(|m| semantic.stmts[stmt].range.contains_range(m.range));
-            if local.inert && !holds_manual {
-                all_removals.insert(stmt);
-                continue;
-            }
-            edits.push(Edit::delete(TextRange::new(
-                semantic.stmts[stmt].range.start(),
-                local.value_start,
-            )));
-            for fix in fixes
-                .iter_mut()
-                .filter(|f| f.removals.contains(&local.reader))
-            {
-                fix.safety = fix.safety.max(Safety::Review);
-                let note = format!(
-                    "`{}` is no longer used: its assignment is now its value alone, which is still computed; remove it if that has no effect you need",
-                    local.name
-                );
-                fix.note = Some(match fix.note.take() {
-                    Some(n) => format!("{n}; {note}"),
-                    None => note,
-                });
-            }
-        }
-        let mut anchors: HashSet<_> = settled.anchors.clone();
-        anchors.extend(edits.iter().map(|e| e.range.start()));
-        anchors.extend(definitions.iter().map(|e| e.range.start()));
-        let removal = remove_statements(text, semantic, comments, &all_removals, &anchors);
-        for fix in &mut fixes {
-            if fix
-                .removals
-                .iter()
-                .any(|s| removal.moved_comments.contains(s))
-            {
-                fix.safety = fix.safety.max(Safety::Review);
-            }
-        }
-        for edit in fixes.iter().flat_map(|f| f.edits.iter()) {
-            if !edits.contains(edit) {
-                edits.push(edit.clone());
-            }
-        }
-        edits.extend(settled.edits);
-        // After the imports inserted at the same place, which they use.
-        edits.extend(definitions);
-        edits.extend(removal.edits);
-
-        migration.sensitivity = self.sensitivity(&fixes);
-        for fix in &fixes {
-            let (line, column) = position(fix.range);
-            migration.applied.push(Applied {
-                recipe: fix.recipe.clone(),
-                safety: fix.safety,
-                line,
-                column,
-                note: fix.note.clone(),
-            });
-        }
-        migration.imports_added = settled.added;
-        if self.annotate {
-            edits.extend(annotations(text, semantic, &manual_items, &edits));
-        }
-        migration
-            .manual
-            .extend(manual_items.into_iter().map(to_manual));
-        migration.manual.sort_by_key(|m| (m.line, m.column));
-        migration.edits = edits;
-        migration
     }
 
     /// Applies a decided migration's edits to the file's text: the new contents, checked to
@@ -944,6 +795,20 @@ impl Engine {
     }
 }
 
+/// A file's sites sorted out ([`Engine::triage`]).
+struct Triage<'a> {
+    fixes: Vec<Fix>,
+    manual_items: Vec<Diagnostic>,
+    /// Calls left on eventlet (their argument list, or their `with` statement), by callee.
+    manual_calls: Vec<(TextRange, String)>,
+    /// Sites of recipes not selected, which keep the file on eventlet all the same.
+    unselected_manual: Vec<TextRange>,
+    /// The monkey-patching calls.
+    patch_calls: Vec<&'a ruff_python_ast::ExprCall>,
+    /// Test doubles left for a human: the name each patches, and where.
+    stale_doubles: Vec<(String, String)>,
+}
+
 /// What a file's sites come to whatever its context ([`Engine::analyse`]): found once per
 /// run, judged again in each planning round ([`Engine::decide`]).
 pub struct Analysed<'p> {
@@ -954,6 +819,70 @@ pub struct Analysed<'p> {
     sites: Vec<(Site<'p>, Option<Outcome>)>,
     /// Star imports and ambiguous names, reported whatever else happens.
     manual: Vec<Diagnostic>,
+}
+
+/// Settles the imports the fixes need; a fix whose import needs an Eventlet import gone that
+/// stays (other uses remain), or whose definition would precede an import it uses, is
+/// withdrawn, and imports are settled again without it. The settled imports, the statements
+/// the fixes remove, and the definitions' insertions.
+fn settle_imports(
+    ictx: &ImportContext<'_>,
+    fixes: &mut Vec<Fix>,
+    manual_items: &mut Vec<Diagnostic>,
+    replaced_module: &dyn Fn(&str) -> bool,
+) -> (imports::Settled, BTreeSet<StmtId>, Vec<Edit>) {
+    loop {
+        let removals: BTreeSet<StmtId> = fixes
+            .iter()
+            .flat_map(|f| f.removals.iter().copied())
+            .collect();
+        let rebinds: BTreeMap<usize, ImportSpec> =
+            fixes.iter().filter_map(|f| f.rebind.clone()).collect();
+        let requests: Vec<Request> = fixes
+            .iter()
+            .flat_map(|f| f.requests.iter().cloned())
+            .collect();
+        let dropped =
+            |range: TextRange| fixes.iter().any(|f| f.edits.iter().any(|e| e.drops(range)));
+        let settled = imports::settle(
+            ictx,
+            &dropped,
+            &requests,
+            &rebinds,
+            replaced_module,
+            &removals,
+        );
+        let placed = crate::definitions::place(ictx.text, ictx.body, fixes, &settled.anchors);
+        let stuck: Vec<usize> = (0..fixes.len())
+            .filter(|&i| {
+                placed.misplaced.contains(&i)
+                    || fixes[i]
+                        .needs_removed
+                        .iter()
+                        .any(|b| !settled.removed_bindings.contains(b))
+            })
+            .collect();
+        if stuck.is_empty() {
+            break (settled, removals, placed.edits);
+        }
+        for i in stuck.into_iter().rev() {
+            let misplaced = placed.misplaced.contains(&i);
+            let fix = fixes.remove(i);
+            let message = if misplaced {
+                format!(
+                    "`{}` not rewritten: the definition its replacement needs would come before the imports it uses",
+                    fix.subject
+                )
+            } else {
+                format!(
+                    "`{}` not rewritten: its replacement needs the name `{}`, still imported from eventlet for other uses",
+                    fix.subject,
+                    fix.requests.first().map(|r| r.spec.bound_name().to_string()).unwrap_or_default()
+                )
+            };
+            manual_items.push(fix.withdraw(message));
+        }
+    }
 }
 
 /// Objects bound to one name by the same constructor are rewritten together: when a member

@@ -1,0 +1,187 @@
+//! The constraints a file's plan puts on its fixes, each a named step: a fix a step objects
+//! to is withdrawn and reported with the step's reason ([`withdraw_where`]).
+
+use std::collections::BTreeSet;
+
+use ruff_source_file::LineRanges;
+use ruff_text_size::TextRange;
+
+use crate::comments::Comments;
+use crate::edit::{Edit, Safety};
+use crate::objects::Parents;
+use crate::resolve::Semantic;
+use crate::rewrite::{Diagnostic, Fix};
+use crate::source::{indentation_at, line_ending};
+
+/// Withdraws every fix `why` objects to, reporting it with that message; the others stay,
+/// in order.
+pub fn withdraw_where(
+    fixes: &mut Vec<Fix>,
+    manual: &mut Vec<Diagnostic>,
+    mut why: impl FnMut(&Fix) -> Option<String>,
+) {
+    let mut kept = Vec::with_capacity(fixes.len());
+    for fix in std::mem::take(fixes) {
+        match why(&fix) {
+            Some(message) => manual.push(fix.withdraw(message)),
+            None => kept.push(fix),
+        }
+    }
+    *fixes = kept;
+}
+
+/// Comments a replacement would drop, kept on lines of their own above its statement (the
+/// fix then needs review): the insertions.
+pub fn keep_dropped_comments(
+    text: &str,
+    comments: &Comments,
+    semantic: &Semantic,
+    fixes: &mut [Fix],
+) -> Vec<Edit> {
+    let nl = line_ending(text);
+    let mut edits = Vec::new();
+    for fix in fixes.iter_mut() {
+        let mut kept = String::new();
+        let mut anchor = None;
+        for edit in &fix.edits {
+            for comment in comments.within(edit.range) {
+                if edit.drops(*comment) {
+                    let stmt = semantic
+                        .stmts
+                        .iter()
+                        .filter(|s| s.range.contains_range(edit.range))
+                        .min_by_key(|s| s.range.len());
+                    let start = stmt.map_or(edit.range.start(), |s| s.range.start());
+                    anchor = Some(text.line_start(start));
+                    kept.push_str(indentation_at(text, start));
+                    kept.push_str(&text[*comment]);
+                    kept.push_str(nl);
+                }
+            }
+        }
+        if let Some(at) = anchor {
+            fix.safety = fix.safety.max(Safety::Review);
+            fix.kept_comments = Some(at);
+            edits.push(Edit::insert(at, kept));
+        }
+    }
+    edits
+}
+
+/// The rewrites a test double of this module would miss: `eventlet.sleep` patched to
+/// `time.sleep` while code here now imports `sleep` itself (`from time import sleep`, where
+/// the name `time` was taken). Neither side is rewritten.
+pub fn stale_patch_target(fixes: &[Fix]) -> impl FnMut(&Fix) -> Option<String> {
+    let imported_directly: BTreeSet<String> = fixes
+        .iter()
+        .filter(|f| f.patch_target.is_none())
+        .flat_map(|f| {
+            f.requests
+                .iter()
+                .filter(|r| r.spec.member.is_some())
+                .map(|r| r.spec.denotes())
+        })
+        .collect();
+    let stale: BTreeSet<String> = fixes
+        .iter()
+        .filter_map(|f| f.patch_target.clone())
+        .filter(|t| imported_directly.contains(t))
+        .collect();
+    move |fix| {
+        let hit = match &fix.patch_target {
+            Some(t) => stale.contains(t),
+            None => fix
+                .requests
+                .iter()
+                .any(|r| r.spec.member.is_some() && stale.contains(&r.spec.denotes())),
+        };
+        let name = stale.iter().next().filter(|_| hit)?;
+        let short = name.rsplit('.').next().unwrap_or_default();
+        Some(format!(
+            "`{}` not rewritten: a test double in this module patches it, but with the name `{}` taken here the code would import `{short}` directly and the patch would miss it; migrate both by hand",
+            fix.subject,
+            name.split('.').next().unwrap_or_default()
+        ))
+    }
+}
+
+/// The rewrites in functions of this module that run under a `with` left for a human
+/// (`with eventlet.Timeout(...): self.poll()`): they would run green code natively there.
+pub fn under_manual_with<'a>(
+    manual_calls: &'a [(TextRange, String)],
+    semantic: &'a Semantic,
+    parents: &'a Parents<'_>,
+) -> impl FnMut(&Fix) -> Option<String> + 'a {
+    let guarded: Vec<(String, &str)> = manual_calls
+        .iter()
+        .filter(|(_, outer)| outer.starts_with("with "))
+        .flat_map(|(range, outer)| {
+            semantic
+                .references
+                .iter()
+                .filter(|r| range.contains_range(r.range))
+                .map(|r| {
+                    r.chain
+                        .strip_prefix("self.")
+                        .unwrap_or(&r.name)
+                        .split('.')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .map(move |name| (name, outer.as_str()))
+        })
+        .collect();
+    move |fix| {
+        let function = parents.function_name(fix.range)?;
+        let (_, outer) = guarded.iter().find(|(g, _)| g == function)?;
+        Some(format!(
+            "`{}` not rewritten: `{function}` is called under `{outer}`, which is not migrated: migrate them together",
+            fix.subject
+        ))
+    }
+}
+
+/// A local whose last reader was removed goes too when assigning it did nothing else (its
+/// statement joins `removals`); otherwise only its binding goes (`x = f()` → `f()`: the call
+/// still happens: the returned edits) and the rewrite that removed its reader says so.
+pub fn drop_dangling_locals(
+    semantic: &Semantic,
+    parents: &Parents<'_>,
+    manual_items: &[Diagnostic],
+    fixes: &mut [Fix],
+    all_removals: &mut BTreeSet<crate::resolve::StmtId>,
+) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let dangling = crate::dangling::dangling_locals(semantic, parents, all_removals);
+    for local in &dangling {
+        // An assignment that holds something reported stays, for the human to see it.
+        let stmt = local.assignment;
+        let holds_manual = manual_items
+            .iter()
+            .any(|m| semantic.stmts[stmt].range.contains_range(m.range));
+        if local.inert && !holds_manual {
+            all_removals.insert(stmt);
+            continue;
+        }
+        edits.push(Edit::delete(TextRange::new(
+            semantic.stmts[stmt].range.start(),
+            local.value_start,
+        )));
+        for fix in fixes
+            .iter_mut()
+            .filter(|f| f.removals.contains(&local.reader))
+        {
+            fix.safety = fix.safety.max(Safety::Review);
+            let note = format!(
+                "`{}` is no longer used: its assignment is now its value alone, which is still computed; remove it if that has no effect you need",
+                local.name
+            );
+            fix.note = Some(match fix.note.take() {
+                Some(n) => format!("{n}; {note}"),
+                None => note,
+            });
+        }
+    }
+    edits
+}
