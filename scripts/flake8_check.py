@@ -71,14 +71,29 @@ def fail(message):
     sys.exit(1)
 
 
+def pinned_flake8():
+    """flake8 and its checkers as `cargo test --test style` pins them (scripts/equivalence-env
+    is the one place the versions are written)."""
+    with open(os.path.join(ROOT, 'scripts', 'equivalence-env')) as f:
+        script = f.read()
+    version = re.search(r'^FLAKE8_VERSION=(\S+)', script, re.M)
+    deps = re.search(r'^FLAKE8_DEPS=\(([^)]*)\)', script, re.M)
+    if not version or not deps:
+        fail('cannot read the pinned flake8 from scripts/equivalence-env')
+    return ['flake8==%s' % version.group(1)] + deps.group(1).split()
+
+
 def ensure_flake8():
-    """The venv's python, with flake8 installed into it the first time."""
-    python = os.path.join(VENV, 'bin', 'python')
+    """The venv's python, with the pinned flake8 installed into it the first time."""
+    requirements = pinned_flake8()
+    venv = '%s-%s' % (VENV, requirements[0].split('==')[1])
+    python = os.path.join(venv, 'bin', 'python')
     if os.path.exists(python) and subprocess.run([python, '-m', 'flake8', '--version'],
                                                   capture_output=True).returncode == 0:
         return python
-    print('flake8-check: installing flake8 into %s' % VENV, file=sys.stderr, flush=True)
-    for command in ([PYTHON, '-m', 'venv', VENV], [python, '-m', 'pip', 'install', '--quiet', 'flake8']):
+    print('flake8-check: installing %s into %s' % (' '.join(requirements), venv),
+          file=sys.stderr, flush=True)
+    for command in ([PYTHON, '-m', 'venv', venv], [python, '-m', 'pip', 'install', '--quiet', *requirements]):
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             fail('`%s` failed:\n%s' % (' '.join(command), result.stderr.strip()))
