@@ -103,12 +103,17 @@ impl Lines<'_> {
         previous_end: TextSize,
     ) -> Option<Edit> {
         let text = self.text;
-        let line_start = text.line_start(token.start());
-        let indentation = TextRange::new(line_start, token.start());
-        // The leading spaces must be nobody's token (not the inside of a string).
-        if line_start < previous_end || !text[indentation].bytes().all(|b| b == b' ') {
+        // Only spaces back to the line's start (cheap: most tokens are not first on their
+        // line), and those spaces nobody's token (not the inside of a string).
+        let before = &text.as_bytes()[..token.start().to_usize()];
+        let spaces = before.iter().rev().take_while(|&&b| b == b' ').count();
+        let line_start = TextSize::try_from(before.len() - spaces).ok()?;
+        if !matches!(before[..line_start.to_usize()].last(), None | Some(b'\n'))
+            || line_start < previous_end
+        {
             return None;
         }
+        let indentation = TextRange::new(line_start, token.start());
         let opening = &tokens[bracket];
         let anchor = tokens.get(bracket + 1)?;
         if matches!(

@@ -66,14 +66,7 @@ pub fn dangling_locals(
         let Some(value) = parents.assignment_value(start) else {
             continue;
         };
-        let Some(assignment) = semantic
-            .stmts
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.range.start() <= start && start < s.range.end())
-            .min_by_key(|(_, s)| s.range.len())
-            .map(|(id, _)| id)
-        else {
+        let Some(assignment) = semantic.innermost_stmt(TextRange::empty(start)) else {
             continue;
         };
         out.push(Dangling {

@@ -11,7 +11,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::edit::Edit;
 use crate::recipe::Definition;
 use crate::rewrite::Fix;
-use crate::source::{is_blank_line, line_ending};
+use crate::source::line_ending;
 
 /// The insertions, and the fixes whose definition would come before an import it needs
 /// (new imports placed below the use): those cannot be applied.
@@ -28,9 +28,12 @@ pub fn place(
 ) -> Placed {
     // Each definition (by name) at the first top-level statement using it.
     let mut first: BTreeMap<&str, (TextSize, &Definition, Vec<usize>)> = BTreeMap::new();
+    let mut misplaced = Vec::new();
     for (i, fix) in fixes.iter().enumerate() {
         for definition in &fix.defines {
+            // Outside every top-level statement there is nowhere to put it above the use.
             let Some(at) = insertion_point(text, body, fix.range) else {
+                misplaced.push(i);
                 continue;
             };
             let entry =
@@ -41,7 +44,6 @@ pub fn place(
             entry.2.push(i);
         }
     }
-    let mut misplaced = Vec::new();
     let mut by_offset: BTreeMap<TextSize, Vec<&Definition>> = BTreeMap::new();
     for (at, definition, users) in first.into_values() {
         if import_anchors.iter().any(|&anchor| anchor > at) {
@@ -87,15 +89,11 @@ fn insertion_point(text: &str, body: &[Stmt], range: TextRange) -> Option<TextSi
 
 /// Blank lines right above `at` (a line start); two when nothing is above.
 fn blank_lines_above(text: &str, at: TextSize) -> usize {
-    let mut count = 0;
-    let mut end = at;
-    while end > TextSize::from(0) {
-        let start = text.line_start(end - TextSize::from(1));
-        if !is_blank_line(&text[TextRange::new(start, end)]) {
-            return count;
-        }
-        count += 1;
-        end = start;
+    let above = crate::layout::blank_lines_above(text, at);
+    let first = above.last().map_or(at, |line| line.start());
+    if first == TextSize::from(0) {
+        2
+    } else {
+        above.len()
     }
-    2
 }

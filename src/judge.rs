@@ -46,12 +46,9 @@ pub fn keep_dropped_comments(
         for edit in &fix.edits {
             for comment in comments.within(edit.range) {
                 if edit.drops(*comment) {
-                    let stmt = semantic
-                        .stmts
-                        .iter()
-                        .filter(|s| s.range.contains_range(edit.range))
-                        .min_by_key(|s| s.range.len());
-                    let start = stmt.map_or(edit.range.start(), |s| s.range.start());
+                    let start = semantic
+                        .innermost_stmt(edit.range)
+                        .map_or(edit.range.start(), |s| semantic.stmts[s].range.start());
                     anchor = Some(text.line_start(start));
                     kept.push_str(indentation_at(text, start));
                     kept.push_str(&text[*comment]);

@@ -234,7 +234,8 @@ fn surplus_blank_lines(text: &str, run: TextRange) -> Option<TextRange> {
     })
 }
 
-fn blank_lines_above(text: &str, mut offset: TextSize) -> Vec<TextRange> {
+/// The blank lines right above the line starting at `offset`, nearest first.
+pub(crate) fn blank_lines_above(text: &str, mut offset: TextSize) -> Vec<TextRange> {
     let mut out = Vec::new();
     while let Some(start) = previous_line_start(text, offset) {
         let line = TextRange::new(start, offset);

@@ -829,17 +829,10 @@ pub fn track_elements<'a>(
 
 /// Whether `range` is the only argument of the builtin `len`.
 fn counted(semantic: &Semantic, parents: &Parents<'_>, range: TextRange) -> bool {
-    let Some(call) = parents.sole_argument_of(range) else {
-        return false;
-    };
-    let Expr::Name(func) = &*call.func else {
-        return false;
-    };
-    func.id.as_str() == "len"
-        && semantic.star_imports.is_empty()
-        && semantic
-            .reference_at(func.range.start())
-            .is_some_and(|r| r.resolved.is_none())
+    parents
+        .sole_argument_of(range)
+        .and_then(|call| semantic.builtin_name(&call.func))
+        .is_some_and(|name| name == "builtins.len")
 }
 
 fn element_uses<'a>(

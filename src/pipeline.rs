@@ -356,7 +356,7 @@ impl Engine {
             }
             let name = semantic
                 .expr_qualified_name(&call.func)
-                .or_else(|| builtin_name(semantic, &call.func))?;
+                .or_else(|| semantic.builtin_name(&call.func))?;
             let name = catalog.canonical(&name);
             let role = |table: &BTreeMap<String, usize>| table.get(&name).copied();
             role(&catalog.calls_function)
@@ -1039,17 +1039,6 @@ pub(crate) fn last_name(func: &ruff_python_ast::Expr) -> Option<&str> {
     }
 }
 
-/// `builtins.len` for a free name that is a builtin (bound nowhere, not from a star import).
-fn builtin_name(semantic: &Semantic, func: &ruff_python_ast::Expr) -> Option<String> {
-    let ruff_python_ast::Expr::Name(name) = func else {
-        return None;
-    };
-    let reference = semantic.reference_at(name.range.start())?;
-    let free = reference.resolved.is_none() && semantic.star_imports.is_empty();
-    (free && ruff_python_stdlib::builtins::is_python_builtin(name.id.as_str(), 11, false))
-        .then(|| format!("builtins.{}", name.id))
-}
-
 /// The first line of `code`, for messages.
 fn first_line(code: &str) -> &str {
     code.lines().next().unwrap_or(code)
@@ -1089,11 +1078,8 @@ fn annotations(text: &str, semantic: &Semantic, items: &[Diagnostic], edits: &[E
     let mut by_line: BTreeMap<ruff_text_size::TextSize, Vec<String>> = BTreeMap::new();
     for item in items {
         let stmt = semantic
-            .stmts
-            .iter()
-            .filter(|s| s.range.contains_range(item.range))
-            .min_by_key(|s| s.range.len())
-            .map_or(item.range, |s| s.range);
+            .innermost_stmt(item.range)
+            .map_or(item.range, |s| semantic.stmts[s].range);
         let line_start = text.line_start(stmt.start());
         // A statement that an applied edit removes needs no note.
         if edits.iter().any(|e| e.drops(stmt)) {

@@ -270,6 +270,28 @@ impl Semantic {
         }
     }
 
+    /// The innermost statement whose range holds `range`.
+    pub fn innermost_stmt(&self, range: TextRange) -> Option<StmtId> {
+        self.stmts
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.range.contains_range(range))
+            .min_by_key(|(_, s)| s.range.len())
+            .map(|(id, _)| id)
+    }
+
+    /// `builtins.len` for a free name that is a builtin (bound nowhere, not from a star
+    /// import).
+    pub fn builtin_name(&self, expr: &Expr) -> Option<String> {
+        let Expr::Name(name) = expr else {
+            return None;
+        };
+        let reference = self.reference_at(name.range.start())?;
+        let free = reference.resolved.is_none() && self.star_imports.is_empty();
+        (free && ruff_python_stdlib::builtins::is_python_builtin(name.id.as_str(), 11, false))
+            .then(|| format!("builtins.{}", name.id))
+    }
+
     /// The module a free name comes from through `from M import *`, when that is the only
     /// star import of the module and the name is no builtin: unbound names can only come
     /// from there (or be errors).

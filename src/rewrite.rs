@@ -64,12 +64,7 @@ fn loop_variable(cx: &RewriteContext<'_, '_>, name: &str) -> Option<usize> {
         .iter()
         .filter(|b| b.name == name)
         .find_map(|b| {
-            let stmt = cx
-                .semantic
-                .stmts
-                .iter()
-                .filter(|s| s.range.start() <= b.start && b.start < s.range.end())
-                .min_by_key(|s| s.range.len())?;
+            let stmt = &cx.semantic.stmts[cx.semantic.innermost_stmt(TextRange::empty(b.start))?];
             let code = &cx.text[stmt.range];
             let head = code
                 .strip_prefix("async ")
@@ -443,11 +438,8 @@ fn follow_result(
 ) -> Result<(), String> {
     let stmt = cx
         .semantic
-        .stmts
-        .iter()
-        .filter(|s| s.range.contains_range(call.range()))
-        .min_by_key(|s| s.range.len())
-        .map(|s| s.range)
+        .innermost_stmt(call.range())
+        .map(|s| cx.semantic.stmts[s].range)
         .ok_or("it is not in a statement")?;
     let tracked = match track_elements(&cx.flow(), call, stmt) {
         Some(tracked) => tracked?,
@@ -754,11 +746,8 @@ fn follow(
         };
         let stmt = cx
             .semantic
-            .stmts
-            .iter()
-            .filter(|s| s.range.contains_range(target))
-            .min_by_key(|s| s.range.len())
-            .map(|s| s.range)
+            .innermost_stmt(target)
+            .map(|s| cx.semantic.stmts[s].range)
             .ok_or_else(|| Stop::Skip("no statement".to_string()))?;
         let after = &cx.text[TextRange::new(stmt.end(), cx.text.line_end(stmt.end()))];
         if !starts_line(cx.text, stmt.start())

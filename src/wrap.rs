@@ -4,9 +4,10 @@
 //!
 //! In order of preference: a hanging indent after the template's outermost call, then one
 //! argument a line, then a hanging indent after the last bracket that encloses the rest of
-//! the line, then breaking a comprehension argument before its `for`. A replacement that already spans
-//! lines (the user's arguments are on several) breaks after the last bracket still open at
-//! the end of its first line, when that line is too long.
+//! the line, then breaking a comprehension argument before its `for`, then breaking lines
+//! still too long inside their first bracket. A replacement that already spans lines (the
+//! user's arguments are on several) breaks after the last bracket still open at the end of
+//! its first line, when that line is too long.
 
 use ruff_source_file::LineRanges;
 use ruff_text_size::TextRange;
@@ -55,7 +56,6 @@ impl Token<'_> {
 }
 
 struct Layout<'t> {
-    text: &'t str,
     tokens: Vec<Token<'t>>,
     /// Each opening bracket's closing one (`tokens.len()` when it does not close).
     closers: Vec<usize>,
@@ -64,8 +64,8 @@ struct Layout<'t> {
     after: usize,
     indent: String,
     nl: &'static str,
-    /// Where the replacement starts in the original.
-    start: ruff_text_size::TextSize,
+    /// The indentation of the statement the replacement is in.
+    statement_indent: String,
 }
 
 impl<'t> Layout<'t> {
@@ -119,15 +119,15 @@ impl<'t> Layout<'t> {
             return None;
         }
         let closers = closers(&tokens);
+        let statement_indent = indentation_at(text, range.start()).to_string();
         Some(Layout {
-            text,
             tokens,
             closers,
             before,
             after: rest.chars().count(),
-            indent: format!("{}{extra}", indentation_at(text, range.start())),
+            indent: format!("{statement_indent}{extra}"),
             nl: line_ending(text),
-            start: range.start(),
+            statement_indent,
         })
     }
 
@@ -241,9 +241,8 @@ impl<'t> Layout<'t> {
 
     /// The tokens of the first line of `breaks` that is too long, and its indentation.
     fn too_long_line(&self, breaks: &Breaks) -> Option<(std::ops::Range<usize>, String)> {
-        let statement = indentation_at(self.text, self.start).to_string();
         let mut start = 0;
-        let mut indent = statement;
+        let mut indent = self.statement_indent.clone();
         let last_line = String::new();
         let ends: Vec<(usize, &String)> = breaks
             .0
@@ -308,8 +307,7 @@ impl<'t> Layout<'t> {
                 && self.tokens[close + 1..]
                     .iter()
                     .all(|t| matches!(t, Token::Char(')' | ']' | '}', _, true)))
-                && self.before + self.width(0..at + 1) <= MAX_LINE
-                && self.indent_width() + self.width(at + 1..end) + self.after <= MAX_LINE
+                && self.fits(&Breaks::after(at, &self.indent))
         })
     }
 
