@@ -49,6 +49,7 @@ pub fn ambiguous_uses(semantic: &Semantic, text: &str) -> Vec<Diagnostic> {
                 line_of(text, semantic.bindings[other].start)
             ),
             guide: None,
+            link: None,
         });
     }
     items

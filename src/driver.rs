@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::objects::OtherFiles;
+use crate::crossing::{self, FileLinks, Others};
 use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
 use crate::process::{self, contexts, processes, Assumption, Process, ProcessContext};
 use crate::project::{entry_points, index, index_text, module_names, ModuleInfo, Project};
@@ -126,12 +126,14 @@ pub fn migrate_project(
         let bytes = contents[i].as_ref().ok()?;
         index_file(engine, &files[i], &names[i], bytes, &all_names)
     });
-    let mut prepared: Vec<Option<Result<Prepared, FileError>>> = Vec::with_capacity(files.len());
+    // Settable later through a shared borrow: a module objects are passed to is prepared
+    // when the plan follows them there.
+    let mut prepared: Vec<OnceLock<Result<Prepared, FileError>>> = Vec::with_capacity(files.len());
     let mut infos = Vec::new();
     for entry in in_file_order(&indices, analysed) {
         let (info, p) = entry.unwrap_or((None, None));
         infos.extend(info);
-        prepared.push(p);
+        prepared.push(p.map_or_else(OnceLock::new, OnceLock::from));
     }
     let project = Project::from_modules(infos);
     let extended = with_project_helpers(engine, &project);
@@ -147,7 +149,7 @@ pub fn migrate_project(
     // explained by its earliest cause, not by what that cause held back.
     let mut stays: BTreeMap<String, (usize, String)> = BTreeMap::new();
     for (i, p) in prepared.iter().enumerate() {
-        if let Some(Err(error)) = p {
+        if let Some(Err(error)) = p.get() {
             stays.insert(
                 names[i].clone(),
                 (0, format!("{} (not migrated: {error})", shown(&files[i]))),
@@ -170,13 +172,19 @@ pub fn migrate_project(
         .collect();
     // A group's context, kept from round to round while it does not change.
     let mut shared: Vec<Arc<ProcessContext>> = Vec::new();
+    let answers = OnceLock::new();
     let others: Vec<Others<'_>> = (0..files.len())
-        .map(|except| Others { contents, except })
+        .map(|except| Others {
+            contents,
+            except,
+            asked: Mutex::default(),
+            answers: &answers,
+        })
         .collect();
     // What holds whatever the context: found once, judged again each round.
-    let analysed: Vec<Result<Option<Analysed<'_>>, FileError>> = in_file_order(
+    let mut analysed: Vec<Result<Option<Analysed<'_>>, FileError>> = in_file_order(
         &indices,
-        run_all(pool, &indices, |&i| match &prepared[i] {
+        run_all(pool, &indices, |&i| match prepared[i].get() {
             Some(Ok(p)) => {
                 trace::timed("analyse", || guarded(|| Ok(engine.analyse(p, &others[i]))))
             }
@@ -184,6 +192,20 @@ pub fn migrate_project(
             None => Ok(None),
         }),
     );
+    // Objects passed to functions of other modules: followed there, their fixes linked.
+    let crossings = crossing::follow(
+        engine,
+        pool,
+        files,
+        &names,
+        contents,
+        &prepared,
+        &mut analysed,
+        &others,
+        &answers,
+    );
+    // Links cut so far (a fix of theirs not applied somewhere), and why.
+    let mut cut: BTreeMap<String, String> = BTreeMap::new();
     // Whether a file's current result still has its edits to apply.
     let mut pending = vec![false; files.len()];
     // Monotone: what stays on eventlet only grows, so this settles; the bound is a guard.
@@ -200,7 +222,11 @@ pub fn migrate_project(
         let wanted: Vec<Arc<ProcessContext>> = names
             .iter()
             .zip(&group_of)
-            .map(|(n, group)| with_frozen(group.map_or(&native, |g| &shared[g]), frozen.get(n)))
+            .enumerate()
+            .map(|(i, (n, group))| {
+                let links = crossings.links_of(i, &cut);
+                with_constraints(group.map_or(&native, |g| &shared[g]), frozen.get(n), links)
+            })
             .collect();
         // A file is judged again only if its new context could change its result.
         let changed: Vec<usize> = indices
@@ -233,12 +259,14 @@ pub fn migrate_project(
             continue;
         }
         trace::phase(&format!("round {round}: {} files", changed.len()), started);
-        let rerun = run_all(pool, &changed, |&i| match (&prepared[i], &analysed[i]) {
-            (Some(Ok(p)), Ok(Some(a))) => trace::timed("decide", || {
-                guarded(|| Ok(engine.decide(p, a, None, &wanted[i])))
-            }),
-            (_, Err(e)) => Err(e.clone()),
-            _ => Ok(Migration::default()),
+        let rerun = run_all(pool, &changed, |&i| {
+            match (prepared[i].get(), &analysed[i]) {
+                (Some(Ok(p)), Ok(Some(a))) => trace::timed("decide", || {
+                    guarded(|| Ok(engine.decide(p, a, None, &wanted[i], &crossings.injected[i])))
+                }),
+                (_, Err(e)) => Err(e.clone()),
+                _ => Ok(Migration::default()),
+            }
         });
         for (i, result) in changed.into_iter().zip(rerun) {
             if let Ok(m) = &result {
@@ -246,6 +274,12 @@ pub fn migrate_project(
                     stays
                         .entry(names[i].clone())
                         .or_insert_with(|| (round, format!("{}:{why}", shown(&files[i]))));
+                }
+            }
+            if let Ok(m) = &result {
+                for (link, why) in &m.cut {
+                    cut.entry(link.clone())
+                        .or_insert_with(|| format!("{}:{why}", shown(&files[i])));
                 }
             }
             pending[i] = result.as_ref().is_ok_and(|m| !m.edits.is_empty());
@@ -371,18 +405,21 @@ fn with_project_helpers(engine: &Engine, project: &Project) -> Option<Engine> {
     Some(with_helpers)
 }
 
-/// `context`, with the names test doubles freeze in the module's processes.
-fn with_frozen(
+/// `context`, with the names test doubles freeze in the module's processes and the links
+/// of its fixes to other files'.
+fn with_constraints(
     context: &Arc<ProcessContext>,
     frozen: Option<&BTreeMap<String, String>>,
+    links: Option<FileLinks>,
 ) -> Arc<ProcessContext> {
-    match frozen {
-        Some(names) => Arc::new(ProcessContext {
-            frozen: names.clone(),
-            ..ProcessContext::clone(context)
-        }),
-        None => context.clone(),
+    if frozen.is_none() && links.is_none() {
+        return context.clone();
     }
+    Arc::new(ProcessContext {
+        frozen: frozen.cloned().unwrap_or_else(|| context.frozen.clone()),
+        links: links.unwrap_or_else(|| context.links.clone()),
+        ..ProcessContext::clone(context)
+    })
 }
 
 /// Whether a file judged in `current` (`None`: not yet) must be judged again in `wanted`:
@@ -395,7 +432,9 @@ fn judged_again(
     match (current, result) {
         (None, _) => true,
         (Some(c), _) if Arc::ptr_eq(c, wanted) || c == wanted => false,
-        (Some(c), Ok(m)) if c.depends_on == wanted.depends_on => m.sensitivity.affected_by(wanted),
+        (Some(c), Ok(m)) if c.depends_on == wanted.depends_on && c.links == wanted.links => {
+            m.sensitivity.affected_by(wanted)
+        }
         _ => true,
     }
 }
@@ -403,33 +442,6 @@ fn judged_again(
 /// A path as reports show it (without a leading `./`).
 fn shown(path: &Path) -> std::path::Display<'_> {
     path.strip_prefix(".").unwrap_or(path).display()
-}
-
-/// The files of a project other than one, searched when an object is followed into code
-/// that they could also call. Rare: a scan per question.
-struct Others<'c> {
-    contents: &'c [Result<Vec<u8>, FileError>],
-    except: usize,
-}
-
-impl OtherFiles for Others<'_> {
-    fn mention(&self, name: &str) -> bool {
-        trace::timed("mention in other files", || self.scan(name))
-    }
-}
-
-impl Others<'_> {
-    fn scan(&self, name: &str) -> bool {
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        self.contents.iter().enumerate().any(|(i, bytes)| {
-            let Ok(bytes) = bytes else { return false };
-            i != self.except
-                && memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
-                    let end = at + name.len();
-                    (at == 0 || !word(bytes[at - 1])) && bytes.get(end).is_none_or(|&b| !word(b))
-                })
-        })
-    }
 }
 
 /// `values[k]` belongs to file `order[k]`: the values in the files' order.
@@ -448,13 +460,13 @@ fn emit_pending(
     engine: &Engine,
     pool: &rayon::ThreadPool,
     indices: &[usize],
-    prepared: &[Option<Result<Prepared, FileError>>],
+    prepared: &[OnceLock<Result<Prepared, FileError>>],
     results: &mut [Result<Migration, FileError>],
     pending: &mut [bool],
 ) -> Vec<(usize, FileError)> {
     let todo: Vec<usize> = indices.iter().copied().filter(|&i| pending[i]).collect();
     let emitted = run_all(pool, &todo, |&i| {
-        let (Some(Ok(p)), Ok(m)) = (&prepared[i], &results[i]) else {
+        let (Some(Ok(p)), Ok(m)) = (prepared[i].get(), &results[i]) else {
             return None;
         };
         let mut m = m.clone();

@@ -11,6 +11,7 @@ pub mod apply;
 pub mod cli;
 pub mod comments;
 pub mod compile_check;
+pub mod crossing;
 pub mod dangling;
 pub mod definitions;
 pub mod diff;

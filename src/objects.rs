@@ -31,6 +31,14 @@ pub enum Parent<'a> {
     Test,
     /// `for x in obj:`, `[... for x in obj]`: iterated.
     Iter,
+    /// Passed to a function imported from another module (`helpers.notify(ev)`): followed
+    /// there when the project plan can see that function, an escape otherwise.
+    Passed {
+        call: &'a ExprCall,
+        /// The callee as written here (`helpers.notify`, `notify`).
+        function: &'a Expr,
+        slot: Slot<'a>,
+    },
 }
 
 /// One use of a tracked object.
@@ -116,9 +124,25 @@ impl<'a> LazyParents<'a> {
 
 /// Where an argument is passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot<'a> {
+pub enum Slot<'a> {
     Position(usize),
     Keyword(&'a str),
+}
+
+impl Slot<'_> {
+    pub fn owned(self) -> PassedAs {
+        match self {
+            Slot::Position(i) => PassedAs::Position(i),
+            Slot::Keyword(k) => PassedAs::Keyword(k.to_string()),
+        }
+    }
+}
+
+/// [`Slot`], owned: how an argument reaches a function of another module.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PassedAs {
+    Position(usize),
+    Keyword(String),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -171,6 +195,11 @@ impl<'a> Parents<'a> {
             Some((call, Slot::Position(0))) if call.arguments.len() == 1 => Some(call),
             _ => None,
         }
+    }
+
+    /// How many times `name` appears as an attribute (`x.name`) in the module.
+    pub fn attribute_count(&self, name: &str) -> usize {
+        self.attribute_names.get(name).copied().unwrap_or(0)
     }
 
     pub fn parent(&self, range: TextRange) -> Option<Parent<'a>> {
@@ -465,6 +494,9 @@ pub struct Tracked<'a> {
     pub uses: Vec<Use<'a>>,
     /// `self.<attr>`: code outside the class may use it too.
     pub is_attribute: bool,
+    /// A parameter another module passes the object to: the caller may use it after the
+    /// call, so no use here is its last.
+    pub borrowed: bool,
     /// The scope range the object lives in (function or class), for loop checks.
     pub within: TextRange,
     /// Module-level functions it was followed into (other modules may call them too).
@@ -503,6 +535,33 @@ pub struct Flow<'m, 'a> {
 pub trait OtherFiles: Sync {
     /// Whether any of them mentions `name` (as a whole word).
     fn mention(&self, name: &str) -> bool;
+
+    /// The parameter of another module's function that an argument passed to `callee` (its
+    /// qualified name as imported here, `.helpers.notify` when relative) as `slot` reaches:
+    /// `None` while the project plan has not looked (the question is remembered), or an
+    /// error saying why it cannot be followed there.
+    fn parameter(
+        &self,
+        _callee: &str,
+        _slot: &PassedAs,
+    ) -> Option<Result<&RemoteParameter, String>> {
+        None
+    }
+}
+
+/// A parameter of a function of another module that an object is passed to, as the project
+/// plan found it: where, and what its uses there do (the facts recipes test).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteParameter {
+    /// The file (by its index in the run) that defines the function.
+    pub file: usize,
+    /// The module's path as reports show it.
+    pub path: String,
+    pub function: String,
+    pub parameter: String,
+    /// How the first caller that asked passes it (the parameter is found again from it).
+    pub slot: PassedAs,
+    pub facts: BTreeSet<String>,
 }
 
 /// A file judged alone: it is the whole project.
@@ -575,6 +634,7 @@ pub fn track<'a>(
             Ok(Tracked {
                 uses,
                 is_attribute: false,
+                borrowed: false,
                 within,
                 crossed,
                 family,
@@ -619,6 +679,7 @@ pub fn track<'a>(
             Ok(Tracked {
                 uses,
                 is_attribute: true,
+                borrowed: false,
                 within: class,
                 crossed: Vec::new(),
                 family: None,
@@ -665,12 +726,61 @@ fn into_functions<'a>(
         match (u.parent, depth > 0) {
             (None, true) => match parameter_uses(flow, u.range, crossed) {
                 Some(inner) => out.extend(into_functions(flow, inner, depth - 1, crossed)),
-                None => out.push(u),
+                None => out.push(Use {
+                    range: u.range,
+                    parent: passed_elsewhere(flow, u.range),
+                }),
             },
             _ => out.push(u),
         }
     }
     out
+}
+
+/// Where an argument goes: the call, the function that receives it (the callee, or the
+/// function a spawn-like call calls), and its slot there.
+fn passed_to<'a>(
+    parents: &Parents<'a>,
+    argument: TextRange,
+) -> Option<(&'a ExprCall, &'a Expr, Slot<'a>)> {
+    let (call, slot) = *parents.arguments.get(&argument)?;
+    // A call that calls the function it is given passes it the arguments after it, and every
+    // keyword (`spawn(f, x, done=ev)`).
+    Some(match (parents.function_args.get(&call.range()), slot) {
+        (Some(&f), Slot::Position(p)) if p > f => {
+            (call, call.arguments.args.get(f)?, Slot::Position(p - f - 1))
+        }
+        (Some(_), Slot::Position(_)) => return None,
+        (Some(&f), keyword) => (call, call.arguments.args.get(f)?, keyword),
+        (None, slot) => (call, &*call.func, slot),
+    })
+}
+
+/// The argument at `argument` as passed to a function imported from another module (not
+/// eventlet's): the project plan may follow it there.
+fn passed_elsewhere<'a>(flow: &Flow<'_, 'a>, argument: TextRange) -> Option<Parent<'a>> {
+    let (call, function, slot) = passed_to(flow.parents, argument)?;
+    let callee = imported_callee(flow.semantic, function)?;
+    (!crate::imports::is_eventlet(&callee)).then_some(Parent::Passed {
+        call,
+        function,
+        slot,
+    })
+}
+
+/// The qualified name of `function` when it is a name imported here, or an attribute of
+/// one (`helpers.notify` after `from pkg import helpers`).
+pub fn imported_callee(semantic: &Semantic, function: &Expr) -> Option<String> {
+    let mut base = function;
+    while let Expr::Attribute(attr) = base {
+        base = &attr.value;
+    }
+    let Expr::Name(name) = base else {
+        return None;
+    };
+    let reference = semantic.reference_at(name.range.start())?;
+    semantic.unique_import(reference.resolved?, name.id.as_str())?;
+    semantic.expr_qualified_name(function)
 }
 
 /// The uses of the parameter that the argument at `argument` is passed to, if it can be told.
@@ -679,25 +789,29 @@ fn parameter_uses<'a>(
     argument: TextRange,
     crossed: &mut Vec<String>,
 ) -> Option<Vec<Use<'a>>> {
-    let Flow {
-        semantic, parents, ..
-    } = *flow;
-    let (call, slot) = *parents.arguments.get(&argument)?;
-    // A call that calls the function it is given passes it the arguments after it, and every
-    // keyword (`spawn(f, x, done=ev)`).
-    let (function, slot) = match (parents.function_args.get(&call.range()), slot) {
-        (Some(&f), Slot::Position(p)) if p > f => {
-            (call.arguments.args.get(f)?, Slot::Position(p - f - 1))
-        }
-        (Some(_), Slot::Position(_)) => return None,
-        (Some(&f), keyword) => (call.arguments.args.get(f)?, keyword),
-        (None, slot) => (&*call.func, slot),
-    };
+    let (call, function, slot) = passed_to(flow.parents, argument)?;
     let (def, receiver) = match function {
         Expr::Name(name) => (module_function(flow, name, crossed)?, 0),
         Expr::Attribute(attr) => (method(flow, call, attr, crossed)?, 1),
         _ => return None,
     };
+    parameter_in(flow, def, receiver, slot)
+        .ok()
+        .map(|(_, uses)| uses)
+}
+
+/// The uses of the parameter of `def` that an argument passed as `slot` reaches (`receiver`:
+/// how many leading parameters the call does not fill, `self`), or why it cannot be told:
+/// a slot into `*args`/`**kwargs`, a parameter bound again in the function.
+pub fn parameter_in<'a>(
+    flow: &Flow<'_, 'a>,
+    def: &'a ruff_python_ast::StmtFunctionDef,
+    receiver: usize,
+    slot: Slot<'_>,
+) -> Result<(&'a ruff_python_ast::ParameterWithDefault, Vec<Use<'a>>), Untrackable> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
     let parameters = &def.parameters;
     let parameter = match slot {
         Slot::Position(index) => {
@@ -705,13 +819,16 @@ fn parameter_uses<'a>(
                 || parameters.vararg.is_some()
                 || parameters.kwarg.is_some()
             {
-                return None;
+                return Err(
+                    "it goes to a function with `*args`, `**kwargs` or keyword-only parameters"
+                        .into(),
+                );
             }
             parameters
                 .posonlyargs
                 .iter()
                 .chain(&parameters.args)
-                .nth(index + receiver)?
+                .nth(index + receiver)
         }
         // By name: an ordinary or keyword-only parameter (not positional-only, nor `self`).
         Slot::Keyword(keyword) => parameters
@@ -719,19 +836,87 @@ fn parameter_uses<'a>(
             .iter()
             .skip(receiver)
             .chain(&parameters.kwonlyargs)
-            .find(|p| p.parameter.name.as_str() == keyword)?,
-    };
+            .find(|p| p.parameter.name.as_str() == keyword),
+    }
+    .ok_or("no parameter of the function takes it")?;
     let param = parameter.parameter.name.as_str();
     // The function's scope: where the parameter is bound.
     let function_scope = semantic
         .bindings
         .iter()
-        .find(|b| b.name == param && b.start == parameter.parameter.name.range.start())?
+        .find(|b| b.name == param && b.start == parameter.parameter.name.range.start())
+        .ok_or("the parameter is not bound")?
         .scope;
     if semantic.bindings_of(function_scope, param).len() != 1 {
-        return None;
+        return Err(format!("`{param}` is bound again in `{}`", def.name));
     }
-    Some(uses_of(semantic, parents, function_scope, param))
+    Ok((parameter, uses_of(semantic, parents, function_scope, param)))
+}
+
+/// Follows an object another module passes, as `slot`, to the module-level function
+/// `function` of this one: the parameter it reaches and that parameter's uses. The function
+/// must be a plain `def`, the only binding of its name, named nowhere in this module (so
+/// nothing here calls it with something else); the parameter bound once, its default none or
+/// `None`. Whether other modules call it otherwise is the project plan's to check.
+pub fn track_parameter<'a>(
+    flow: &Flow<'_, 'a>,
+    function: &str,
+    slot: &PassedAs,
+) -> Result<(String, TextRange, Tracked<'a>), Untrackable> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
+    let [binding] = semantic.bindings_of(crate::resolve::MODULE_SCOPE, function) else {
+        return Err(format!("`{function}` is not bound once at module level"));
+    };
+    let def = parents
+        .function_defs
+        .iter()
+        .copied()
+        .find(|d| d.range.start() == semantic.bindings[*binding].start)
+        .ok_or_else(|| format!("`{function}` is not a function definition"))?;
+    if !def.decorator_list.is_empty() || def.is_async {
+        return Err(format!("`{function}` is decorated or async"));
+    }
+    if semantic
+        .references_to(crate::resolve::MODULE_SCOPE, function)
+        .next()
+        .is_some()
+        || parents.attribute_count(function) > 0
+    {
+        return Err(format!("`{function}` is also named in its own module"));
+    }
+    let slot = match slot {
+        PassedAs::Position(i) => Slot::Position(*i),
+        PassedAs::Keyword(k) => Slot::Keyword(k.as_str()),
+    };
+    let (parameter, uses) = parameter_in(flow, def, 0, slot)?;
+    if parameter
+        .default
+        .as_deref()
+        .is_some_and(|d| !d.is_none_literal_expr())
+    {
+        return Err(format!(
+            "`{}` has a default value other than `None`",
+            parameter.parameter.name
+        ));
+    }
+    let mut crossed = Vec::new();
+    let uses = into_functions(flow, uses, 3, &mut crossed);
+    Ok((
+        parameter.parameter.name.to_string(),
+        parameter.parameter.name.range,
+        Tracked {
+            uses,
+            is_attribute: false,
+            borrowed: true,
+            within: def.range,
+            crossed,
+            family: None,
+            in_place: false,
+            made_at: None,
+        },
+    ))
 }
 
 /// The function `name` calls: the only binding of its name, a `def` of this module,
@@ -900,6 +1085,7 @@ fn element_uses<'a>(
     Ok(Tracked {
         uses,
         is_attribute: false,
+        borrowed: false,
         within: list.within,
         crossed: list.crossed,
         family: None,
@@ -958,6 +1144,8 @@ pub fn facts(tracked: &Tracked<'_>, parents: &Parents<'_>) -> BTreeSet<String> {
             None => {
                 facts.insert("escapes".to_string());
             }
+            // What the function it is passed to does with it: the project plan's facts.
+            Some(Parent::Passed { .. }) => {}
         }
     }
     if iterated_again(tracked, parents) {
@@ -1108,6 +1296,9 @@ mod tests {
                 Some(Parent::Method { attr, .. }) => {
                     format!("{}.{}()", &source[u.range], attr.attr)
                 }
+                Some(Parent::Passed { function, .. }) => {
+                    format!("{} -> {}", &source[u.range], &source[function.range()])
+                }
                 _ => format!("{}?", &source[u.range]),
             })
             .collect();
@@ -1229,5 +1420,91 @@ mod tests {
             element_uses_of(src, "spawn"),
             vec![Ok(vec!["t.wait()".to_string()])]
         );
+    }
+
+    #[test]
+    fn an_object_passed_to_an_imported_function_is_passed_not_lost() {
+        let src = "import helpers\nfrom pkg.signals import notify\nimport eventlet\n\ndef main():\n    ev = Event()\n    helpers.announce(ev)\n    spawn(notify, 1, ev)\n    eventlet.spawn_n(work, ev)\n    print(ev)\n";
+        assert_eq!(
+            uses(follow(src, "main", 0, &NoOtherFiles)),
+            vec!["ev -> helpers.announce", "ev -> notify", "ev?", "ev?"]
+        );
+    }
+
+    /// The uses of the parameter an object passed from another module as `slot` reaches in
+    /// `function`, or why it cannot be followed.
+    fn parameter_uses_of(
+        source: &str,
+        function: &str,
+        slot: PassedAs,
+    ) -> Result<Vec<String>, String> {
+        let parsed = ruff_python_parser::parse_module(source).expect("parses");
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(&parsed.syntax().body);
+        let flow = Flow {
+            semantic: &semantic,
+            parents: &parents,
+            elsewhere: &NoOtherFiles,
+        };
+        let (parameter, range, tracked) = track_parameter(&flow, function, &slot)?;
+        assert_eq!(&source[range], parameter);
+        assert!(tracked.borrowed);
+        Ok(tracked
+            .uses
+            .iter()
+            .map(|u| match u.parent {
+                Some(Parent::Method { attr, .. }) => {
+                    format!("{}.{}()", &source[u.range], attr.attr)
+                }
+                _ => format!("{}?", &source[u.range]),
+            })
+            .collect())
+    }
+
+    #[test]
+    fn an_object_from_another_module_is_followed_into_the_parameter_it_reaches() {
+        let src = "def announce(name, done=None):\n    print(name)\n    if done:\n        done.send()\n    _log(done)\n\ndef _log(ev):\n    ev.ready()\n";
+        assert_eq!(
+            parameter_uses_of(src, "announce", PassedAs::Position(1)),
+            Ok(vec![
+                "done?".into(),
+                "done.send()".into(),
+                "ev.ready()".into()
+            ])
+        );
+        assert_eq!(
+            parameter_uses_of(src, "announce", PassedAs::Keyword("done".into())),
+            Ok(vec![
+                "done?".into(),
+                "done.send()".into(),
+                "ev.ready()".into()
+            ])
+        );
+    }
+
+    #[test]
+    fn a_function_named_in_its_module_or_a_parameter_with_a_default_is_not_followed() {
+        let called = "def poke(ev):\n    ev.send()\n\ndef main():\n    poke(None)\n";
+        assert_eq!(
+            parameter_uses_of(called, "poke", PassedAs::Position(0)),
+            Err("`poke` is also named in its own module".to_string())
+        );
+        let default = "def poke(ev=DEFAULT):\n    ev.send()\n";
+        assert_eq!(
+            parameter_uses_of(default, "poke", PassedAs::Position(0)),
+            Err("`ev` has a default value other than `None`".to_string())
+        );
+        let rebound = "def poke(ev):\n    ev = ev or make()\n    ev.send()\n";
+        assert_eq!(
+            parameter_uses_of(rebound, "poke", PassedAs::Position(0)),
+            Err("`ev` is bound again in `poke`".to_string())
+        );
+        let decorated = "@cached\ndef poke(ev):\n    ev.send()\n";
+        assert_eq!(
+            parameter_uses_of(decorated, "poke", PassedAs::Position(0)),
+            Err("`poke` is decorated or async".to_string())
+        );
+        let varargs = "def poke(*evs):\n    evs[0].send()\n";
+        assert!(parameter_uses_of(varargs, "poke", PassedAs::Position(0)).is_err());
     }
 }

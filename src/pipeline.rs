@@ -158,6 +158,9 @@ pub struct Migration {
     /// Test doubles that patch an eventlet name and cannot follow its rewrite: `(canonical
     /// name, line:column)`. The code they double must stay as it is in their processes.
     pub stale_doubles: Vec<(String, String)>,
+    /// Links of fixes not applied here (their fixes in other files go too): `(link,
+    /// line:column: why)`.
+    pub cut: Vec<(String, String)>,
 }
 
 /// What a migration's result depends on in its context: the rewrites a process that stays
@@ -313,33 +316,14 @@ impl Engine {
                     range: semantic.stmts[*stmt].range,
                     message: format!("`from {module} import *`: the names it brings are migrated where a recipe knows them and reported otherwise; import them explicitly"),
                     guide: None,
+                    link: None,
                 });
             }
         }
         manual.extend(crate::ambiguous::ambiguous_uses(semantic, text));
 
         let target = self.target;
-        let migrated = |import: &ImportBinding| -> String {
-            match recipes
-                .module_of(target, &import.qualified)
-                .filter(|(recipe, _)| self.enabled(&self.catalog.recipes[*recipe].id))
-            {
-                Some((recipe, module)) => self.catalog.recipes[recipe]
-                    .rules(target)
-                    .iter()
-                    .find_map(|rule| match &rule.action {
-                        Action::ModuleMap(map) => map.get(&module).map(|m| {
-                            format!(
-                                "{m}{}",
-                                &self.catalog.canonical(&import.qualified)[module.len()..]
-                            )
-                        }),
-                        _ => None,
-                    })
-                    .unwrap_or_else(|| import.qualified.clone()),
-                None => self.catalog.canonical(&import.qualified),
-            }
-        };
+        let migrated = |import: &ImportBinding| self.migrated_name(&recipes, import);
         let catalog = &self.catalog;
         let calls_function = move |call: &ruff_python_ast::ExprCall| {
             // Cheap first: the callee's last name must end one of the listed names.
@@ -395,6 +379,81 @@ impl Engine {
         })
     }
 
+    /// What an Eventlet import binding will denote once module rules have run.
+    fn migrated_name(&self, recipes: &Index, import: &ImportBinding) -> String {
+        match recipes
+            .module_of(self.target, &import.qualified)
+            .filter(|(recipe, _)| self.enabled(&self.catalog.recipes[*recipe].id))
+        {
+            Some((recipe, module)) => self.catalog.recipes[recipe]
+                .rules(self.target)
+                .iter()
+                .find_map(|rule| match &rule.action {
+                    Action::ModuleMap(map) => map.get(&module).map(|m| {
+                        format!(
+                            "{m}{}",
+                            &self.catalog.canonical(&import.qualified)[module.len()..]
+                        )
+                    }),
+                    _ => None,
+                })
+                .unwrap_or_else(|| import.qualified.clone()),
+            None => self.catalog.canonical(&import.qualified),
+        }
+    }
+
+    /// Follows an object another module passes, as `slot`, to the module-level `function`
+    /// of this file: the parameter it reaches and the facts of its uses there.
+    pub fn parameter_facts(
+        &self,
+        prepared: &Prepared,
+        analysed: &Analysed<'_>,
+        elsewhere: &dyn crate::objects::OtherFiles,
+        function: &str,
+        slot: &crate::objects::PassedAs,
+    ) -> Result<(String, BTreeSet<String>), String> {
+        let parents = analysed.parents.get();
+        let flow = crate::objects::Flow {
+            semantic: &prepared.semantic,
+            parents,
+            elsewhere,
+        };
+        let (parameter, _, tracked) = crate::objects::track_parameter(&flow, function, slot)?;
+        Ok((parameter, crate::objects::facts(&tracked, parents)))
+    }
+
+    /// The rewrite of the uses of `function`'s parameter (this file's) that the object `made`
+    /// fixes in another module is passed to, by the rule that fixes it there.
+    pub fn parameter_fix(
+        &self,
+        prepared: &Prepared,
+        analysed: &Analysed<'_>,
+        elsewhere: &dyn crate::objects::OtherFiles,
+        passed: (&str, &crate::objects::PassedAs),
+        made: &Fix,
+        rule: usize,
+    ) -> Result<Fix, String> {
+        let recipe = self
+            .catalog
+            .recipes
+            .iter()
+            .find(|r| r.id == made.recipe)
+            .ok_or_else(|| format!("no recipe `{}`", made.recipe))?;
+        let recipes = Index::new(&self.catalog, self.target, &|_| true);
+        let migrated = |import: &ImportBinding| self.migrated_name(&recipes, import);
+        let cx = RewriteContext {
+            parents: &analysed.parents,
+            text: prepared.source.text.as_str(),
+            semantic: &prepared.semantic,
+            comments: &analysed.comments,
+            target: self.target,
+            migrated: &migrated,
+            canonical: &|q: &str| self.catalog.canonical(q),
+            elsewhere,
+        };
+        crate::rewrite::rewrite_parameter(&cx, recipe, rule, passed.0, passed.1, made)
+    }
+
     fn run_prepared(
         &self,
         prepared: &Prepared,
@@ -405,19 +464,21 @@ impl Engine {
         let Some(analysed) = self.analyse(prepared, &crate::objects::NoOtherFiles) else {
             return Ok(Migration::default());
         };
-        let mut migration = self.decide(prepared, &analysed, plan, context);
+        let mut migration = self.decide(prepared, &analysed, plan, context, &[]);
         self.emit(prepared, &mut migration)?;
         Ok(migration)
     }
 
     /// Judges a file's sites in `context`: what is applied, held back or left for a human, and
-    /// the edits that do it (not yet applied: [`Engine::emit`]).
+    /// the edits that do it (not yet applied: [`Engine::emit`]). `injected`: the fixes other
+    /// files' objects need here (the uses of the parameters they are passed to).
     pub fn decide(
         &self,
         prepared: &Prepared,
         analysed: &Analysed<'_>,
         plan: Option<&Plan>,
         context: &ProcessContext,
+        injected: &[Fix],
     ) -> Migration {
         let source = &prepared.source;
         let parsed = &prepared.parsed;
@@ -448,7 +509,7 @@ impl Engine {
             unselected_manual,
             patch_calls,
             stale_doubles,
-        } = self.triage(prepared, analysed, plan, context);
+        } = self.triage(prepared, analysed, plan, context, injected);
         migration.stale_doubles = stale_doubles;
 
         withdraw_partial_families(&mut fixes, &mut manual_items);
@@ -521,6 +582,20 @@ impl Engine {
             if migration.stays.is_none() {
                 migration.stays = first_held;
             }
+        }
+        // Fixes linked to fixes of other files that were not applied go too (after this
+        // file's own reasons, which say more).
+        let mut first_cut = None;
+        crate::judge::withdraw_where(&mut fixes, &mut manual_items, |fix| {
+            let why = context.links.cut_off(fix)?;
+            first_cut.get_or_insert_with(|| {
+                let (line, column) = position(fix.range);
+                format!("{line}:{column} (`{}`)", first_line(&fix.subject))
+            });
+            Some(why)
+        });
+        if migration.stays.is_none() {
+            migration.stays = first_cut;
         }
 
         // A rewrite that is right only together with other files is never `safe`.
@@ -609,6 +684,17 @@ impl Engine {
         if self.annotate {
             edits.extend(annotations(text, semantic, &manual_items, &edits));
         }
+        // A linked fix not applied cuts its link in the other files too.
+        migration.cut = manual_items
+            .iter()
+            .filter_map(|item| {
+                let (line, column) = position(item.range);
+                Some((
+                    item.link.clone()?,
+                    format!("{line}:{column}: {}", item.message),
+                ))
+            })
+            .collect();
         migration
             .manual
             .extend(manual_items.into_iter().map(to_manual));
@@ -626,6 +712,7 @@ impl Engine {
         analysed: &'a Analysed<'_>,
         plan: Option<&Plan>,
         context: &ProcessContext,
+        injected: &[Fix],
     ) -> Triage<'a> {
         let text = prepared.source.text.as_str();
         let semantic = &prepared.semantic;
@@ -679,7 +766,12 @@ impl Engine {
             }
             match outcome.clone() {
                 Outcome::Fix(fix) => {
-                    let fix = *fix;
+                    let mut fix = *fix;
+                    // Linked to fixes of other files: the project plan says whether it holds.
+                    if let Some(message) = context.links.judge(&mut fix) {
+                        manual_items.push(fix.withdraw(message));
+                        continue;
+                    }
                     // Its test double cannot follow: the code stays as the double expects.
                     if let Some(why) = context
                         .frozen
@@ -719,6 +811,7 @@ impl Engine {
                             range: fix.range,
                             message: "overlaps another rewrite; migrate it by hand".to_string(),
                             guide: None,
+                            link: fix.link,
                         });
                     } else {
                         fixes.push(fix);
@@ -736,6 +829,22 @@ impl Engine {
                     manual_items.push(item);
                 }
                 Outcome::Nothing => {}
+            }
+        }
+        // What objects of other files need here, judged as this file's own fixes are.
+        for fix in injected {
+            let mut fix = fix.clone();
+            let frozen = context.frozen.get(&fix.name).map(|why| {
+                format!(
+                    "`{}` held back: {why}; migrate the code and its test double together",
+                    fix.subject
+                )
+            });
+            match frozen.or_else(|| context.links.judge(&mut fix)) {
+                Some(message) => manual_items.push(fix.withdraw(message)),
+                None if overlaps(&fix, &fixes, semantic) => manual_items
+                    .push(fix.withdraw("overlaps another rewrite; migrate it by hand".to_string())),
+                None => fixes.push(fix),
             }
         }
         Triage {
@@ -792,6 +901,16 @@ impl Engine {
             )
         })?);
         Ok(())
+    }
+}
+
+impl Analysed<'_> {
+    /// The fixes found that pass objects to functions of other modules.
+    pub fn crossing_fixes(&self) -> impl Iterator<Item = &Fix> {
+        self.sites.iter().filter_map(|(_, outcome)| match outcome {
+            Some(Outcome::Fix(fix)) if !fix.crossings.is_empty() => Some(&**fix),
+            _ => None,
+        })
     }
 }
 
@@ -1001,6 +1120,7 @@ impl Engine {
             .iter()
             .map(|r| r.spec.denotes_module())
             .chain(fix.rebind.iter().map(|(_, spec)| spec.denotes_module()))
+            .chain(fix.denotes.iter().cloned())
             .collect();
         needed_flags(modules.iter().map(String::as_str), &self.catalog.process)
     }

@@ -21,6 +21,8 @@ pub struct ProcessContext {
     /// Eventlet names (canonical) that a test double in a process running the file patches
     /// and cannot follow: their sites stay as they are, and why.
     pub frozen: BTreeMap<String, String>,
+    /// The file's fixes linked to fixes of other files (objects passed between modules).
+    pub links: crate::crossing::FileLinks,
 }
 
 /// A process that stays on the hub after this run.
@@ -44,6 +46,7 @@ impl ProcessContext {
             staying: vec![Staying { why, patched }],
             depends_on: None,
             frozen: BTreeMap::new(),
+            links: crate::crossing::FileLinks::default(),
         }
     }
 
@@ -314,6 +317,7 @@ fn context_of(
         depends_on: (!others.is_empty())
             .then(|| format!("the other modules of {}", others.join(", "))),
         frozen: BTreeMap::new(),
+        links: crate::crossing::FileLinks::default(),
     }
 }
 

@@ -750,7 +750,7 @@ pub fn setup_py_scripts(text: &str) -> Vec<(String, String)> {
 }
 
 /// The package relative imports of the module at `path` start from.
-fn package_of(path: &Path, name: &str) -> String {
+pub(crate) fn package_of(path: &Path, name: &str) -> String {
     if path.file_stem().is_some_and(|s| s == "__init__") {
         name.to_string()
     } else {

@@ -12,7 +12,9 @@ use crate::comments::Comments;
 use crate::edit::{Edit, Piece, Safety};
 use crate::imports::{availability, Availability, ImportSpec, Request};
 use crate::matcher::{Site, SiteNode};
-use crate::objects::{facts, track, track_elements, LazyParents, Parent, Tracked};
+use crate::objects::{
+    facts, track, track_elements, LazyParents, Parent, PassedAs, RemoteParameter, Slot, Tracked,
+};
 use crate::recipe::{
     Action, CompiledMethod, CompiledRule, Filter, HoleValue, MethodAction, Recipe, ResultUse,
     Segment, SiteKind, Target, Template, When,
@@ -53,6 +55,30 @@ pub struct Fix {
     pub family: Option<crate::objects::Family>,
     /// Module-level definitions its replacement names, written once per file.
     pub defines: Vec<crate::recipe::Definition>,
+    /// The object is passed to functions of other modules, whose uses of it are rewritten
+    /// there by the same rule: applied only together ([`Fix::link`]).
+    pub crossings: Vec<Crossing>,
+    /// The fixes in several files this one is applied with, or not at all: set by the
+    /// project plan.
+    pub link: Option<String>,
+    /// Modules the new object comes from when the fix imports none of them (the uses of an
+    /// object made in another module): the monkey patching it needs in a process that stays.
+    pub denotes: Vec<String>,
+}
+
+/// An object passed to a function of another module, followed there: the uses of the
+/// parameter it reaches are rewritten by the rule that rewrote it here, in that module.
+#[derive(Debug, Clone)]
+pub struct Crossing {
+    pub to: RemoteParameter,
+    /// The call that passes it, and the argument.
+    pub call: TextRange,
+    pub argument: TextRange,
+    /// How many times the callee's name appears in this module: each must be such a call,
+    /// or something here calls the function with another object.
+    pub mentions: usize,
+    /// The rule, by its place among the recipe's rules for the target.
+    pub rule: usize,
 }
 
 /// The line of a `for` loop anywhere in the module whose target binds `name`, if any: a new
@@ -86,6 +112,8 @@ pub struct Diagnostic {
     pub range: TextRange,
     pub message: String,
     pub guide: Option<String>,
+    /// A withdrawn fix's link: the fixes of other files linked to it go too.
+    pub link: Option<String>,
 }
 
 impl Fix {
@@ -96,6 +124,7 @@ impl Fix {
             range: self.range,
             message,
             guide: self.guide,
+            link: self.link,
         }
     }
 }
@@ -153,6 +182,9 @@ struct Draft {
     safety: Safety,
     note: Option<String>,
     family: Option<crate::objects::Family>,
+    crossings: Vec<Crossing>,
+    /// The rule's place among the recipe's rules for the target.
+    rule: usize,
 }
 
 /// A site left for a human, with the recipe's guide chapter.
@@ -167,6 +199,7 @@ fn manual_item(
         range: site.range,
         message,
         guide: recipe.guide.get(&cx.target).cloned(),
+        link: None,
     })
 }
 
@@ -178,15 +211,19 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
     let object = object_of(cx, site);
     let object_facts: BTreeSet<String> = match &object {
         Object::Discarded => BTreeSet::new(),
-        Object::Tracked(tracked, _) => facts(tracked, cx.parents.get()),
+        Object::Tracked(tracked, _) => {
+            let mut found = facts(tracked, cx.parents.get());
+            remote_facts(cx, tracked, &mut found);
+            found
+        }
         Object::Lost(_) => BTreeSet::from(["escapes".to_string()]),
     };
     let mut reason: Option<String> = None;
-    for rule in recipe.rules(cx.target) {
+    for (index, rule) in recipe.rules(cx.target).iter().enumerate() {
         if !applies(cx, rule, site, &object_facts) {
             continue;
         }
-        let draft = match draft(cx, rule, site, &object) {
+        let mut draft = match draft(cx, rule, index, site, &object) {
             Ok(Some(draft)) => draft,
             Ok(None) => continue,
             Err(Stop::Manual(guidance)) => {
@@ -202,29 +239,15 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
                 continue;
             }
         };
-        let mut needs_removed = Vec::new();
-        let mut problem = None;
-        for request in &draft.requests {
-            match availability(
-                cx.semantic,
-                &request.spec,
-                request.scope,
-                cx.migrated,
-                &site.name,
-            ) {
-                Availability::Conflict(why) => problem = Some(why),
-                Availability::Replaces(bindings) => needs_removed.extend(bindings),
-                Availability::Missing => {
-                    if let Some(line) = loop_variable(cx, request.spec.bound_name()) {
-                        problem = Some(format!(
-                            "a new `{}` import would be shadowed by the loop variable at line {line}",
-                            request.spec.bound_name()
-                        ));
-                    }
-                }
-                Availability::Present => {}
-            }
-        }
+        // An import the new text does not name would be unused (a pile whose `spawn` is
+        // rewritten in the module it is passed to).
+        draft
+            .requests
+            .retain(|r| names(&draft.edits, &rule.defines, r.spec.bound_name()));
+        let (mut problem, needs_removed) = match usable(cx, &draft.requests, &site.name) {
+            Ok(needs_removed) => (None, needs_removed),
+            Err(why) => (Some(why), Vec::new()),
+        };
         if let Some(name) = rule
             .defines
             .iter()
@@ -258,6 +281,9 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             patch_target: None,
             family: draft.family,
             defines: rule.defines.clone(),
+            crossings: draft.crossings,
+            link: None,
+            denotes: Vec::new(),
         }));
     }
     if let SiteNode::Import { .. } = site.node {
@@ -281,6 +307,59 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
     }
 }
 
+/// Whether the text `edits` write, or `definitions`, names `bound` (as a whole name, not
+/// an attribute: `futures.Future()`, not `concurrent.futures`).
+fn names(edits: &[Edit], definitions: &[crate::recipe::Definition], bound: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let named = |text: &str| {
+        text.match_indices(bound).any(|(at, _)| {
+            !text[..at].ends_with(|c: char| word(c) || c == '.')
+                && !text[at + bound.len()..].starts_with(word)
+        })
+    };
+    edits
+        .iter()
+        .flat_map(|e| &e.pieces)
+        .any(|piece| matches!(piece, Piece::Text(text) if named(text)))
+        || definitions.iter().any(|d| named(&d.text))
+}
+
+/// Whether the imports `requests` asks for can be used where the fix needs them: the
+/// Eventlet import bindings that must go for them to be, or why they cannot.
+fn usable(
+    cx: &RewriteContext<'_, '_>,
+    requests: &[Request],
+    replacing: &str,
+) -> Result<Vec<usize>, String> {
+    let mut needs_removed = Vec::new();
+    let mut problem = None;
+    for request in requests {
+        match availability(
+            cx.semantic,
+            &request.spec,
+            request.scope,
+            cx.migrated,
+            replacing,
+        ) {
+            Availability::Conflict(why) => problem = Some(why),
+            Availability::Replaces(bindings) => needs_removed.extend(bindings),
+            Availability::Missing => {
+                if let Some(line) = loop_variable(cx, request.spec.bound_name()) {
+                    problem = Some(format!(
+                        "a new `{}` import would be shadowed by the loop variable at line {line}",
+                        request.spec.bound_name()
+                    ));
+                }
+            }
+            Availability::Present => {}
+        }
+    }
+    match problem {
+        Some(why) => Err(why),
+        None => Ok(needs_removed),
+    }
+}
+
 /// Whether `name` is bound or read anywhere in the module.
 fn name_taken(semantic: &Semantic, name: &str) -> bool {
     semantic.bindings.iter().any(|b| b.name == name)
@@ -297,6 +376,7 @@ enum Stop {
 fn draft(
     cx: &RewriteContext<'_, '_>,
     rule: &CompiledRule,
+    index: usize,
     site: &Site<'_>,
     object: &Object<'_>,
 ) -> Result<Option<Draft>, Stop> {
@@ -308,6 +388,8 @@ fn draft(
         safety: rule.safety,
         note: rule.note.clone(),
         family: None,
+        crossings: Vec::new(),
+        rule: index,
     };
     match (&rule.action, site.node) {
         (Action::Manual(guidance), _) => return Err(Stop::Manual(guidance.clone())),
@@ -540,6 +622,7 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
                         parent: Some(parent),
                     }],
                     is_attribute: false,
+                    borrowed: false,
                     within: stmt_range,
                     crossed: Vec::new(),
                     family: None,
@@ -610,6 +693,38 @@ fn follow(
                 position(u.range)
             )),
             Some(Parent::With | Parent::Test) => {}
+            Some(Parent::Passed { .. }) if rule.allow_escape => escaped(
+                draft,
+                format!(
+                    "the object is passed to other code at {}",
+                    position(u.range)
+                ),
+            ),
+            Some(Parent::Passed {
+                call,
+                function,
+                slot,
+            }) => match (
+                remote(cx, function, slot),
+                crate::pipeline::last_name(function),
+            ) {
+                (Some(Ok(to)), Some(local)) => draft.crossings.push(Crossing {
+                    to: to.clone(),
+                    call: call.range(),
+                    argument: u.range,
+                    mentions: mentions(cx, local),
+                    rule: draft.rule,
+                }),
+                (Some(Err(why)), _) => problems.push(format!(
+                    "the object is passed to other code at {} (`{}`: {why})",
+                    position(u.range),
+                    &cx.text[function.range()]
+                )),
+                _ => problems.push(format!(
+                    "the object is passed to other code at {}, whose use of it cannot be checked",
+                    position(u.range)
+                )),
+            },
             // Iterating the object: the `__iter__` method rule says what to iterate instead.
             Some(Parent::Iter) => {
                 match pick_method(&rule.methods, "__iter__", None).map(|m| (m, &m.action)) {
@@ -666,6 +781,7 @@ fn follow(
                 // "Last use" is only meaningful for a local that each call of its function
                 // creates afresh: an attribute or a global is used again on the next call.
                 let same_run = !tracked.is_attribute
+                    && !tracked.borrowed
                     && match cx.parents.get().innermost(u.range, false) {
                         Some(function) => function == tracked.within,
                         None => {
@@ -723,6 +839,21 @@ fn follow(
         add_note(draft, "the attribute may also be used outside its class");
     }
     draft.family = tracked.family.clone();
+    if !draft.crossings.is_empty() {
+        draft.safety = draft.safety.max(Safety::Review);
+        let places: BTreeSet<String> = draft
+            .crossings
+            .iter()
+            .map(|c| format!("`{}` ({})", c.to.function, c.to.path))
+            .collect();
+        add_note(
+            draft,
+            &format!(
+                "the object is passed to {}, whose uses of it are rewritten with it",
+                places.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
     if !tracked.crossed.is_empty() {
         draft.safety = draft.safety.max(Safety::Review);
         add_note(
@@ -738,7 +869,7 @@ fn follow(
             ),
         );
     }
-    if let Some(template) = &rule.append {
+    if let Some(template) = rule.append.as_ref().filter(|_| !tracked.borrowed) {
         let Some(target) = target else {
             return Err(Stop::Skip(
                 "its result is not stored, so it cannot be started on the next line".to_string(),
@@ -784,6 +915,140 @@ fn follow(
         });
     }
     Ok(())
+}
+
+/// What the project plan found of the parameter an object passed to `function` as `slot`
+/// reaches in another module (`None`: not looked at).
+fn remote<'c>(
+    cx: &RewriteContext<'c, '_>,
+    function: &Expr,
+    slot: Slot<'_>,
+) -> Option<Result<&'c RemoteParameter, String>> {
+    let callee = crate::objects::imported_callee(cx.semantic, function)?;
+    cx.elsewhere.parameter(&callee, &slot.owned())
+}
+
+/// How many times `name` (the callee's last name: `notify` in `helpers.notify`) appears in
+/// the module, as a name or an attribute.
+fn mentions(cx: &RewriteContext<'_, '_>, name: &str) -> usize {
+    cx.semantic
+        .references
+        .iter()
+        .filter(|r| r.name == name)
+        .count()
+        + cx.parents.get().attribute_count(name)
+}
+
+/// The facts of the uses of the object in the functions of other modules it is passed to
+/// (what they call on it decides the rule as much as what is called here); passed where
+/// the plan cannot see, it escapes. Iterated on both sides, it is iterated again.
+fn remote_facts(cx: &RewriteContext<'_, '_>, tracked: &Tracked<'_>, found: &mut BTreeSet<String>) {
+    let mut iterating = usize::from(found.contains("iter"));
+    for u in &tracked.uses {
+        let Some(Parent::Passed { function, slot, .. }) = u.parent else {
+            continue;
+        };
+        match remote(cx, function, slot) {
+            Some(Ok(to)) => {
+                iterating += usize::from(to.facts.contains("iter"));
+                found.extend(to.facts.iter().cloned());
+            }
+            _ => {
+                found.insert("escapes".to_string());
+            }
+        }
+    }
+    if iterating > 1 {
+        found.insert("iter-again".to_string());
+    }
+}
+
+/// The rewrite of the uses of the parameter of `function` (of this module) that an object
+/// made in another module is passed to as `slot`, by the rule (`rule`, by its place) that
+/// rewrote it there; `made` names the object for the review note. The other modules' calls
+/// are the project plan's to check.
+pub fn rewrite_parameter(
+    cx: &RewriteContext<'_, '_>,
+    recipe: &Recipe,
+    rule: usize,
+    function: &str,
+    slot: &PassedAs,
+    made: &Fix,
+) -> Result<Fix, String> {
+    let compiled = recipe
+        .rules(cx.target)
+        .get(rule)
+        .ok_or_else(|| format!("recipe `{}` has no rule {rule}", recipe.id))?;
+    let (parameter, range, tracked) = crate::objects::track_parameter(&cx.flow(), function, slot)?;
+    let mut draft = Draft {
+        edits: Vec::new(),
+        removals: Vec::new(),
+        rebind: None,
+        requests: Vec::new(),
+        safety: Safety::Review,
+        note: None,
+        family: None,
+        crossings: Vec::new(),
+        rule,
+    };
+    follow(cx, compiled, &Object::Tracked(tracked, None), &mut draft).map_err(
+        |stop| match stop {
+            Stop::Manual(why) | Stop::Skip(why) => why,
+        },
+    )?;
+    if !draft.crossings.is_empty() {
+        return Err(format!("`{parameter}` is passed on to another module"));
+    }
+    // The rule's imports that the rewritten uses name (`futures.` in a pile's `spawn`).
+    let named = |bound: &str| names(&draft.edits, &[], bound);
+    let at = draft.edits.iter().map(|e| e.range.start()).min();
+    if let Some(at) = at {
+        draft.requests = compiled
+            .imports
+            .iter()
+            .filter(|spec| named(spec.bound_name()))
+            .map(|spec| Request {
+                spec: spec.clone(),
+                scope: crate::resolve::MODULE_SCOPE,
+                at,
+            })
+            .collect();
+    }
+    let needs_removed = usable(cx, &draft.requests, &made.name)?;
+    add_note(
+        &mut draft,
+        &format!(
+            "`{parameter}` receives `{}` from another module, rewritten there too",
+            made.subject
+        ),
+    );
+    Ok(Fix {
+        recipe: recipe.id.clone(),
+        safety: draft.safety,
+        note: draft.note,
+        range,
+        edits: draft.edits,
+        removals: draft.removals,
+        requests: draft.requests,
+        rebind: None,
+        needs_removed,
+        kept_comments: None,
+        subject: parameter,
+        name: made.name.clone(),
+        guide: made.guide.clone(),
+        last: false,
+        dual_mode: made.dual_mode,
+        patch_target: None,
+        family: None,
+        defines: Vec::new(),
+        crossings: Vec::new(),
+        link: None,
+        denotes: compiled
+            .imports
+            .iter()
+            .map(|spec| spec.denotes_module())
+            .collect(),
+    })
 }
 
 fn add_note(draft: &mut Draft, note: &str) {
@@ -1456,6 +1721,9 @@ fn rewrite_patch(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) 
             patch_target: Some(full.clone()),
             family: None,
             defines: Vec::new(),
+            crossings: Vec::new(),
+            link: None,
+            denotes: Vec::new(),
         }))
     };
     match site.node {
