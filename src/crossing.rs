@@ -466,6 +466,15 @@ impl Plan {
         (!links.is_empty()).then_some(links)
     }
 
+    /// Cuts every link with fixes in file `i` (it cannot be migrated as planned).
+    pub fn cut_file(&self, i: usize, why: &str, cut: &mut BTreeMap<String, String>) {
+        for (link, files) in &self.members {
+            if files.contains(&i) {
+                cut.entry(link.clone()).or_insert_with(|| why.to_string());
+            }
+        }
+    }
+
     fn empty(files: usize) -> Plan {
         Plan {
             links: vec![FileLinks::default(); files],

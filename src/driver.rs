@@ -249,6 +249,11 @@ pub fn migrate_project(
                 break;
             }
             for (i, error) in failed {
+                crossings.cut_file(
+                    i,
+                    &format!("{} is not rewritten ({error})", shown(&files[i])),
+                    &mut cut,
+                );
                 stays.entry(names[i].clone()).or_insert_with(|| {
                     (
                         round,
@@ -276,11 +281,18 @@ pub fn migrate_project(
                         .or_insert_with(|| (round, format!("{}:{why}", shown(&files[i]))));
                 }
             }
-            if let Ok(m) = &result {
-                for (link, why) in &m.cut {
-                    cut.entry(link.clone())
-                        .or_insert_with(|| format!("{}:{why}", shown(&files[i])));
+            match &result {
+                Ok(m) => {
+                    for (link, why) in &m.cut {
+                        cut.entry(link.clone())
+                            .or_insert_with(|| format!("{}:{why}", shown(&files[i])));
+                    }
                 }
+                Err(error) => crossings.cut_file(
+                    i,
+                    &format!("{} is not migrated ({error})", shown(&files[i])),
+                    &mut cut,
+                ),
             }
             pending[i] = result.as_ref().is_ok_and(|m| !m.edits.is_empty());
             results[i] = result;

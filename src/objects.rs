@@ -998,18 +998,54 @@ pub fn track_elements<'a>(
     stmt_range: TextRange,
 ) -> Option<Result<Tracked<'a>, Untrackable>> {
     let parents = flow.parents;
-    let (list, display) = *parents.elements.get(&call.range())?;
-    let target = *parents.assigned.get(&list)?;
-    // Every element of a display must be made the same way, or the loop variable would be
-    // objects of different kinds.
+    // Every element must be made the same way, or the loop variable would be objects of
+    // different kinds.
     let same = |e: &Expr| {
         e.as_call_expr()
             .is_some_and(|c| ComparableExpr::from(&*c.func) == ComparableExpr::from(&*call.func))
     };
-    if display.is_some_and(|elts| !elts.iter().all(same)) {
-        return Some(Err("the list holds other objects too".into()));
+    let (target, stmt_range) = match parents.elements.get(&call.range()) {
+        Some(&(list, display)) => {
+            if display.is_some_and(|elts| !elts.iter().all(same)) {
+                return Some(Err("the list holds other objects too".into()));
+            }
+            (*parents.assigned.get(&list)?, stmt_range)
+        }
+        // `threads.append(spawn(f))` to a list made empty (`threads = []`).
+        None => appended_to(flow, call)?,
+    };
+    Some(element_uses(flow, target, stmt_range, &same))
+}
+
+/// The list `call`'s object is appended to (`threads.append(spawn(f))`), when that list is
+/// a local made empty (`threads = []`) once: its name and the statement that makes it.
+fn appended_to<'a>(flow: &Flow<'_, 'a>, call: &ExprCall) -> Option<(&'a Expr, TextRange)> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
+    let (outer, Slot::Position(0)) = *parents.arguments.get(&call.range())? else {
+        return None;
+    };
+    let Expr::Attribute(attr) = &*outer.func else {
+        return None;
+    };
+    let Expr::Name(list) = &*attr.value else {
+        return None;
+    };
+    if attr.attr.as_str() != "append" || outer.arguments.len() != 1 {
+        return None;
     }
-    Some(element_uses(flow, target, stmt_range))
+    let scope = semantic.reference_at(list.range.start())?.resolved?;
+    let [binding] = semantic.bindings_of(scope, list.id.as_str()) else {
+        return None;
+    };
+    let value = parents.assignment_value(semantic.bindings[*binding].start)?;
+    if !value.as_list_expr().is_some_and(|l| l.elts.is_empty()) {
+        return None;
+    }
+    let target = *parents.assigned.get(&value.range())?;
+    let stmt = semantic.innermost_stmt(value.range())?;
+    Some((target, semantic.stmts[stmt].range))
 }
 
 /// Whether `range` is the only argument of the builtin `len`.
@@ -1020,10 +1056,15 @@ fn counted(semantic: &Semantic, parents: &Parents<'_>, range: TextRange) -> bool
         .is_some_and(|name| name == "builtins.len")
 }
 
+/// The uses of the objects of the list `target` names: its loop variables'. `same` tells an
+/// object made the way this one is: only such objects may be appended to it. The objects
+/// made for the list (each element of its display, its comprehension's, each one appended)
+/// are one family.
 fn element_uses<'a>(
     flow: &Flow<'_, 'a>,
     target: &Expr,
     stmt_range: TextRange,
+    same: &dyn Fn(&Expr) -> bool,
 ) -> Result<Tracked<'a>, Untrackable> {
     let Flow {
         semantic, parents, ..
@@ -1034,9 +1075,20 @@ fn element_uses<'a>(
         _ => return Err("assigned to something other than a name".into()),
     };
     let mut uses = Vec::new();
+    let mut members = match parents.assignment_value(target.start()) {
+        Some(Expr::List(display)) => display.elts.len(),
+        _ => 1,
+    };
     for u in &list.uses {
         match u.parent {
             Some(Parent::Test) => {}
+            Some(Parent::Method { call, attr, .. })
+                if attr.attr.as_str() == "append"
+                    && call.arguments.len() == 1
+                    && call.arguments.args.first().is_some_and(same) =>
+            {
+                members += 1;
+            }
             // `len(threads)` counts the list and touches no element.
             None if counted(semantic, parents, u.range) => {}
             Some(Parent::Iter) => {
@@ -1088,7 +1140,10 @@ fn element_uses<'a>(
         borrowed: false,
         within: list.within,
         crossed: list.crossed,
-        family: None,
+        family: (members > 1).then(|| Family {
+            key: format!("{}:{name}[]", u32::from(target.start())),
+            members,
+        }),
         in_place: false,
         made_at: None,
     })
@@ -1506,5 +1561,48 @@ mod tests {
         );
         let varargs = "def poke(*evs):\n    evs[0].send()\n";
         assert!(parameter_uses_of(varargs, "poke", PassedAs::Position(0)).is_err());
+    }
+
+    #[test]
+    fn the_objects_appended_to_an_empty_list_are_its_loop_variables_and_one_family() {
+        let src = "def f(xs):\n    ts = []\n    for x in xs:\n        ts.append(spawn(g, x))\n    ts.append(spawn(h))\n    for t in ts:\n        t.wait()\n";
+        assert_eq!(
+            element_uses_of(src, "spawn"),
+            vec![
+                Ok(vec!["t.wait()".to_string()]),
+                Ok(vec!["t.wait()".to_string()])
+            ]
+        );
+        let parsed = ruff_python_parser::parse_module(src).expect("parses");
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(&parsed.syntax().body);
+        let flow = Flow {
+            semantic: &semantic,
+            parents: &parents,
+            elsewhere: &NoOtherFiles,
+        };
+        let call = parents
+            .arguments
+            .keys()
+            .filter_map(|r| parents.arguments.get(r))
+            .find_map(|(outer, _)| outer.arguments.args.first().and_then(Expr::as_call_expr))
+            .expect("an appended call");
+        let family = track_elements(&flow, call, TextRange::default())
+            .expect("an element")
+            .expect("followed")
+            .family
+            .expect("a family");
+        assert_eq!(family.members, 2);
+    }
+
+    #[test]
+    fn a_list_that_is_also_appended_other_objects_is_not_followed() {
+        let other = "def f():\n    ts = []\n    ts.append(spawn(g))\n    ts.append(other)\n    for t in ts:\n        t.wait()\n";
+        assert_eq!(
+            element_uses_of(other, "spawn"),
+            vec![Err(
+                "the list `ts` is used other than by iterating it".to_string()
+            )]
+        );
     }
 }

@@ -504,6 +504,7 @@ impl Engine {
         };
         let Triage {
             mut fixes,
+            silently_cut,
             mut manual_items,
             manual_calls,
             unselected_manual,
@@ -694,6 +695,11 @@ impl Engine {
                     format!("{line}:{column}: {}", item.message),
                 ))
             })
+            .chain(
+                silently_cut
+                    .into_iter()
+                    .map(|link| (link, "its object is not rewritten in this run".to_string())),
+            )
             .collect();
         migration
             .manual
@@ -726,6 +732,7 @@ impl Engine {
         let mut manual_objects: Vec<String> = Vec::new();
         let mut unselected_manual: Vec<TextRange> = Vec::new();
         let mut patch_calls = Vec::new();
+        let mut silently_cut = Vec::new();
         for (site, outcome) in &analysed.sites {
             if let SiteNode::Call { call, .. } = site.node {
                 if site.name == self.catalog.process.monkey_patch {
@@ -737,7 +744,17 @@ impl Engine {
             let Some(outcome) = outcome else {
                 continue;
             };
+            // Not applied, silently: what other files apply with it goes too.
+            let unlinked = |cut: &mut Vec<String>| {
+                if let Outcome::Fix(fix) = outcome {
+                    let mut fix = (**fix).clone();
+                    if context.links.judge(&mut fix).is_none() {
+                        cut.extend(fix.link);
+                    }
+                }
+            };
             if !self.enabled(&recipe.id) {
+                unlinked(&mut silently_cut);
                 // Not selected: it changes nothing, but what it would leave for a human still
                 // holds monkey-patch removal back.
                 // Its objects stay eventlet objects, and code under its calls stays under
@@ -762,6 +779,7 @@ impl Engine {
                         .any(|&s| semantic.stmts[s].range.contains_range(site.range))
             });
             if subsumed {
+                unlinked(&mut silently_cut);
                 continue;
             }
             match outcome.clone() {
@@ -834,6 +852,10 @@ impl Engine {
         // What objects of other files need here, judged as this file's own fixes are.
         for fix in injected {
             let mut fix = fix.clone();
+            if !self.enabled(&fix.recipe) {
+                silently_cut.extend(fix.link);
+                continue;
+            }
             let frozen = context.frozen.get(&fix.name).map(|why| {
                 format!(
                     "`{}` held back: {why}; migrate the code and its test double together",
@@ -849,6 +871,7 @@ impl Engine {
         }
         Triage {
             fixes,
+            silently_cut,
             manual_items,
             manual_calls,
             unselected_manual,
@@ -917,6 +940,9 @@ impl Analysed<'_> {
 /// A file's sites sorted out ([`Engine::triage`]).
 struct Triage<'a> {
     fixes: Vec<Fix>,
+    /// Links of fixes not applied and not reported (a recipe not selected, code another
+    /// rewrite replaces).
+    silently_cut: Vec<String>,
     manual_items: Vec<Diagnostic>,
     /// Calls left on eventlet (their argument list, or their `with` statement), by callee.
     manual_calls: Vec<(TextRange, String)>,
@@ -1031,10 +1057,16 @@ fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<Diagno
             .as_ref()
             .and_then(|g| g.key.split_once(':'))
             .map_or("", |(_, name)| name);
-        let message = format!(
+        let message = match name.strip_suffix("[]") {
+            Some(list) => format!(
+                "`{}` not rewritten: the list `{list}` also holds another object made the same way that is not rewritten; migrate them together",
+                fix.subject
+            ),
+            None => format!(
                 "`{}` not rewritten: `{name}` is also bound to another object made the same way that is not rewritten; migrate them together",
                 fix.subject
-            );
+            ),
+        };
         manual_items.push(fix.withdraw(message));
     }
 }
