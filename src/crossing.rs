@@ -112,14 +112,19 @@ pub fn mentioned(
     })
 }
 
-/// The file and function a callee names, as imported by the module `caller` (the file at
-/// `path`): `pkg.helpers.notify`, or relative (`.helpers.notify`, `..notify`).
+/// The file and function a callee names, as the module `caller` (the file at `path`,
+/// `file` in the run) names it: imported, `pkg.helpers.notify` or relative
+/// (`.helpers.notify`, `..notify`); a bare name is a function of the caller's own module.
 pub fn resolve(
     callee: &str,
-    caller: &str,
+    caller: (&str, usize),
     path: &Path,
     modules: &HashMap<&str, usize>,
 ) -> Option<(usize, String)> {
+    let (caller, file) = caller;
+    if !callee.contains('.') {
+        return Some((file, callee.to_string()));
+    }
     let absolute = match callee.trim_start_matches('.') {
         rest if rest.len() == callee.len() => callee.to_string(),
         rest => {
@@ -287,11 +292,17 @@ fn check(
         calls.entry(*file).or_default().insert(c.call.start());
         mentions.insert(*file, c.mentions);
     }
+    // The function's own module names it only in such calls too (none, or all of them).
+    mentions.insert(callee.file, crossing.to.mentions);
+    calls.entry(callee.file).or_default();
     for (file, at) in &calls {
         if mentions.get(file) != Some(&at.len()) {
+            let whose = match *file == callee.file {
+                true => "its own module".to_string(),
+                false => shown(&files[*file]),
+            };
             return Err(format!(
-                "{} also names `{}` other than in the calls that pass the object",
-                shown(&files[*file]),
+                "{whose} also names `{}` other than in the calls that pass the object",
                 callee.function
             ));
         }
@@ -372,8 +383,11 @@ pub fn follow<'p>(
     let resolved: Vec<_> = questions
         .into_iter()
         .filter_map(|(i, callee, slot)| {
-            let (file, function) = resolve(&callee, &names[i], &files[i], &modules)?;
-            (file != i && contents[file].is_ok()).then_some((i, callee, slot, file, function))
+            let (file, function) = resolve(&callee, (&names[i], i), &files[i], &modules)?;
+            // Imported from itself: not a function of another module.
+            let own = !callee.contains('.');
+            (own == (file == i) && contents[file].is_ok())
+                .then_some((i, callee, slot, file, function))
         })
         .collect();
     // The callee's module, parsed and analysed if it was only read as text.
@@ -396,13 +410,14 @@ pub fn follow<'p>(
         let answer = match (prepared[file].get(), &analysed[file]) {
             (Some(Ok(p)), Ok(Some(a))) => engine
                 .parameter_facts(p, a, &others[file], &function, &slot)
-                .map(|(parameter, facts)| RemoteParameter {
+                .map(|(parameter, facts, mentions)| RemoteParameter {
                     file,
                     path: shown(&files[file]),
                     function: function.clone(),
                     parameter,
                     slot: slot.clone(),
                     facts,
+                    mentions,
                 }),
             (Some(Err(e)), _) | (_, Err(e)) => Err(format!("its module is not migrated: {e}")),
             _ => continue,
@@ -502,40 +517,55 @@ mod tests {
         let m = modules();
         let at = |p: &str| PathBuf::from(p);
         assert_eq!(
-            resolve("relay.signals.notify", "relay.cmd", &at("relay/cmd.py"), &m),
+            resolve(
+                "relay.signals.notify",
+                ("relay.cmd", 9),
+                &at("relay/cmd.py"),
+                &m
+            ),
             Some((1, "notify".to_string()))
         );
         // Relative to the importing module's package; an `__init__` is its own package.
         assert_eq!(
-            resolve(".signals.notify", "relay.cmd", &at("relay/cmd.py"), &m),
+            resolve(".signals.notify", ("relay.cmd", 9), &at("relay/cmd.py"), &m),
             Some((1, "notify".to_string()))
         );
         assert_eq!(
             resolve(
                 "..signals.notify",
-                "relay.sub.deep",
+                ("relay.sub.deep", 9),
                 &at("relay/sub/deep.py"),
                 &m
             ),
             Some((1, "notify".to_string()))
         );
         assert_eq!(
-            resolve(".deep.run", "relay.sub", &at("relay/sub/__init__.py"), &m),
+            resolve(
+                ".deep.run",
+                ("relay.sub", 9),
+                &at("relay/sub/__init__.py"),
+                &m
+            ),
             Some((2, "run".to_string()))
         );
         assert_eq!(
-            resolve("top.go", "relay.cmd", &at("relay/cmd.py"), &m),
+            resolve("top.go", ("relay.cmd", 9), &at("relay/cmd.py"), &m),
             Some((3, "go".to_string()))
+        );
+        // A bare name: a function of the caller's own module.
+        assert_eq!(
+            resolve("notify", ("relay.cmd", 9), &at("relay/cmd.py"), &m),
+            Some((9, "notify".to_string()))
         );
         // Not a module of the project, or a method of a class of one.
         assert_eq!(
-            resolve("os.path.join", "relay.cmd", &at("relay/cmd.py"), &m),
+            resolve("os.path.join", ("relay.cmd", 9), &at("relay/cmd.py"), &m),
             None
         );
         assert_eq!(
             resolve(
                 "relay.signals.Box.open",
-                "relay.cmd",
+                ("relay.cmd", 9),
                 &at("relay/cmd.py"),
                 &m
             ),

@@ -562,6 +562,8 @@ pub struct RemoteParameter {
     /// How the first caller that asked passes it (the parameter is found again from it).
     pub slot: PassedAs,
     pub facts: BTreeSet<String>,
+    /// How many times the function is named in its own module.
+    pub mentions: usize,
 }
 
 /// A file judged alone: it is the whole project.
@@ -757,15 +759,35 @@ fn passed_to<'a>(
 }
 
 /// The argument at `argument` as passed to a function imported from another module (not
-/// eventlet's): the project plan may follow it there.
+/// eventlet's), or to a function of this module called from several places: the project
+/// plan may follow it there, with every caller.
 fn passed_elsewhere<'a>(flow: &Flow<'_, 'a>, argument: TextRange) -> Option<Parent<'a>> {
     let (call, function, slot) = passed_to(flow.parents, argument)?;
-    let callee = imported_callee(flow.semantic, function)?;
+    let callee = passed_callee(flow.semantic, function)?;
     (!crate::imports::is_eventlet(&callee)).then_some(Parent::Passed {
         call,
         function,
         slot,
     })
+}
+
+/// How the project plan names the function `function` denotes: its qualified name when
+/// imported (`pkg.helpers.notify`, `.helpers.notify`), its bare name for a module-level
+/// name of this module bound once (`notify`: no dot).
+pub fn passed_callee(semantic: &Semantic, function: &Expr) -> Option<String> {
+    if let Expr::Name(name) = function {
+        let reference = semantic.reference_at(name.range.start())?;
+        let module = crate::resolve::MODULE_SCOPE;
+        if reference.resolved == Some(module) {
+            return match semantic.bindings_of(module, name.id.as_str()) {
+                [binding] if matches!(semantic.bindings[*binding].kind, BindingKind::Other) => {
+                    Some(name.id.to_string())
+                }
+                _ => imported_callee(semantic, function),
+            };
+        }
+    }
+    imported_callee(semantic, function)
 }
 
 /// The qualified name of `function` when it is a name imported here, or an attribute of
@@ -853,16 +875,26 @@ pub fn parameter_in<'a>(
     Ok((parameter, uses_of(semantic, parents, function_scope, param)))
 }
 
-/// Follows an object another module passes, as `slot`, to the module-level function
-/// `function` of this one: the parameter it reaches and that parameter's uses. The function
-/// must be a plain `def`, the only binding of its name, named nowhere in this module (so
-/// nothing here calls it with something else); the parameter bound once, its default none or
-/// `None`. Whether other modules call it otherwise is the project plan's to check.
+/// A parameter an object is passed to, followed in its function's module.
+pub struct Parameter<'a> {
+    pub name: String,
+    pub range: TextRange,
+    pub tracked: Tracked<'a>,
+    /// How many times the function's name appears in its own module (as a name or an
+    /// attribute): each must be a call that passes such an object.
+    pub mentions: usize,
+}
+
+/// Follows an object passed, as `slot`, to the module-level function `function` of this
+/// module (from another module, or from several places in this one): the parameter it
+/// reaches and that parameter's uses. The function must be a plain `def`, the only binding
+/// of its name; the parameter bound once, its default none or `None`. Whether every caller
+/// passes such an object is the project plan's to check ([`Parameter::mentions`]).
 pub fn track_parameter<'a>(
     flow: &Flow<'_, 'a>,
     function: &str,
     slot: &PassedAs,
-) -> Result<(String, TextRange, Tracked<'a>), Untrackable> {
+) -> Result<Parameter<'a>, Untrackable> {
     let Flow {
         semantic, parents, ..
     } = *flow;
@@ -878,14 +910,12 @@ pub fn track_parameter<'a>(
     if !def.decorator_list.is_empty() || def.is_async {
         return Err(format!("`{function}` is decorated or async"));
     }
-    if semantic
-        .references_to(crate::resolve::MODULE_SCOPE, function)
-        .next()
-        .is_some()
-        || parents.attribute_count(function) > 0
-    {
-        return Err(format!("`{function}` is also named in its own module"));
-    }
+    let mentions = semantic
+        .references
+        .iter()
+        .filter(|r| r.name == function)
+        .count()
+        + parents.attribute_count(function);
     let slot = match slot {
         PassedAs::Position(i) => Slot::Position(*i),
         PassedAs::Keyword(k) => Slot::Keyword(k.as_str()),
@@ -903,10 +933,10 @@ pub fn track_parameter<'a>(
     }
     let mut crossed = Vec::new();
     let uses = into_functions(flow, uses, 3, &mut crossed);
-    Ok((
-        parameter.parameter.name.to_string(),
-        parameter.parameter.name.range,
-        Tracked {
+    Ok(Parameter {
+        name: parameter.parameter.name.to_string(),
+        range: parameter.parameter.name.range,
+        tracked: Tracked {
             uses,
             is_attribute: false,
             borrowed: true,
@@ -916,7 +946,8 @@ pub fn track_parameter<'a>(
             in_place: false,
             made_at: None,
         },
-    ))
+        mentions,
+    })
 }
 
 /// The function `name` calls: the only binding of its name, a `def` of this module,
@@ -1377,12 +1408,28 @@ mod tests {
     }
 
     #[test]
-    fn an_object_passed_into_kwargs_or_a_positional_only_name_escapes() {
+    fn an_object_passed_into_kwargs_or_a_positional_only_name_is_not_followed_in_place() {
+        // Left to the project plan, which finds no parameter to follow it into.
         let src = "def opts(**kwargs):\n    kwargs['x'].send()\n\ndef pos(a, /):\n    a.send()\n\ndef main():\n    ev = Event()\n    opts(x=ev)\n    pos(a=ev)\n";
         assert_eq!(
             uses(follow(src, "main", 0, &NoOtherFiles)),
-            vec!["ev?", "ev?"]
+            vec!["ev -> opts", "ev -> pos"]
         );
+        let parsed = ruff_python_parser::parse_module(src).expect("parses");
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(&parsed.syntax().body);
+        let flow = Flow {
+            semantic: &semantic,
+            parents: &parents,
+            elsewhere: &NoOtherFiles,
+        };
+        for function in ["opts", "pos"] {
+            let slot = PassedAs::Keyword(if function == "opts" { "x" } else { "a" }.into());
+            assert_eq!(
+                track_parameter(&flow, function, &slot).err(),
+                Some("no parameter of the function takes it".to_string())
+            );
+        }
     }
 
     #[test]
@@ -1501,10 +1548,11 @@ mod tests {
             parents: &parents,
             elsewhere: &NoOtherFiles,
         };
-        let (parameter, range, tracked) = track_parameter(&flow, function, &slot)?;
-        assert_eq!(&source[range], parameter);
-        assert!(tracked.borrowed);
-        Ok(tracked
+        let parameter = track_parameter(&flow, function, &slot)?;
+        assert_eq!(&source[parameter.range], parameter.name);
+        assert!(parameter.tracked.borrowed);
+        Ok(parameter
+            .tracked
             .uses
             .iter()
             .map(|u| match u.parent {
@@ -1538,12 +1586,7 @@ mod tests {
     }
 
     #[test]
-    fn a_function_named_in_its_module_or_a_parameter_with_a_default_is_not_followed() {
-        let called = "def poke(ev):\n    ev.send()\n\ndef main():\n    poke(None)\n";
-        assert_eq!(
-            parameter_uses_of(called, "poke", PassedAs::Position(0)),
-            Err("`poke` is also named in its own module".to_string())
-        );
+    fn a_parameter_with_a_default_or_bound_again_is_not_followed() {
         let default = "def poke(ev=DEFAULT):\n    ev.send()\n";
         assert_eq!(
             parameter_uses_of(default, "poke", PassedAs::Position(0)),

@@ -402,8 +402,9 @@ impl Engine {
         }
     }
 
-    /// Follows an object another module passes, as `slot`, to the module-level `function`
-    /// of this file: the parameter it reaches and the facts of its uses there.
+    /// Follows an object passed, as `slot`, to the module-level `function` of this file: the
+    /// parameter it reaches, the facts of its uses there, and how many times this file
+    /// names the function.
     pub fn parameter_facts(
         &self,
         prepared: &Prepared,
@@ -411,15 +412,16 @@ impl Engine {
         elsewhere: &dyn crate::objects::OtherFiles,
         function: &str,
         slot: &crate::objects::PassedAs,
-    ) -> Result<(String, BTreeSet<String>), String> {
+    ) -> Result<(String, BTreeSet<String>, usize), String> {
         let parents = analysed.parents.get();
         let flow = crate::objects::Flow {
             semantic: &prepared.semantic,
             parents,
             elsewhere,
         };
-        let (parameter, _, tracked) = crate::objects::track_parameter(&flow, function, slot)?;
-        Ok((parameter, crate::objects::facts(&tracked, parents)))
+        let parameter = crate::objects::track_parameter(&flow, function, slot)?;
+        let facts = crate::objects::facts(&parameter.tracked, parents);
+        Ok((parameter.name, facts, parameter.mentions))
     }
 
     /// The rewrite of the uses of `function`'s parameter (this file's) that the object `made`

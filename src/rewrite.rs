@@ -924,7 +924,7 @@ fn remote<'c>(
     function: &Expr,
     slot: Slot<'_>,
 ) -> Option<Result<&'c RemoteParameter, String>> {
-    let callee = crate::objects::imported_callee(cx.semantic, function)?;
+    let callee = crate::objects::passed_callee(cx.semantic, function)?;
     cx.elsewhere.parameter(&callee, &slot.owned())
 }
 
@@ -979,7 +979,12 @@ pub fn rewrite_parameter(
         .rules(cx.target)
         .get(rule)
         .ok_or_else(|| format!("recipe `{}` has no rule {rule}", recipe.id))?;
-    let (parameter, range, tracked) = crate::objects::track_parameter(&cx.flow(), function, slot)?;
+    let crate::objects::Parameter {
+        name: parameter,
+        range,
+        tracked,
+        ..
+    } = crate::objects::track_parameter(&cx.flow(), function, slot)?;
     let mut draft = Draft {
         edits: Vec::new(),
         removals: Vec::new(),
@@ -1018,7 +1023,7 @@ pub fn rewrite_parameter(
     add_note(
         &mut draft,
         &format!(
-            "`{parameter}` receives `{}` from another module, rewritten there too",
+            "`{parameter}` receives the `{}` its callers make, rewritten with them",
             made.subject
         ),
     );
