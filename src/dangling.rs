@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use ruff_python_ast::Expr;
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::objects::Parents;
+use crate::objects::LazyParents;
 use crate::resolve::{ScopeKind, Semantic, StmtId};
 
 /// A local whose readers are all removed.
@@ -28,9 +28,12 @@ pub struct Dangling {
 /// The function locals read only in `removed` statements, each bound by one assignment.
 pub fn dangling_locals(
     semantic: &Semantic,
-    parents: &Parents<'_>,
+    parents: &LazyParents<'_>,
     removed: &BTreeSet<StmtId>,
 ) -> Vec<Dangling> {
+    if removed.is_empty() {
+        return Vec::new();
+    }
     let ranges: Vec<(StmtId, TextRange)> = removed
         .iter()
         .map(|&s| (s, semantic.stmts[s].range))
@@ -63,7 +66,7 @@ pub fn dangling_locals(
         }
         let start = semantic.bindings[*binding].start;
         // Only a plain `name = value` (not a parameter, loop target, `with` or import).
-        let Some(value) = parents.assignment_value(start) else {
+        let Some(value) = parents.get().assignment_value(start) else {
             continue;
         };
         let Some(assignment) = semantic.innermost_stmt(TextRange::empty(start)) else {
@@ -100,7 +103,10 @@ mod tests {
     fn dangling(source: &str, removed_line: usize) -> Vec<(String, bool)> {
         let parsed = ruff_python_parser::parse_module(source).expect("parses");
         let semantic = Semantic::build(parsed.syntax());
-        let parents = Parents::build(&parsed.syntax().body);
+        let parents = LazyParents::new(
+            &parsed.syntax().body,
+            Box::new(|_: &ruff_python_ast::ExprCall| None),
+        );
         let start: usize = source
             .split_inclusive('\n')
             .take(removed_line - 1)

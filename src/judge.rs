@@ -8,7 +8,7 @@ use ruff_text_size::TextRange;
 
 use crate::comments::Comments;
 use crate::edit::{Edit, Safety};
-use crate::objects::Parents;
+use crate::objects::LazyParents;
 use crate::resolve::Semantic;
 use crate::rewrite::{Diagnostic, Fix};
 use crate::source::{indentation_at, line_ending};
@@ -104,11 +104,11 @@ pub fn stale_patch_target(fixes: &[Fix]) -> impl FnMut(&Fix) -> Option<String> {
 
 /// The rewrites in functions of this module that run under a `with` left for a human
 /// (`with eventlet.Timeout(...): self.poll()`): they would run green code natively there.
-pub fn under_manual_with<'a>(
+pub fn under_manual_with<'a, 'p: 'a>(
     manual_calls: &'a [(TextRange, String)],
     semantic: &'a Semantic,
-    parents: &'a Parents<'_>,
-) -> impl FnMut(&Fix) -> Option<String> + 'a {
+    parents: &'a LazyParents<'p>,
+) -> impl FnMut(&Fix) -> Option<String> + use<'a, 'p> {
     let guarded: Vec<(String, &str)> = manual_calls
         .iter()
         .filter(|(_, outer)| outer.starts_with("with "))
@@ -130,7 +130,11 @@ pub fn under_manual_with<'a>(
         })
         .collect();
     move |fix| {
-        let function = parents.function_name(fix.range)?;
+        // Most files have no such `with`: their parent contexts need not be built.
+        if guarded.is_empty() {
+            return None;
+        }
+        let function = parents.get().function_name(fix.range)?;
         let (_, outer) = guarded.iter().find(|(g, _)| g == function)?;
         Some(format!(
             "`{}` not rewritten: `{function}` is called under `{outer}`, which is not migrated: migrate them together",
@@ -144,7 +148,7 @@ pub fn under_manual_with<'a>(
 /// still happens: the returned edits) and the rewrite that removed its reader says so.
 pub fn drop_dangling_locals(
     semantic: &Semantic,
-    parents: &Parents<'_>,
+    parents: &LazyParents<'_>,
     manual_items: &[Diagnostic],
     fixes: &mut [Fix],
     all_removals: &mut BTreeSet<crate::resolve::StmtId>,

@@ -553,7 +553,7 @@ impl Engine {
         crate::judge::withdraw_where(
             &mut fixes,
             &mut manual_items,
-            crate::judge::under_manual_with(&manual_calls, semantic, parents.get()),
+            crate::judge::under_manual_with(&manual_calls, semantic, parents),
         );
 
         // What keeps this file on eventlet (monkey patching aside).
@@ -644,7 +644,7 @@ impl Engine {
         // otherwise only its binding goes, and the rewrite that removed its reader says so.
         edits.extend(crate::judge::drop_dangling_locals(
             semantic,
-            parents.get(),
+            parents,
             &manual_items,
             &mut fixes,
             &mut all_removals,
