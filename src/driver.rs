@@ -96,6 +96,8 @@ pub struct Analysis {
     pub processes: Vec<Process>,
     /// The context each file (by index) was migrated in.
     pub contexts: Vec<ProcessContext>,
+    /// The files of each link of fixes applied together (objects passed between modules).
+    pub links: Vec<BTreeSet<usize>>,
 }
 
 /// Migrates the files of a project together, in three phases: every file is parsed and
@@ -317,11 +319,18 @@ pub fn migrate_project(
     pool.install(|| prepared.into_par_iter().for_each(drop));
     trace::phase("planned", started);
     trace::report();
+    let links = crossings
+        .members
+        .iter()
+        .filter(|(link, _)| !cut.contains_key(*link))
+        .map(|(_, files)| files.clone())
+        .collect();
     (
         results,
         Analysis {
             processes,
             contexts,
+            links,
         },
     )
 }

@@ -123,7 +123,10 @@ pub fn series(
         scope.assumption,
     );
     let mut planned: Vec<Planned<'_>> = Vec::new();
-    for ((file, outcome), context) in files.iter().zip(full).zip(analysis.contexts) {
+    let driver::Analysis {
+        contexts, links, ..
+    } = analysis;
+    for ((file, outcome), context) in files.iter().zip(full).zip(contexts) {
         match outcome {
             Err(e) => failures.push((file.path.clone(), e.to_string())),
             Ok(full) if full.output.is_some() => planned.push(Planned {
@@ -139,7 +142,11 @@ pub fn series(
         .iter()
         .map(|p| (p.file.contents.clone(), Plan::new()))
         .collect();
-    let groups = groups(engine, files, options.split);
+    // Packages whose files hold fixes linked to each other (an object passed from one to a
+    // function of the other) go in one patch: apart, the tree between them would be
+    // half-migrated.
+    let joined = joined_packages(files, &links);
+    let groups = groups(engine, files, options.split, &joined);
     let mut selected: Vec<String> = Vec::new();
     let mut patches = Vec::new();
     for (k, group) in groups.iter().enumerate() {
@@ -153,7 +160,7 @@ pub fn series(
             group
                 .package
                 .as_ref()
-                .is_none_or(|package| p.file.package == *package)
+                .is_none_or(|package| joined.get(&p.file.package) == Some(package))
         };
         let states = driver::run_all(pool, &planned, |p| {
             if !in_group(p) {
@@ -250,7 +257,49 @@ pub fn series(
     patches
 }
 
-fn groups(engine: &Engine, files: &[SourceFile], split: SplitBy) -> Vec<Group> {
+/// Each file's package → the package whose patch holds it: itself, or the first of the
+/// packages joined to it by linked fixes (`links`: the files of each link applied).
+fn joined_packages(
+    files: &[SourceFile],
+    links: &[BTreeSet<usize>],
+) -> BTreeMap<Option<String>, Option<String>> {
+    let mut joined: BTreeMap<Option<String>, Option<String>> = files
+        .iter()
+        .map(|f| (f.package.clone(), f.package.clone()))
+        .collect();
+    let root = |joined: &BTreeMap<Option<String>, Option<String>>, mut p: Option<String>| {
+        while let Some(next) = joined.get(&p).filter(|n| **n != p) {
+            p = next.clone();
+        }
+        p
+    };
+    for link in links {
+        let roots: BTreeSet<Option<String>> = link
+            .iter()
+            .filter_map(|&i| files.get(i))
+            .map(|f| root(&joined, f.package.clone()))
+            .collect();
+        // Packages sort before `None` (files outside any package) only if named first.
+        if let Some(first) = roots.iter().next().cloned() {
+            for other in roots {
+                joined.insert(other, first.clone());
+            }
+        }
+    }
+    let packages: Vec<Option<String>> = joined.keys().cloned().collect();
+    for p in packages {
+        let r = root(&joined, p.clone());
+        joined.insert(p, r);
+    }
+    joined
+}
+
+fn groups(
+    engine: &Engine,
+    files: &[SourceFile],
+    split: SplitBy,
+    joined: &BTreeMap<Option<String>, Option<String>>,
+) -> Vec<Group> {
     let enabled: Vec<&crate::recipe::Recipe> = engine
         .catalog
         .recipes
@@ -297,18 +346,27 @@ fn groups(engine: &Engine, files: &[SourceFile], split: SplitBy) -> Vec<Group> {
                 .collect()
         }
         SplitBy::Package => {
-            let packages: BTreeSet<Option<String>> =
-                files.iter().map(|f| f.package.clone()).collect();
+            // Each patch's package, with the packages joined to it.
+            let mut members: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+            for f in files {
+                let lead = joined.get(&f.package).cloned().unwrap_or(f.package.clone());
+                let names = members.entry(lead).or_default();
+                if let Some(name) = &f.package {
+                    if !names.contains(name) {
+                        names.push(name.clone());
+                    }
+                }
+            }
             // Files outside any package go last, after the packages.
             let mut ordered: Vec<Option<String>> =
-                packages.iter().flatten().cloned().map(Some).collect();
-            if packages.contains(&None) {
+                members.keys().flatten().cloned().map(Some).collect();
+            if members.contains_key(&None) {
                 ordered.push(None);
             }
             ordered
                 .into_iter()
                 .map(|p| Group {
-                    label: GroupLabel::Package(p.clone().unwrap_or_default()),
+                    label: GroupLabel::Package(members[&p].join(" and ")),
                     recipes: engine.select.clone(),
                     package: Some(p),
                 })

@@ -486,3 +486,62 @@ fn series_equals_write_mode_for_every_fixture_project() {
         }
     }
 }
+
+#[test]
+fn packages_joined_by_an_object_passed_between_them_share_a_patch() {
+    // `relay` hands an Event to a function of `signals`, which never imports eventlet: the
+    // two rewrites are one link, so one patch; `other` is apart.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+    };
+    write("relay/__init__.py", "");
+    write(
+        "relay/cmd.py",
+        "import eventlet.event\n\nfrom signals import notify\n\n\ndef main():\n    done = eventlet.event.Event()\n    notify.announce(done)\n    done.wait()\n\n\nif __name__ == '__main__':\n    main()\n",
+    );
+    write("signals/__init__.py", "");
+    write(
+        "signals/notify.py",
+        "def announce(done):\n    done.send()\n",
+    );
+    write("other/__init__.py", "");
+    write(
+        "other/pause.py",
+        "import eventlet\n\n\ndef pause():\n    eventlet.sleep(1)\n\n\nif __name__ == '__main__':\n    pause()\n",
+    );
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "Initial import"]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let result = migrate(
+        dir.path(),
+        &[
+            "--patches",
+            out.path().to_str().expect("utf-8"),
+            "--split-by",
+            "package",
+            "--date",
+            DATE,
+            "--author",
+            AUTHOR,
+        ],
+    );
+    let names: Vec<String> = patches(out.path())
+        .iter()
+        .map(|p| p.file_name().expect("name").to_string_lossy().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "0001-migrate-other-off-eventlet.patch",
+            "0002-migrate-relay-and-signals-off-eventlet.patch"
+        ],
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let joined = fs::read_to_string(&patches(out.path())[1]).expect("read");
+    assert!(joined.contains("+    done.set()") && joined.contains("+    done = threading.Event()"));
+}
