@@ -259,9 +259,10 @@ pub fn contexts(
     stays: &BTreeMap<String, (usize, String)>,
     assumption: &Assumption,
 ) -> Vec<ProcessContext> {
-    let why_stays = |process: &Process| -> Option<String> {
+    // Why a process stays, and the round its cause was found in.
+    let why_stays = |process: &Process| -> Option<(usize, String)> {
         if let Some(library) = process.libraries.first() {
-            return Some(format!("{} uses {library}", process.name));
+            return Some((0, format!("{} uses {library}", process.name)));
         }
         // Few modules stay: look them up in the process, not the other way round.
         stays
@@ -269,13 +270,22 @@ pub fn contexts(
             .filter(|(module, _)| process.modules.contains(*module))
             .map(|(_, found)| found)
             .min_by_key(|(round, _)| *round)
-            .map(|(_, why)| format!("{} keeps eventlet code at {why}", process.name))
+            .map(|(round, why)| {
+                (
+                    *round,
+                    format!("{} keeps eventlet code at {why}", process.name),
+                )
+            })
     };
-    let staying: Vec<(usize, String)> = processes
+    // Earliest cause first: a module two processes share is explained by the process that
+    // held it back, not by the one it then kept on the hub.
+    let mut found: Vec<(usize, usize, String)> = processes
         .iter()
         .enumerate()
-        .filter_map(|(i, p)| why_stays(p).map(|why| (i, why)))
+        .filter_map(|(i, p)| why_stays(p).map(|(round, why)| (round, i, why)))
         .collect();
+    found.sort_by_key(|(round, i, _)| (*round, *i));
+    let staying: Vec<(usize, String)> = found.into_iter().map(|(_, i, why)| (i, why)).collect();
     groups
         .processes
         .iter()
