@@ -814,22 +814,35 @@ fn text_patch_helpers(
     let (by_object, by_name) = (tails(&patchers.by_object), tails(&patchers.by_name));
     let mut out = Vec::new();
     // Most files call no patcher: find the lines that do once, not once per method.
-    let needles: Vec<String> = by_object
+    let mut needles: Vec<String> = by_object
         .iter()
         .chain(&by_name)
         .map(|t| format!("{t}("))
-        .filter(|n| memchr::memmem::find(text.as_bytes(), n.as_bytes()).is_some())
         .collect();
-    if needles.is_empty() {
-        return out;
-    }
+    needles.sort_unstable();
+    needles.dedup();
     // Each calling line, under the function that encloses it (by where its `def` starts).
+    // A helper forwards its parameters: a call whose first argument is not a bare name
+    // (`mock.patch('x.y')`, `patch.object(Cls, 'name')` pass literals) is no helper's, and
+    // most files have no other: the walk down the file is skipped.
     let bytes = text.as_bytes();
+    let forwards = |after: usize| {
+        let rest = &text[after..];
+        let end = rest.find([')', '\n']).unwrap_or(rest.len());
+        let first = rest[..end].split(',').next().unwrap_or("").trim();
+        !first.is_empty()
+            && !first.starts_with(|c: char| c.is_ascii_digit())
+            && first.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
     let mut starts: Vec<usize> = needles
         .iter()
-        .flat_map(|n| memchr::memmem::find_iter(bytes, n.as_bytes()))
-        .map(|at| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1))
+        .flat_map(|n| memchr::memmem::find_iter(bytes, n.as_bytes()).map(move |at| (at, n.len())))
+        .filter(|&(at, len)| forwards(at + len))
+        .map(|(at, _)| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1))
         .collect();
+    if starts.is_empty() {
+        return out;
+    }
     starts.sort_unstable();
     starts.dedup();
     let line_at = |start: usize| {
