@@ -8,7 +8,9 @@
 //! module-qualified name, `self.method` inside a class. What cannot be resolved is not
 //! followed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rustc_hash::FxHashSet as HashSet;
 use std::path::{Path, PathBuf};
 
 use ruff_python_ast::visitor::{self, Visitor};
@@ -131,7 +133,7 @@ impl Project {
 
     /// The modules a process starting at `roots` runs: their imports, transitively.
     pub fn closure(&self, roots: &[String]) -> BTreeSet<String> {
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut stack: Vec<&str> = roots.iter().map(String::as_str).collect();
         while let Some(module) = stack.pop() {
             let Some((name, info)) = self.modules.get_key_value(module) else {
@@ -159,7 +161,7 @@ impl Project {
             .filter_map(|m| m.calls.get_key_value(&format!("{}:", m.name)))
             .map(|(id, _)| id.as_str())
             .collect();
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut stack: Vec<&str> = roots.iter().map(String::as_str).collect();
         stack.extend(module_code);
         while let Some(function) = stack.pop() {
