@@ -1415,19 +1415,10 @@ mod tests {
             uses(follow(src, "main", 0, &NoOtherFiles)),
             vec!["ev -> opts", "ev -> pos"]
         );
-        let parsed = ruff_python_parser::parse_module(src).expect("parses");
-        let semantic = Semantic::build(parsed.syntax());
-        let parents = Parents::build(&parsed.syntax().body);
-        let flow = Flow {
-            semantic: &semantic,
-            parents: &parents,
-            elsewhere: &NoOtherFiles,
-        };
-        for function in ["opts", "pos"] {
-            let slot = PassedAs::Keyword(if function == "opts" { "x" } else { "a" }.into());
+        for (function, keyword) in [("opts", "x"), ("pos", "a")] {
             assert_eq!(
-                track_parameter(&flow, function, &slot).err(),
-                Some("no parameter of the function takes it".to_string())
+                parameter_uses_of(src, function, PassedAs::Keyword(keyword.into())),
+                Err("no parameter of the function takes it".to_string())
             );
         }
     }
