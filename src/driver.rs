@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
-use crate::crossing::{self, FileLinks, Others};
+use crate::crossing::{self, Others};
 use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
-use crate::process::{self, contexts, processes, Assumption, Process, ProcessContext};
+use crate::process::{self, processes, Assumption, Process, ProcessContext};
 use crate::project::{entry_points, index, index_text, module_names, ModuleInfo, Project};
+use crate::rounds;
 use crate::trace;
 
 /// Deeply nested expressions recurse deeply in the parser and the visitors.
@@ -158,22 +159,6 @@ pub fn migrate_project(
             );
         }
     }
-    let mut current: Vec<Option<Arc<ProcessContext>>> = vec![None; files.len()];
-    let mut results: Vec<Result<Migration, FileError>> = contents
-        .iter()
-        .map(|c| match c {
-            Ok(_) => Ok(Migration::default()),
-            Err(e) => Err(e.clone()),
-        })
-        .collect();
-    let native = Arc::new(ProcessContext::native());
-    let groups = process::groups(&project, &processes);
-    let group_of: Vec<Option<usize>> = names
-        .iter()
-        .map(|n| groups.of_module.get(n).copied())
-        .collect();
-    // A group's context, kept from round to round while it does not change.
-    let mut shared: Vec<Arc<ProcessContext>> = Vec::new();
     let answers = OnceLock::new();
     let others: Vec<Others<'_>> = (0..files.len())
         .map(|except| Others {
@@ -206,119 +191,35 @@ pub fn migrate_project(
         &others,
         &answers,
     );
-    // Links cut so far (a fix of theirs not applied somewhere), and why.
-    let mut cut: BTreeMap<String, String> = BTreeMap::new();
-    // Whether a file's current result still has its edits to apply.
-    let mut pending = vec![false; files.len()];
-    // Monotone: what stays on eventlet only grows, so this settles; the bound is a guard.
-    for round in 0..MAX_ROUNDS {
-        shared = contexts(&groups, &processes, &stays, assumption)
-            .into_iter()
-            .enumerate()
-            .map(|(g, context)| match shared.get(g) {
-                Some(old) if **old == context => old.clone(),
-                _ => Arc::new(context),
-            })
-            .collect();
-        let frozen = frozen_names(&processes, &names, files, &results);
-        let wanted: Vec<Arc<ProcessContext>> = names
-            .iter()
-            .zip(&group_of)
-            .enumerate()
-            .map(|(i, (n, group))| {
-                let links = crossings.links_of(i, &cut);
-                with_constraints(group.map_or(&native, |g| &shared[g]), frozen.get(n), links)
-            })
-            .collect();
-        // A file is judged again only if its new context could change its result.
-        let changed: Vec<usize> = indices
-            .iter()
-            .copied()
-            .filter(|&i| contents[i].is_ok() && judged_again(&current[i], &results[i], &wanted[i]))
-            .collect();
-        if changed.is_empty() {
-            // Settled: the new texts. A file that cannot be written stays as it was, which
-            // is a new constraint on its processes: the plan settles again with it.
-            let failed = emit_pending(
-                engine,
-                pool,
-                &indices,
-                &prepared,
-                &mut results,
-                &mut pending,
-            );
-            if failed.is_empty() {
-                break;
-            }
-            for (i, error) in failed {
-                crossings.cut_file(
-                    i,
-                    &format!("{} is not rewritten ({error})", shown(&files[i])),
-                    &mut cut,
-                );
-                stays.entry(names[i].clone()).or_insert_with(|| {
-                    (
-                        round,
-                        format!("{} (not rewritten: {error})", shown(&files[i])),
-                    )
-                });
-            }
-            continue;
-        }
-        trace::phase(&format!("round {round}: {} files", changed.len()), started);
-        let rerun = run_all(pool, &changed, |&i| {
-            match (prepared[i].get(), &analysed[i]) {
-                (Some(Ok(p)), Ok(Some(a))) => trace::timed("decide", || {
-                    guarded(|| Ok(engine.decide(p, a, None, &wanted[i], &crossings.injected[i])))
-                }),
-                (_, Err(e)) => Err(e.clone()),
-                _ => Ok(Migration::default()),
-            }
-        });
-        for (i, result) in changed.into_iter().zip(rerun) {
-            if let Ok(m) = &result {
-                if let Some(why) = &m.stays {
-                    stays
-                        .entry(names[i].clone())
-                        .or_insert_with(|| (round, format!("{}:{why}", shown(&files[i]))));
-                }
-            }
-            match &result {
-                Ok(m) => {
-                    for (link, why) in &m.cut {
-                        cut.entry(link.clone())
-                            .or_insert_with(|| format!("{}:{why}", shown(&files[i])));
-                    }
-                }
-                Err(error) => crossings.cut_file(
-                    i,
-                    &format!("{} is not migrated ({error})", shown(&files[i])),
-                    &mut cut,
-                ),
-            }
-            pending[i] = result.as_ref().is_ok_and(|m| !m.edits.is_empty());
-            results[i] = result;
-            current[i] = Some(wanted[i].clone());
-        }
-    }
-    // Only if the guard ended the rounds early.
-    emit_pending(
-        engine,
-        pool,
-        &indices,
-        &prepared,
-        &mut results,
-        &mut pending,
+    let groups = process::groups(&project, &processes);
+    let settled = rounds::settle(
+        &rounds::Inputs {
+            engine,
+            pool,
+            files,
+            names: &names,
+            contents,
+            indices: &indices,
+            prepared: &prepared,
+            analysed: &analysed,
+            crossings: &crossings,
+            processes: &processes,
+            groups: &groups,
+            assumption,
+        },
+        stays,
+        started,
     );
     drop(analysed);
-    let contexts = current
-        .into_iter()
-        .map(|c| c.map_or_else(ProcessContext::native, |c| ProcessContext::clone(&c)))
-        .collect();
     // Freeing hundreds of syntax trees takes as long as a planning round: on the workers.
     pool.install(|| prepared.into_par_iter().for_each(drop));
     trace::phase("planned", started);
     trace::report();
+    let rounds::Settled {
+        results,
+        contexts,
+        cut,
+    } = settled;
     let links = crossings
         .members
         .iter()
@@ -426,42 +327,8 @@ fn with_project_helpers(engine: &Engine, project: &Project) -> Option<Engine> {
     Some(with_helpers)
 }
 
-/// `context`, with the names test doubles freeze in the module's processes and the links
-/// of its fixes to other files'.
-fn with_constraints(
-    context: &Arc<ProcessContext>,
-    frozen: Option<&BTreeMap<String, String>>,
-    links: Option<FileLinks>,
-) -> Arc<ProcessContext> {
-    if frozen.is_none() && links.is_none() {
-        return context.clone();
-    }
-    Arc::new(ProcessContext {
-        frozen: frozen.cloned().unwrap_or_else(|| context.frozen.clone()),
-        links: links.unwrap_or_else(|| context.links.clone()),
-        ..ProcessContext::clone(context)
-    })
-}
-
-/// Whether a file judged in `current` (`None`: not yet) must be judged again in `wanted`:
-/// only if the new context could change its result.
-fn judged_again(
-    current: &Option<Arc<ProcessContext>>,
-    result: &Result<Migration, FileError>,
-    wanted: &Arc<ProcessContext>,
-) -> bool {
-    match (current, result) {
-        (None, _) => true,
-        (Some(c), _) if Arc::ptr_eq(c, wanted) || c == wanted => false,
-        (Some(c), Ok(m)) if c.depends_on == wanted.depends_on && c.links == wanted.links => {
-            m.sensitivity.affected_by(wanted)
-        }
-        _ => true,
-    }
-}
-
 /// A path as reports show it (without a leading `./`).
-fn shown(path: &Path) -> std::path::Display<'_> {
+pub(crate) fn shown(path: &Path) -> std::path::Display<'_> {
     path.strip_prefix(".").unwrap_or(path).display()
 }
 
@@ -470,71 +337,4 @@ fn in_file_order<T>(order: &[usize], values: Vec<T>) -> Vec<T> {
     let mut placed: Vec<(usize, T)> = order.iter().copied().zip(values).collect();
     placed.sort_by_key(|(i, _)| *i);
     placed.into_iter().map(|(_, v)| v).collect()
-}
-
-/// At most this many planning rounds (each only adds what stays on eventlet).
-const MAX_ROUNDS: usize = 16;
-
-/// Applies the edits of the results still `pending` (on the workers); the files whose new
-/// text failed its checks, now errors, and why.
-fn emit_pending(
-    engine: &Engine,
-    pool: &rayon::ThreadPool,
-    indices: &[usize],
-    prepared: &[OnceLock<Result<Prepared, FileError>>],
-    results: &mut [Result<Migration, FileError>],
-    pending: &mut [bool],
-) -> Vec<(usize, FileError)> {
-    let todo: Vec<usize> = indices.iter().copied().filter(|&i| pending[i]).collect();
-    let emitted = run_all(pool, &todo, |&i| {
-        let (Some(Ok(p)), Ok(m)) = (prepared[i].get(), &results[i]) else {
-            return None;
-        };
-        let mut m = m.clone();
-        Some(trace::timed("emit", || guarded(|| engine.emit(p, &mut m))).map(|()| m))
-    });
-    let mut failed = Vec::new();
-    for (i, outcome) in todo.into_iter().zip(emitted) {
-        pending[i] = false;
-        match outcome {
-            Some(Ok(m)) => results[i] = Ok(m),
-            Some(Err(e)) => {
-                failed.push((i, e.clone()));
-                results[i] = Err(e);
-            }
-            None => {}
-        }
-    }
-    failed
-}
-
-/// Per module, the eventlet names a test double in one of its processes patches and cannot
-/// follow (`mock.patch.object(eventlet, 'spawn_n', ...)` when `spawn_n` becomes a thread):
-/// that code must stay, or the test would double nothing.
-fn frozen_names(
-    processes: &[Process],
-    names: &[String],
-    files: &[PathBuf],
-    results: &[Result<Migration, FileError>],
-) -> BTreeMap<String, BTreeMap<String, String>> {
-    let mut frozen: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    for (i, result) in results.iter().enumerate() {
-        let Ok(migration) = result else { continue };
-        for (name, at) in &migration.stale_doubles {
-            let why = format!(
-                "a test double at {}:{at} patches it and cannot follow the rewrite",
-                shown(&files[i])
-            );
-            for process in processes.iter().filter(|p| p.modules.contains(&names[i])) {
-                for module in &process.modules {
-                    frozen
-                        .entry(module.clone())
-                        .or_default()
-                        .entry(name.clone())
-                        .or_insert_with(|| why.clone());
-                }
-            }
-        }
-    }
-    frozen
 }

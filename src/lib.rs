@@ -31,6 +31,7 @@ pub mod recipe;
 pub mod report;
 pub mod resolve;
 pub mod rewrite;
+pub mod rounds;
 pub mod series;
 pub mod source;
 pub mod trace;

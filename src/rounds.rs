@@ -1,0 +1,309 @@
+//! The planning rounds of a project run: each file is judged in the context its processes
+//! give it; what that leaves on eventlet (a file that stays, a link cut, a test double that
+//! cannot follow) changes other files' contexts, and those files are judged again. What
+//! stays only grows, so the rounds settle; then the settled results are emitted (new texts,
+//! re-parsed and compiled), and a file that cannot be written is one more thing that stays.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use crate::crossing::{self, FileLinks};
+use crate::driver::{guarded, run_all, shown};
+use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
+use crate::process::{contexts, Assumption, Groups, Process, ProcessContext};
+use crate::trace;
+
+/// What every round reads: the files, their analyses, the processes and the links.
+pub struct Inputs<'r, 'p> {
+    pub engine: &'r Engine,
+    pub pool: &'r rayon::ThreadPool,
+    pub files: &'r [PathBuf],
+    pub names: &'r [String],
+    pub contents: &'r [Result<Vec<u8>, FileError>],
+    /// The files in the order the workers take them (largest first).
+    pub indices: &'r [usize],
+    pub prepared: &'r [OnceLock<Result<Prepared, FileError>>],
+    pub analysed: &'r [Result<Option<Analysed<'p>>, FileError>],
+    pub crossings: &'r crossing::Plan,
+    pub processes: &'r [Process],
+    pub groups: &'r Groups,
+    pub assumption: &'r Assumption,
+}
+
+/// What the rounds settle on.
+pub struct Settled {
+    pub results: Vec<Result<Migration, FileError>>,
+    /// The context each file was judged in last.
+    pub contexts: Vec<ProcessContext>,
+    /// Links cut (a fix of theirs not applied somewhere), and why.
+    pub cut: BTreeMap<String, String>,
+}
+
+/// What the rounds have found so far.
+struct State {
+    /// Module → (the round it was found in, what keeps it on eventlet): a process is
+    /// explained by its earliest cause, not by what that cause held back.
+    stays: BTreeMap<String, (usize, String)>,
+    cut: BTreeMap<String, String>,
+    /// The context each file was last judged in (`None`: not yet).
+    current: Vec<Option<Arc<ProcessContext>>>,
+    results: Vec<Result<Migration, FileError>>,
+    /// Whether a file's current result still has its edits to apply.
+    pending: Vec<bool>,
+    /// Each group's context, kept from round to round while it does not change.
+    shared: Vec<Arc<ProcessContext>>,
+}
+
+/// At most this many planning rounds (each only adds what stays on eventlet).
+const MAX_ROUNDS: usize = 16;
+
+/// Judges every file until nothing changes, then emits the results. `stays`: what is known
+/// to stay on eventlet before the first round (files that cannot be migrated).
+pub fn settle(
+    inputs: &Inputs<'_, '_>,
+    stays: BTreeMap<String, (usize, String)>,
+    started: std::time::Instant,
+) -> Settled {
+    let n = inputs.files.len();
+    let mut state = State {
+        stays,
+        cut: BTreeMap::new(),
+        current: vec![None; n],
+        results: inputs
+            .contents
+            .iter()
+            .map(|c| match c {
+                Ok(_) => Ok(Migration::default()),
+                Err(e) => Err(e.clone()),
+            })
+            .collect(),
+        pending: vec![false; n],
+        shared: Vec::new(),
+    };
+    for round in 0..MAX_ROUNDS {
+        let wanted = state.wanted(inputs);
+        // A file is judged again only if its new context could change its result.
+        let changed: Vec<usize> = inputs
+            .indices
+            .iter()
+            .copied()
+            .filter(|&i| {
+                inputs.contents[i].is_ok()
+                    && judged_again(&state.current[i], &state.results[i], &wanted[i])
+            })
+            .collect();
+        if changed.is_empty() {
+            // Settled: the new texts. A file that cannot be written stays as it was, which
+            // is a new constraint on its processes: the plan settles again with it.
+            let failed = state.emit_pending(inputs);
+            if failed.is_empty() {
+                break;
+            }
+            for (i, error) in failed {
+                state.fail(inputs, round, i, &format!("not rewritten: {error}"));
+            }
+            continue;
+        }
+        trace::phase(&format!("round {round}: {} files", changed.len()), started);
+        let rerun = run_all(inputs.pool, &changed, |&i| {
+            match (inputs.prepared[i].get(), &inputs.analysed[i]) {
+                (Some(Ok(p)), Ok(Some(a))) => trace::timed("decide", || {
+                    let injected = &inputs.crossings.injected[i];
+                    guarded(|| Ok(inputs.engine.decide(p, a, None, &wanted[i], injected)))
+                }),
+                (_, Err(e)) => Err(e.clone()),
+                _ => Ok(Migration::default()),
+            }
+        });
+        for (i, result) in changed.into_iter().zip(rerun) {
+            state.record(inputs, round, i, result, &wanted[i]);
+        }
+    }
+    // Only if the guard ended the rounds early.
+    state.emit_pending(inputs);
+    Settled {
+        results: state.results,
+        contexts: state
+            .current
+            .into_iter()
+            .map(|c| c.map_or_else(ProcessContext::native, |c| ProcessContext::clone(&c)))
+            .collect(),
+        cut: state.cut,
+    }
+}
+
+impl State {
+    /// Each file's context for this round: its processes' (shared by the files of a group),
+    /// with the names test doubles freeze there and the links of its fixes.
+    fn wanted(&mut self, inputs: &Inputs<'_, '_>) -> Vec<Arc<ProcessContext>> {
+        let fresh = contexts(
+            inputs.groups,
+            inputs.processes,
+            &self.stays,
+            inputs.assumption,
+        );
+        self.shared = fresh
+            .into_iter()
+            .enumerate()
+            .map(|(g, context)| match self.shared.get(g) {
+                Some(old) if **old == context => old.clone(),
+                _ => Arc::new(context),
+            })
+            .collect();
+        let frozen = frozen_names(inputs.processes, inputs.names, inputs.files, &self.results);
+        let native = Arc::new(ProcessContext::native());
+        inputs
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let group = inputs.groups.of_module.get(n).map(|&g| &self.shared[g]);
+                let links = inputs.crossings.links_of(i, &self.cut);
+                with_constraints(group.unwrap_or(&native), frozen.get(n), links)
+            })
+            .collect()
+    }
+
+    /// Keeps file `i`'s new result, judged in `wanted`, and what it leaves on eventlet.
+    fn record(
+        &mut self,
+        inputs: &Inputs<'_, '_>,
+        round: usize,
+        i: usize,
+        result: Result<Migration, FileError>,
+        wanted: &Arc<ProcessContext>,
+    ) {
+        let at = shown(&inputs.files[i]);
+        match &result {
+            Ok(m) => {
+                if let Some(why) = &m.stays {
+                    self.stays
+                        .entry(inputs.names[i].clone())
+                        .or_insert_with(|| (round, format!("{at}:{why}")));
+                }
+                for (link, why) in &m.cut {
+                    self.cut
+                        .entry(link.clone())
+                        .or_insert_with(|| format!("{at}:{why}"));
+                }
+            }
+            Err(error) => inputs.crossings.cut_file(
+                i,
+                &format!("{at} is not migrated ({error})"),
+                &mut self.cut,
+            ),
+        }
+        self.pending[i] = result.as_ref().is_ok_and(|m| !m.edits.is_empty());
+        self.results[i] = result;
+        self.current[i] = Some(wanted.clone());
+    }
+
+    /// File `i` stays as it was (`why`): its processes stay, and its links are cut.
+    fn fail(&mut self, inputs: &Inputs<'_, '_>, round: usize, i: usize, why: &str) {
+        let at = shown(&inputs.files[i]);
+        inputs
+            .crossings
+            .cut_file(i, &format!("{at} is {why}"), &mut self.cut);
+        self.stays
+            .entry(inputs.names[i].clone())
+            .or_insert_with(|| (round, format!("{at} ({why})")));
+    }
+
+    /// Applies the edits of the results still pending (on the workers); the files whose new
+    /// text failed its checks, now errors, and why.
+    fn emit_pending(&mut self, inputs: &Inputs<'_, '_>) -> Vec<(usize, FileError)> {
+        let todo: Vec<usize> = inputs
+            .indices
+            .iter()
+            .copied()
+            .filter(|&i| self.pending[i])
+            .collect();
+        let results = &self.results;
+        let emitted = run_all(inputs.pool, &todo, |&i| {
+            let (Some(Ok(p)), Ok(m)) = (inputs.prepared[i].get(), &results[i]) else {
+                return None;
+            };
+            let mut m = m.clone();
+            Some(trace::timed("emit", || guarded(|| inputs.engine.emit(p, &mut m))).map(|()| m))
+        });
+        let mut failed = Vec::new();
+        for (i, outcome) in todo.into_iter().zip(emitted) {
+            self.pending[i] = false;
+            match outcome {
+                Some(Ok(m)) => self.results[i] = Ok(m),
+                Some(Err(e)) => {
+                    failed.push((i, e.clone()));
+                    self.results[i] = Err(e);
+                }
+                None => {}
+            }
+        }
+        failed
+    }
+}
+
+/// `context`, with the names test doubles freeze in the module's processes and the links
+/// of its fixes to other files'.
+fn with_constraints(
+    context: &Arc<ProcessContext>,
+    frozen: Option<&BTreeMap<String, String>>,
+    links: Option<FileLinks>,
+) -> Arc<ProcessContext> {
+    if frozen.is_none() && links.is_none() {
+        return context.clone();
+    }
+    Arc::new(ProcessContext {
+        frozen: frozen.cloned().unwrap_or_else(|| context.frozen.clone()),
+        links: links.unwrap_or_else(|| context.links.clone()),
+        ..ProcessContext::clone(context)
+    })
+}
+
+/// Whether a file judged in `current` (`None`: not yet) must be judged again in `wanted`:
+/// only if the new context could change its result.
+fn judged_again(
+    current: &Option<Arc<ProcessContext>>,
+    result: &Result<Migration, FileError>,
+    wanted: &Arc<ProcessContext>,
+) -> bool {
+    match (current, result) {
+        (None, _) => true,
+        (Some(c), _) if Arc::ptr_eq(c, wanted) || c == wanted => false,
+        (Some(c), Ok(m)) if c.depends_on == wanted.depends_on && c.links == wanted.links => {
+            m.sensitivity.affected_by(wanted)
+        }
+        _ => true,
+    }
+}
+
+/// Per module, the eventlet names a test double in one of its processes patches and cannot
+/// follow (`mock.patch.object(eventlet, 'spawn_n', ...)` when `spawn_n` becomes a thread):
+/// that code must stay, or the test would double nothing.
+fn frozen_names(
+    processes: &[Process],
+    names: &[String],
+    files: &[PathBuf],
+    results: &[Result<Migration, FileError>],
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut frozen: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (i, result) in results.iter().enumerate() {
+        let Ok(migration) = result else { continue };
+        for (name, at) in &migration.stale_doubles {
+            let why = format!(
+                "a test double at {}:{at} patches it and cannot follow the rewrite",
+                shown(&files[i])
+            );
+            for process in processes.iter().filter(|p| p.modules.contains(&names[i])) {
+                for module in &process.modules {
+                    frozen
+                        .entry(module.clone())
+                        .or_default()
+                        .entry(name.clone())
+                        .or_insert_with(|| why.clone());
+                }
+            }
+        }
+    }
+    frozen
+}
