@@ -523,24 +523,7 @@ impl Engine {
 
         // `--safe-only`: rewrites that need review are reported, not applied.
         if self.safe_only {
-            let (kept, skipped): (Vec<Fix>, Vec<Fix>) =
-                fixes.into_iter().partition(|f| f.safety == Safety::Safe);
-            fixes = kept;
-            for fix in skipped {
-                let (line, column) = position(fix.range);
-                migration.skipped.push(Applied {
-                    recipe: fix.recipe,
-                    safety: fix.safety,
-                    line,
-                    column,
-                    note: fix.note,
-                });
-            }
-            edits.retain(|e| {
-                fixes
-                    .iter()
-                    .any(|f| f.kept_comments == Some(e.range.start()))
-            });
+            migration.skipped = skip_unsafe(&mut fixes, &mut edits, &position);
         }
 
         // A test double of `eventlet.sleep` patched to `time.sleep` would miss code of this
@@ -567,38 +550,10 @@ impl Engine {
             format!("{line}:{column} (`{}`)", first_line(&text[r]))
         });
         migration.patches = self.own_patches(&patch_calls);
-        // In a process that stays on the hub, a replacement must run green there.
-        if !context.staying.is_empty() {
-            let mut first_held = None;
-            crate::judge::withdraw_where(&mut fixes, &mut manual_items, |fix| {
-                let block = self.blocks_hub(fix, context).filter(|_| !fix.last)?;
-                first_held.get_or_insert_with(|| {
-                    let (line, column) = position(fix.range);
-                    format!("{line}:{column} (`{}`)", first_line(&fix.subject))
-                });
-                Some(format!(
-                    "`{}` held back: {block}; migrate the rest of the process first",
-                    fix.subject
-                ))
-            });
-            // What is held back stays on eventlet too.
-            if migration.stays.is_none() {
-                migration.stays = first_held;
-            }
-        }
-        // Fixes linked to fixes of other files that were not applied go too (after this
-        // file's own reasons, which say more).
-        let mut first_cut = None;
-        crate::judge::withdraw_where(&mut fixes, &mut manual_items, |fix| {
-            let why = context.links.cut_off(fix)?;
-            first_cut.get_or_insert_with(|| {
-                let (line, column) = position(fix.range);
-                format!("{line}:{column} (`{}`)", first_line(&fix.subject))
-            });
-            Some(why)
-        });
+        // What is held back stays on eventlet too.
+        let held = self.hold_back(&mut fixes, &mut manual_items, context, &position);
         if migration.stays.is_none() {
-            migration.stays = first_cut;
+            migration.stays = held;
         }
 
         // A rewrite that is right only together with other files is never `safe`.
@@ -968,6 +923,36 @@ pub struct Analysed<'p> {
     manual: Vec<Diagnostic>,
 }
 
+/// Takes the fixes that are not `safe` out (with the comments they kept), as reported.
+fn skip_unsafe(
+    fixes: &mut Vec<Fix>,
+    edits: &mut Vec<Edit>,
+    position: &dyn Fn(TextRange) -> (usize, usize),
+) -> Vec<Applied> {
+    let (kept, skipped): (Vec<Fix>, Vec<Fix>) = std::mem::take(fixes)
+        .into_iter()
+        .partition(|f| f.safety == Safety::Safe);
+    *fixes = kept;
+    edits.retain(|e| {
+        fixes
+            .iter()
+            .any(|f| f.kept_comments == Some(e.range.start()))
+    });
+    skipped
+        .into_iter()
+        .map(|fix| {
+            let (line, column) = position(fix.range);
+            Applied {
+                recipe: fix.recipe,
+                safety: fix.safety,
+                line,
+                column,
+                note: fix.note,
+            }
+        })
+        .collect()
+}
+
 /// Settles the imports the fixes need; a fix whose import needs an Eventlet import gone that
 /// stays (other uses remain), or whose definition would precede an import it uses, is
 /// withdrawn, and imports are settled again without it. The settled imports, the statements
@@ -1144,6 +1129,40 @@ impl Engine {
             process.why,
             missing.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
         ))
+    }
+
+    /// Withdraws what the file's processes and links hold back: a replacement that would
+    /// block the hub of a process that stays, then a fix linked to fixes of other files that
+    /// were not applied (after this file's own reasons, which say more). The first one held
+    /// back, as `line:column (code)`.
+    fn hold_back(
+        &self,
+        fixes: &mut Vec<Fix>,
+        manual_items: &mut Vec<Diagnostic>,
+        context: &ProcessContext,
+        position: &dyn Fn(TextRange) -> (usize, usize),
+    ) -> Option<String> {
+        let mut first = None;
+        let mut note = |fix: &Fix| {
+            first.get_or_insert_with(|| {
+                let (line, column) = position(fix.range);
+                format!("{line}:{column} (`{}`)", first_line(&fix.subject))
+            });
+        };
+        crate::judge::withdraw_where(fixes, manual_items, |fix| {
+            let block = self.blocks_hub(fix, context).filter(|_| !fix.last)?;
+            note(fix);
+            Some(format!(
+                "`{}` held back: {block}; migrate the rest of the process first",
+                fix.subject
+            ))
+        });
+        crate::judge::withdraw_where(fixes, manual_items, |fix| {
+            let why = context.links.cut_off(fix)?;
+            note(fix);
+            Some(why)
+        });
+        first
     }
 
     /// The monkey-patch flags under which `fix`'s replacement runs green: those of the
