@@ -13,9 +13,9 @@ use std::sync::{Mutex, OnceLock};
 
 use ruff_text_size::TextSize;
 
-use crate::objects::{OtherFiles, PassedAs, RemoteParameter};
+use crate::objects::{OtherFiles, PassedAs, RemoteCallers, RemoteParameter};
 use crate::pipeline::{Analysed, Engine, FileError, Prepared};
-use crate::rewrite::{Crossing, Fix};
+use crate::rewrite::{Crossing, Fix, Return};
 
 /// What the project plan says of one file's linked fixes; part of the file's context.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,14 +35,15 @@ impl FileLinks {
     /// Why `fix`, which passes objects to other modules, cannot be applied here, if it
     /// cannot; sets its link when it can.
     pub fn judge(&self, fix: &mut Fix) -> Option<String> {
-        for crossing in &fix.crossings {
-            match self.crossings.get(&crossing.argument.start()) {
+        let places: Vec<TextSize> = ends_of(fix).map(|(_, via)| via.at()).collect();
+        for at in places {
+            match self.crossings.get(&at) {
                 Some(Ok(link)) => fix.link = Some(link.clone()),
                 Some(Err(why)) => return Some(format!("`{}` not rewritten: {why}", fix.subject)),
                 None => {
                     return Some(format!(
-                        "`{}` not rewritten: the object is passed to `{}` of {}, which only a run over the whole project follows",
-                        fix.subject, crossing.to.function, crossing.to.path
+                        "`{}` not rewritten: the object reaches other modules, which only a run over the whole project follows",
+                        fix.subject
                     ))
                 }
             }
@@ -61,17 +62,30 @@ impl FileLinks {
 }
 
 /// The project's other files, as one file's analysis sees them: whether they mention a name,
-/// and the parameters of their functions that this file passes objects to.
+/// the parameters of their functions that this file passes objects to, and the callers of
+/// this file's functions that return objects.
 pub struct Others<'c> {
     pub contents: &'c [Result<Vec<u8>, FileError>],
     pub except: usize,
     /// The questions asked before the plan had answers.
-    pub asked: Mutex<BTreeSet<(String, PassedAs)>>,
+    pub asked: Mutex<Asked>,
     pub answers: &'c OnceLock<Answers>,
 }
 
-/// The parameters found, by the file that asked, the callee as it named it, and the slot.
-pub type Answers = HashMap<(usize, String, PassedAs), Result<RemoteParameter, String>>;
+/// A file's questions: parameters (the callee as it names it, and the slot), and the
+/// callers of its own functions.
+#[derive(Default)]
+pub struct Asked {
+    pub parameters: BTreeSet<(String, PassedAs)>,
+    pub callers: BTreeSet<String>,
+}
+
+/// What the plan found, by the file that asked and its question.
+#[derive(Default)]
+pub struct Answers {
+    pub parameters: HashMap<(usize, String, PassedAs), Result<RemoteParameter, String>>,
+    pub callers: HashMap<(usize, String), Result<RemoteCallers, String>>,
+}
 
 impl OtherFiles for Others<'_> {
     fn mention(&self, name: &str) -> bool {
@@ -83,15 +97,36 @@ impl OtherFiles for Others<'_> {
     fn parameter(&self, callee: &str, slot: &PassedAs) -> Option<Result<&RemoteParameter, String>> {
         match self.answers.get() {
             Some(answers) => answers
+                .parameters
                 .get(&(self.except, callee.to_string(), slot.clone()))
                 .map(|found| found.as_ref().map_err(Clone::clone)),
             None => {
-                // A poisoned lock only means another question panicked: this one still counts.
-                let mut asked = self.asked.lock().unwrap_or_else(|e| e.into_inner());
-                asked.insert((callee.to_string(), slot.clone()));
+                self.ask()
+                    .parameters
+                    .insert((callee.to_string(), slot.clone()));
                 None
             }
         }
+    }
+
+    fn callers(&self, function: &str) -> Option<Result<&RemoteCallers, String>> {
+        match self.answers.get() {
+            Some(answers) => answers
+                .callers
+                .get(&(self.except, function.to_string()))
+                .map(|found| found.as_ref().map_err(Clone::clone)),
+            None => {
+                self.ask().callers.insert(function.to_string());
+                None
+            }
+        }
+    }
+}
+
+impl Others<'_> {
+    fn ask(&self) -> std::sync::MutexGuard<'_, Asked> {
+        // A poisoned lock only means another question panicked: this one still counts.
+        self.asked.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -146,18 +181,68 @@ pub fn resolve(
     Some((*modules.get(module)?, function.to_string()))
 }
 
-/// One function parameter objects are passed to, and the fixes that pass them.
-struct Callee<'f> {
-    file: usize,
-    function: String,
-    slot: PassedAs,
-    /// `(file, fix, crossing)` for every object passed there.
-    passing: Vec<(usize, &'f Fix, &'f Crossing)>,
+/// Where the objects of fixes end up outside them: a parameter of a function they are
+/// passed to, or the callers of a function that returns them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum End {
+    Parameter {
+        file: usize,
+        function: String,
+        parameter: String,
+    },
+    Callers {
+        file: usize,
+        function: String,
+    },
 }
 
-/// The fixes of every file that pass objects to other modules (`fixes[i]`: file `i`'s), the
-/// callees checked, and each link: the per-file [`FileLinks`], and what each callee's file
-/// must apply with them (its parameter's uses rewritten, made by `rewrite`).
+/// How a fix's object reaches an end.
+#[derive(Clone, Copy)]
+enum Via<'f> {
+    Passed(&'f Crossing),
+    Returned(&'f Return),
+}
+
+impl Via<'_> {
+    /// The argument, or the returned value: where the fix's link is looked up.
+    fn at(&self) -> TextSize {
+        match self {
+            Via::Passed(c) => c.argument.start(),
+            Via::Returned(r) => r.at.start(),
+        }
+    }
+
+    fn rule(&self) -> usize {
+        match self {
+            Via::Passed(c) => c.rule,
+            Via::Returned(r) => r.rule,
+        }
+    }
+}
+
+/// The ends one fix's object reaches.
+fn ends_of(fix: &Fix) -> impl Iterator<Item = (End, Via<'_>)> {
+    let passed = fix.crossings.iter().map(|c| {
+        let end = End::Parameter {
+            file: c.to.file,
+            function: c.to.function.clone(),
+            parameter: c.to.parameter.clone(),
+        };
+        (end, Via::Passed(c))
+    });
+    let returned = fix.returns.iter().map(|r| {
+        let end = End::Callers {
+            file: r.to.file,
+            function: r.to.function.clone(),
+        };
+        (end, Via::Returned(r))
+    });
+    passed.chain(returned)
+}
+
+/// The fixes of every file whose objects reach other code (`fixes[i]`: file `i`'s), the
+/// ends checked, and each link: the per-file [`FileLinks`], and what the other files must
+/// apply with them (a parameter's uses, or the uses of each call's result, rewritten).
 pub struct Plan {
     pub links: Vec<FileLinks>,
     pub injected: Vec<Vec<Fix>>,
@@ -168,100 +253,88 @@ pub struct Plan {
 /// Rewrites the uses of a parameter in its file (by index) and function, for the object a
 /// fix passes there, or says why it cannot.
 pub type RewriteParameter<'r> =
-    dyn Fn(usize, &str, &PassedAs, &Fix, &Crossing) -> Result<Fix, String> + 'r;
+    dyn Fn(usize, &str, &PassedAs, &Fix, usize) -> Result<Fix, String> + 'r;
 
-/// Checks every callee and links the fixes. `rewrite(file, function, slot, fix, crossing)`
-/// rewrites a parameter's uses in its file, or says why it cannot.
+/// Rewrites the uses of a call's result in its file (by index), for the object a fix makes
+/// where the called function returns it (`usize`: the rule), or says why it cannot.
+pub type RewriteResult<'r> =
+    dyn Fn(usize, ruff_text_size::TextRange, &Fix, usize) -> Result<Fix, String> + 'r;
+
+/// How the other files' side of a link is rewritten.
+pub struct Rewriters<'r> {
+    pub parameter: &'r RewriteParameter<'r>,
+    pub result: &'r RewriteResult<'r>,
+}
+
+/// Checks every end and links the fixes.
 pub fn plan(
     fixes: &[Vec<&Fix>],
     files: &[PathBuf],
     contents: &[Result<Vec<u8>, FileError>],
-    rewrite: &RewriteParameter<'_>,
+    rewriters: &Rewriters<'_>,
 ) -> Plan {
-    let mut callees: BTreeMap<(usize, String, String), Callee<'_>> = BTreeMap::new();
+    let mut ends: BTreeMap<End, Vec<(usize, &Fix, Via<'_>)>> = BTreeMap::new();
     for (file, list) in fixes.iter().enumerate() {
         for fix in list {
-            for crossing in &fix.crossings {
-                let to = &crossing.to;
-                callees
-                    .entry((to.file, to.function.clone(), to.parameter.clone()))
-                    .or_insert_with(|| Callee {
-                        file: to.file,
-                        function: to.function.clone(),
-                        slot: to.slot.clone(),
-                        passing: Vec::new(),
-                    })
-                    .passing
-                    .push((file, fix, crossing));
+            for (end, via) in ends_of(fix) {
+                ends.entry(end).or_default().push((file, fix, via));
+            }
+        }
+    }
+    // Links: a fix whose object reaches several ends joins them into one.
+    let keys: Vec<&End> = ends.keys().collect();
+    let mut sets = UnionFind::new(keys.len());
+    for list in fixes {
+        for fix in list {
+            let reached: Vec<usize> = ends_of(fix)
+                .filter_map(|(end, _)| keys.binary_search(&&end).ok())
+                .collect();
+            for pair in reached.windows(2) {
+                sets.union(pair[0], pair[1]);
+            }
+        }
+    }
+    let name_of = |k: usize| match keys[k] {
+        End::Parameter {
+            file,
+            function,
+            parameter,
+        } => format!("{}:{function}({parameter})", shown(&files[*file])),
+        End::Callers { file, function } => format!("{}:{function}()", shown(&files[*file])),
+    };
+    // Each end checked and rewritten on its own; a failure fails its whole link.
+    let mut failed: BTreeMap<usize, String> = BTreeMap::new();
+    let mut rewritten: Vec<Vec<(usize, Fix)>> = Vec::with_capacity(keys.len());
+    for (k, end) in keys.iter().enumerate() {
+        let reaching = &ends[*end];
+        match rewrite_end(end, reaching, files, contents, rewriters) {
+            Ok(fixes) => rewritten.push(fixes),
+            Err(why) => {
+                failed.entry(sets.find(k)).or_insert(why);
+                rewritten.push(Vec::new());
             }
         }
     }
     let mut links = vec![FileLinks::default(); files.len()];
     let mut injected: Vec<Vec<Fix>> = vec![Vec::new(); files.len()];
-    // Links: a fix passing objects to several callees joins them into one.
-    let keys: Vec<&(usize, String, String)> = callees.keys().collect();
-    let mut sets = UnionFind::new(keys.len());
-    let index_of = |key: &(usize, String, String)| keys.binary_search(&key).ok();
-    for list in fixes {
-        for fix in list {
-            let ends: Vec<usize> = fix
-                .crossings
-                .iter()
-                .filter_map(|c| {
-                    index_of(&(c.to.file, c.to.function.clone(), c.to.parameter.clone()))
-                })
-                .collect();
-            for pair in ends.windows(2) {
-                sets.union(pair[0], pair[1]);
-            }
-        }
-    }
-    let name_of = |k: usize| {
-        let (file, function, parameter) = keys[k];
-        format!("{}:{function}({parameter})", shown(&files[*file]))
-    };
-    // Each callee checked on its own; a failure fails its whole link.
-    let mut failed: BTreeMap<usize, String> = BTreeMap::new();
-    let mut rewritten: Vec<Option<Fix>> = Vec::with_capacity(keys.len());
-    for (k, key) in keys.iter().enumerate() {
-        let callee = &callees[*key];
-        let found = check(callee, files, contents).and_then(|()| {
-            let (_, fix, crossing) = callee.passing[0];
-            rewrite(callee.file, &callee.function, &callee.slot, fix, crossing)
-        });
-        match found {
-            Ok(fix) => rewritten.push(Some(fix)),
-            Err(why) => {
-                let root = sets.find(k);
-                failed.entry(root).or_insert_with(|| {
-                    format!(
-                        "the object is passed to `{}` of {}: {why}",
-                        callee.function, callee.passing[0].2.to.path
-                    )
-                });
-                rewritten.push(None);
-            }
-        }
-    }
     let mut members: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-    for (k, key) in keys.iter().enumerate() {
+    for (k, end) in keys.iter().enumerate() {
         let root = sets.find(k);
         let link = name_of(root);
         let verdict = match failed.get(&root) {
             Some(why) => Err(why.clone()),
             None => Ok(link.clone()),
         };
-        let callee = &callees[*key];
-        for (file, _, crossing) in &callee.passing {
-            links[*file]
-                .crossings
-                .insert(crossing.argument.start(), verdict.clone());
+        for (file, _, via) in &ends[*end] {
+            links[*file].crossings.insert(via.at(), verdict.clone());
             members.entry(link.clone()).or_default().insert(*file);
         }
-        if let (Ok(link), Some(mut fix)) = (verdict, rewritten[k].take()) {
-            fix.link = Some(link.clone());
-            injected[callee.file].push(fix);
-            members.entry(link).or_default().insert(callee.file);
+        if verdict.is_ok() {
+            for (file, mut fix) in std::mem::take(&mut rewritten[k]) {
+                fix.link = Some(link.clone());
+                injected[file].push(fix);
+                members.entry(link.clone()).or_default().insert(file);
+            }
         }
     }
     Plan {
@@ -271,48 +344,111 @@ pub fn plan(
     }
 }
 
-/// Whether every call of the callee is known: each file passing objects to it names it only
-/// in those calls, no other file but its own names it, and every object is rewritten by the
-/// same rule of the same recipe.
-fn check(
-    callee: &Callee<'_>,
+/// The fixes the other side of `end` needs (by file), or why the objects cannot reach it:
+/// every object must be rewritten by the same rule of the same recipe, and every call of
+/// the function known.
+fn rewrite_end(
+    end: &End,
+    reaching: &[(usize, &Fix, Via<'_>)],
+    files: &[PathBuf],
+    contents: &[Result<Vec<u8>, FileError>],
+    rewriters: &Rewriters<'_>,
+) -> Result<Vec<(usize, Fix)>, String> {
+    let (_, first, via) = reaching[0];
+    if reaching
+        .iter()
+        .any(|(_, fix, v)| fix.recipe != first.recipe || v.rule() != via.rule())
+    {
+        let function = match end {
+            End::Parameter { function, .. } | End::Callers { function, .. } => function,
+        };
+        return Err(format!(
+            "`{function}` also handles objects rewritten another way"
+        ));
+    }
+    match (end, via) {
+        (End::Parameter { file, function, .. }, Via::Passed(crossing)) => {
+            let passing: Vec<(usize, &Crossing)> = reaching
+                .iter()
+                .filter_map(|(f, _, v)| match v {
+                    Via::Passed(c) => Some((*f, *c)),
+                    Via::Returned(_) => None,
+                })
+                .collect();
+            check_callers(*file, function, &passing, files, contents)
+                .and_then(|()| {
+                    (rewriters.parameter)(*file, function, &crossing.to.slot, first, crossing.rule)
+                })
+                .map(|fix| vec![(*file, fix)])
+                .map_err(|why| {
+                    format!(
+                        "the object is passed to `{function}` of {}: {why}",
+                        crossing.to.path
+                    )
+                })
+        }
+        (End::Callers { function, .. }, Via::Returned(returned)) => {
+            let callers = &returned.to;
+            let returns: BTreeSet<TextSize> = reaching.iter().map(|(_, _, v)| v.at()).collect();
+            if returns.len() != callers.returns {
+                return Err(format!(
+                    "the object is returned by `{function}` of {}, which also returns something else",
+                    callers.path
+                ));
+            }
+            callers
+                .calls
+                .iter()
+                .map(|&(file, call)| {
+                    (rewriters.result)(file, call, first, returned.rule).map(|fix| (file, fix))
+                })
+                .collect::<Result<Vec<_>, String>>()
+                .map_err(|why| {
+                    format!(
+                        "the object is returned by `{function}` of {}: {why}",
+                        callers.path
+                    )
+                })
+        }
+        _ => Err("objects reach it two ways".to_string()),
+    }
+}
+
+/// Whether every call of the function objects are passed to is known: each file passing
+/// them names it only in those calls, and no other file but its own names it.
+fn check_callers(
+    file: usize,
+    function: &str,
+    passing: &[(usize, &Crossing)],
     files: &[PathBuf],
     contents: &[Result<Vec<u8>, FileError>],
 ) -> Result<(), String> {
     let mut calls: BTreeMap<usize, BTreeSet<TextSize>> = BTreeMap::new();
     let mut mentions: BTreeMap<usize, usize> = BTreeMap::new();
-    let (_, first, crossing) = callee.passing[0];
-    for (file, fix, c) in &callee.passing {
-        if fix.recipe != first.recipe || c.rule != crossing.rule {
-            return Err(format!(
-                "`{}` also receives objects rewritten another way",
-                callee.function
-            ));
-        }
-        calls.entry(*file).or_default().insert(c.call.start());
-        mentions.insert(*file, c.mentions);
+    for (from, c) in passing {
+        calls.entry(*from).or_default().insert(c.call.start());
+        mentions.insert(*from, c.mentions);
     }
     // The function's own module names it only in such calls too (none, or all of them).
-    mentions.insert(callee.file, crossing.to.mentions);
-    calls.entry(callee.file).or_default();
-    for (file, at) in &calls {
-        if mentions.get(file) != Some(&at.len()) {
-            let whose = match *file == callee.file {
+    if let Some((_, c)) = passing.first() {
+        mentions.insert(file, c.to.mentions);
+    }
+    calls.entry(file).or_default();
+    for (from, at) in &calls {
+        if mentions.get(from) != Some(&at.len()) {
+            let whose = match *from == file {
                 true => "its own module".to_string(),
-                false => shown(&files[*file]),
+                false => shown(&files[*from]),
             };
             return Err(format!(
-                "{whose} also names `{}` other than in the calls that pass the object",
-                callee.function
+                "{whose} also names `{function}` other than in the calls that pass the object"
             ));
         }
     }
-    let mut known: BTreeSet<usize> = calls.keys().copied().collect();
-    known.insert(callee.file);
-    if mentioned(contents, &callee.function, &known) {
+    let known: BTreeSet<usize> = calls.keys().copied().collect();
+    if mentioned(contents, function, &known) {
         return Err(format!(
-            "other modules of the project name `{}` too",
-            callee.function
+            "other modules of the project name `{function}` too"
         ));
     }
     Ok(())
@@ -348,93 +484,215 @@ impl UnionFind {
     }
 }
 
-/// Answers the questions the files' analyses asked about functions of other modules, then
-/// analyses the asking files again with the answers, and plans the links of the fixes that
-/// now pass objects on. Callee modules that never mention eventlet are prepared here.
+/// What answering questions needs: the files, and the engine to look into them.
+struct Scope<'p, 'r> {
+    engine: &'p Engine,
+    files: &'r [PathBuf],
+    names: &'r [String],
+    contents: &'r [Result<Vec<u8>, FileError>],
+    prepared: &'p [OnceLock<Result<Prepared, FileError>>],
+    others: &'p [Others<'p>],
+    /// Module name → its file.
+    modules: HashMap<&'r str, usize>,
+}
+
+impl<'p> Scope<'p, '_> {
+    /// File `file` prepared and analysed, parsed now if it was only read as text.
+    fn analysed<'a>(
+        &self,
+        analysed: &'a mut [Result<Option<Analysed<'p>>, FileError>],
+        file: usize,
+    ) -> Result<(&'p Prepared, &'a Analysed<'p>), String> {
+        let bytes = self.contents[file]
+            .as_ref()
+            .map_err(|e| format!("its module cannot be read: {e}"))?;
+        if self.prepared[file].get().is_none() {
+            let made = match Prepared::new(bytes, true) {
+                Ok(Some(p)) => Ok(p),
+                Ok(None) => return Err("its module is not Python".to_string()),
+                Err(e) => Err(e),
+            };
+            // Set once: this is the only place that prepares a file after indexing.
+            let _ = self.prepared[file].set(made);
+        }
+        let prepared = match self.prepared[file].get() {
+            Some(Ok(p)) => p,
+            Some(Err(e)) => return Err(format!("its module is not migrated: {e}")),
+            None => return Err("its module is not prepared".to_string()),
+        };
+        if let Ok(None) = &analysed[file] {
+            analysed[file] = Ok(self.engine.analyse(prepared, &self.others[file]));
+        }
+        match &analysed[file] {
+            Ok(Some(a)) => Ok((prepared, a)),
+            Ok(None) => Err("its module has nothing to migrate".to_string()),
+            Err(e) => Err(format!("its module is not migrated: {e}")),
+        }
+    }
+
+    /// The parameter an object passed by file `asker` to `callee` as `slot` reaches; `None`
+    /// when the callee is not a function of the project.
+    fn parameter(
+        &self,
+        analysed: &mut [Result<Option<Analysed<'p>>, FileError>],
+        (asker, callee, slot): (usize, &str, &PassedAs),
+    ) -> Option<Result<RemoteParameter, String>> {
+        let (file, function) = resolve(
+            callee,
+            (&self.names[asker], asker),
+            &self.files[asker],
+            &self.modules,
+        )?;
+        // Imported from itself: not a function of another module.
+        if callee.contains('.') == (file == asker) {
+            return None;
+        }
+        Some(self.analysed(analysed, file).and_then(|(p, a)| {
+            self.engine
+                .parameter_facts(p, a, &self.others[file], &function, slot)
+                .map(|(parameter, facts, mentions)| RemoteParameter {
+                    file,
+                    path: shown(&self.files[file]),
+                    function: function.clone(),
+                    parameter,
+                    slot: slot.clone(),
+                    facts,
+                    mentions,
+                })
+        }))
+    }
+
+    /// Every call of `function` (of file `file`) in the project, and what the callers do
+    /// with its result. A file that names the function other than in such calls (a test
+    /// double's target, a reference passed on) makes the callers unknowable.
+    fn callers(
+        &self,
+        analysed: &mut [Result<Option<Analysed<'p>>, FileError>],
+        file: usize,
+        function: &str,
+    ) -> Result<RemoteCallers, String> {
+        let returns = {
+            let (p, a) = self.analysed(analysed, file)?;
+            self.engine
+                .returned_values(p, a, &self.others[file], function)?
+        };
+        let mut found = RemoteCallers {
+            file,
+            path: shown(&self.files[file]),
+            function: function.to_string(),
+            returns,
+            calls: Vec::new(),
+            facts: BTreeSet::new(),
+        };
+        for j in 0..self.files.len() {
+            if !mentioned(&self.contents[j..=j], function, &BTreeSet::new()) {
+                continue;
+            }
+            let (p, a) = self.analysed(analysed, j)?;
+            let resolves = |callee: &str| {
+                resolve(callee, (&self.names[j], j), &self.files[j], &self.modules)
+                    == Some((file, function.to_string()))
+            };
+            let (calls, mentions) =
+                self.engine
+                    .result_calls(p, a, &self.others[j], function, &resolves)?;
+            // Outside its module, a mention that is no call (in a string: a test double's
+            // target) could stand for a call the plan cannot see.
+            if mentions != calls.len() || (j != file && calls.is_empty()) {
+                return Err(format!(
+                    "{} names `{function}` other than in calls of it",
+                    shown(&self.files[j])
+                ));
+            }
+            for (call, facts) in calls {
+                found.calls.push((j, call));
+                found.facts.extend(facts);
+            }
+        }
+        // Called nowhere in the project: its callers, if any, are code the plan cannot see.
+        if found.calls.is_empty() {
+            return Err(format!(
+                "`{function}` is called nowhere in the project (its callers are outside it)"
+            ));
+        }
+        Ok(found)
+    }
+}
+
+/// Answers the questions the files' analyses asked about other modules' functions and
+/// their own functions' callers, then analyses the asking files again with the answers,
+/// and plans the links of the fixes whose objects now reach other code. Modules that never
+/// mention eventlet are prepared here when the answers need them.
 #[allow(clippy::too_many_arguments)]
 pub fn follow<'p>(
     engine: &'p Engine,
-    pool: &rayon::ThreadPool,
+    pool: Option<&rayon::ThreadPool>,
     files: &[PathBuf],
     names: &[String],
     contents: &[Result<Vec<u8>, FileError>],
     prepared: &'p [OnceLock<Result<Prepared, FileError>>],
     analysed: &mut [Result<Option<Analysed<'p>>, FileError>],
-    others: &'p [Others<'_>],
+    others: &'p [Others<'p>],
     answers: &OnceLock<Answers>,
 ) -> Plan {
-    let questions: Vec<(usize, String, PassedAs)> = others
+    let asked: Vec<Asked> = others
         .iter()
-        .enumerate()
-        .flat_map(|(i, o)| {
-            let asked = std::mem::take(&mut *o.asked.lock().unwrap_or_else(|e| e.into_inner()));
-            asked
-                .into_iter()
-                .map(move |(callee, slot)| (i, callee, slot))
-        })
+        .map(|o| std::mem::take(&mut *o.ask()))
         .collect();
-    if questions.is_empty() {
+    if asked
+        .iter()
+        .all(|a| a.parameters.is_empty() && a.callers.is_empty())
+    {
         return Plan::empty(files.len());
     }
     let mut modules: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.iter().enumerate() {
         modules.entry(name.as_str()).or_insert(i);
     }
-    let resolved: Vec<_> = questions
-        .into_iter()
-        .filter_map(|(i, callee, slot)| {
-            let (file, function) = resolve(&callee, (&names[i], i), &files[i], &modules)?;
-            // Imported from itself: not a function of another module.
-            let own = !callee.contains('.');
-            (own == (file == i) && contents[file].is_ok())
-                .then_some((i, callee, slot, file, function))
-        })
+    let scope = Scope {
+        engine,
+        files,
+        names,
+        contents,
+        prepared,
+        others,
+        modules,
+    };
+    let mut found = Answers::default();
+    for (asker, questions) in asked.iter().enumerate() {
+        for (callee, slot) in &questions.parameters {
+            if let Some(answer) = scope.parameter(analysed, (asker, callee, slot)) {
+                found
+                    .parameters
+                    .insert((asker, callee.clone(), slot.clone()), answer);
+            }
+        }
+        for function in &questions.callers {
+            let answer = scope.callers(analysed, asker, function);
+            found.callers.insert((asker, function.clone()), answer);
+        }
+    }
+    let askers: BTreeSet<usize> = found
+        .parameters
+        .keys()
+        .map(|(i, _, _)| *i)
+        .chain(found.callers.keys().map(|(i, _)| *i))
         .collect();
-    // The callee's module, parsed and analysed if it was only read as text.
-    for &(_, _, _, file, _) in &resolved {
-        let Ok(bytes) = &contents[file] else { continue };
-        if prepared[file].get().is_none() {
-            let made = match Prepared::new(bytes, true) {
-                Ok(Some(p)) => Ok(p),
-                Ok(None) => continue,
-                Err(e) => Err(e),
-            };
-            let _ = prepared[file].set(made);
-        }
-        if let (Some(Ok(p)), Ok(None)) = (prepared[file].get(), &analysed[file]) {
-            analysed[file] = Ok(engine.analyse(p, &others[file]));
-        }
-    }
-    let mut found: Answers = HashMap::new();
-    for (i, callee, slot, file, function) in resolved {
-        let answer = match (prepared[file].get(), &analysed[file]) {
-            (Some(Ok(p)), Ok(Some(a))) => engine
-                .parameter_facts(p, a, &others[file], &function, &slot)
-                .map(|(parameter, facts, mentions)| RemoteParameter {
-                    file,
-                    path: shown(&files[file]),
-                    function: function.clone(),
-                    parameter,
-                    slot: slot.clone(),
-                    facts,
-                    mentions,
-                }),
-            (Some(Err(e)), _) | (_, Err(e)) => Err(format!("its module is not migrated: {e}")),
-            _ => continue,
-        };
-        found.insert((i, callee, slot), answer);
-    }
-    let askers: BTreeSet<usize> = found.keys().map(|(i, _, _)| *i).collect();
     let _ = answers.set(found);
     let askers: Vec<usize> = askers.into_iter().collect();
-    let again = crate::driver::run_all(pool, &askers, |&i| match prepared[i].get() {
+    let analyse = |&i: &usize| match prepared[i].get() {
         Some(Ok(p)) => crate::driver::guarded(|| Ok(engine.analyse(p, &others[i]))),
         Some(Err(e)) => Err(e.clone()),
         None => Ok(None),
-    });
+    };
+    let again = match pool {
+        Some(pool) => crate::driver::run_all(pool, &askers, analyse),
+        None => askers.iter().map(analyse).collect(),
+    };
     for (i, result) in askers.into_iter().zip(again) {
         analysed[i] = result;
     }
+    let analysed: &[Result<Option<Analysed<'p>>, FileError>] = analysed;
     let fixes: Vec<Vec<&Fix>> = analysed
         .iter()
         .map(|a| match a {
@@ -442,15 +700,25 @@ pub fn follow<'p>(
             _ => Vec::new(),
         })
         .collect();
+    let prepared_and_analysed = |file: usize| match (prepared[file].get(), &analysed[file]) {
+        (Some(Ok(p)), Ok(Some(a))) => Ok((p, a)),
+        _ => Err("its module is not prepared".to_string()),
+    };
+    let parameter = |file: usize, function: &str, slot: &PassedAs, made: &Fix, rule: usize| {
+        let (p, a) = prepared_and_analysed(file)?;
+        engine.parameter_fix(p, a, &others[file], (function, slot), made, rule)
+    };
+    let result = |file: usize, call: ruff_text_size::TextRange, made: &Fix, rule: usize| {
+        let (p, a) = prepared_and_analysed(file)?;
+        engine.result_fix(p, a, &others[file], call, made, rule)
+    };
     plan(
         &fixes,
         files,
         contents,
-        &|file, function, slot, made, crossing| match (prepared[file].get(), &analysed[file]) {
-            (Some(Ok(p)), Ok(Some(a))) => {
-                engine.parameter_fix(p, a, &others[file], (function, slot), made, crossing.rule)
-            }
-            _ => Err("its module is not prepared".to_string()),
+        &Rewriters {
+            parameter: &parameter,
+            result: &result,
         },
     )
 }

@@ -182,7 +182,7 @@ pub fn migrate_project(
     // Objects passed to functions of other modules: followed there, their fixes linked.
     let crossings = crossing::follow(
         engine,
-        pool,
+        Some(pool),
         files,
         &names,
         contents,

@@ -31,6 +31,9 @@ pub enum Parent<'a> {
     Test,
     /// `for x in obj:`, `[... for x in obj]`: iterated.
     Iter,
+    /// `return obj`: followed into the callers of the function when the project plan can
+    /// see them all, an escape otherwise.
+    Returned,
     /// Passed to a function imported from another module (`helpers.notify(ev)`): followed
     /// there when the project plan can see that function, an escape otherwise.
     Passed {
@@ -111,6 +114,11 @@ impl<'a> LazyParents<'a> {
             calls_function,
             built: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The module's statements.
+    pub fn body(&self) -> &'a [Stmt] {
+        self.body
     }
 
     pub fn get(&self) -> &Parents<'a> {
@@ -319,6 +327,13 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                     self.parents.guarded.push(first.range().cover(last.range()));
                 }
             }
+            Stmt::Return(ret) => {
+                if let Some(value) = &ret.value {
+                    self.parents
+                        .by_child
+                        .insert(value.range(), Parent::Returned);
+                }
+            }
             Stmt::With(with) => {
                 for item in &with.items {
                     self.parents
@@ -497,6 +512,9 @@ pub struct Tracked<'a> {
     /// A parameter another module passes the object to: the caller may use it after the
     /// call, so no use here is its last.
     pub borrowed: bool,
+    /// Made by code elsewhere (passed in, or returned by a call): it is started where it
+    /// is made, not here.
+    pub made_elsewhere: bool,
     /// The scope range the object lives in (function or class), for loop checks.
     pub within: TextRange,
     /// Module-level functions it was followed into (other modules may call them too).
@@ -547,6 +565,28 @@ pub trait OtherFiles: Sync {
     ) -> Option<Result<&RemoteParameter, String>> {
         None
     }
+
+    /// What the callers of `function` (a module-level function of this module) do with
+    /// what it returns, wherever in the project they are: `None` while the plan has not
+    /// looked (the question is remembered), or why they cannot be followed.
+    fn callers(&self, _function: &str) -> Option<Result<&RemoteCallers, String>> {
+        None
+    }
+}
+
+/// The callers of a function that returns an object, as the project plan found them: each
+/// call (by file and range) and what the callers do with the result (the facts recipes
+/// test).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteCallers {
+    /// The file (by its index in the run) that defines the function, and the function.
+    pub file: usize,
+    pub path: String,
+    pub function: String,
+    /// How many of its `return` statements return something other than `None`.
+    pub returns: usize,
+    pub calls: Vec<(usize, TextRange)>,
+    pub facts: BTreeSet<String>,
 }
 
 /// A parameter of a function of another module that an object is passed to, as the project
@@ -637,6 +677,7 @@ pub fn track<'a>(
                 uses,
                 is_attribute: false,
                 borrowed: false,
+                made_elsewhere: false,
                 within,
                 crossed,
                 family,
@@ -682,6 +723,7 @@ pub fn track<'a>(
                 uses,
                 is_attribute: true,
                 borrowed: false,
+                made_elsewhere: false,
                 within: class,
                 crossed: Vec::new(),
                 family: None,
@@ -875,6 +917,181 @@ pub fn parameter_in<'a>(
     Ok((parameter, uses_of(semantic, parents, function_scope, param)))
 }
 
+/// The plain module-level `def` of `function`, the only binding of its name.
+pub fn module_def<'a>(
+    flow: &Flow<'_, 'a>,
+    function: &str,
+) -> Result<&'a ruff_python_ast::StmtFunctionDef, Untrackable> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
+    let [binding] = semantic.bindings_of(crate::resolve::MODULE_SCOPE, function) else {
+        return Err(format!("`{function}` is not bound once at module level"));
+    };
+    let def = parents
+        .function_defs
+        .iter()
+        .copied()
+        .find(|d| d.range.start() == semantic.bindings[*binding].start)
+        .ok_or_else(|| format!("`{function}` is not a function definition"))?;
+    if !def.decorator_list.is_empty() || def.is_async {
+        return Err(format!("`{function}` is decorated or async"));
+    }
+    Ok(def)
+}
+
+/// How many times `name` appears in the module, as a name or an attribute.
+pub fn mentions_of(semantic: &Semantic, parents: &Parents<'_>, name: &str) -> usize {
+    semantic
+        .references
+        .iter()
+        .filter(|r| r.name == name)
+        .count()
+        + parents.attribute_count(name)
+}
+
+/// How many `return` statements of the module-level `function` (not of functions nested
+/// in it) return something other than `None`.
+pub fn returned_values(flow: &Flow<'_, '_>, function: &str) -> Result<usize, Untrackable> {
+    struct Returns(usize);
+    impl<'b> Visitor<'b> for Returns {
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::Return(ret) => {
+                    self.0 += usize::from(
+                        ret.value
+                            .as_deref()
+                            .is_some_and(|v| !v.is_none_literal_expr()),
+                    );
+                }
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+    }
+    let def = module_def(flow, function)?;
+    let mut returns = Returns(0);
+    returns.visit_body(&def.body);
+    Ok(returns.0)
+}
+
+/// The calls in this module whose callee is `name` (its last name) and which `resolves`
+/// says are calls of the function the plan follows (`resolves` gets the callee as
+/// [`passed_callee`] names it).
+pub fn calls_named<'a>(
+    semantic: &Semantic,
+    body: &'a [Stmt],
+    name: &str,
+    resolves: &dyn Fn(&str) -> bool,
+) -> Vec<&'a ExprCall> {
+    struct Calls<'a, 'n> {
+        name: &'n str,
+        found: Vec<&'a ExprCall>,
+    }
+    impl<'a> Visitor<'a> for Calls<'a, '_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                let last = match &*call.func {
+                    Expr::Name(n) => Some(n.id.as_str()),
+                    Expr::Attribute(a) => Some(a.attr.as_str()),
+                    _ => None,
+                };
+                if last == Some(self.name) {
+                    self.found.push(call);
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut calls = Calls {
+        name,
+        found: Vec::new(),
+    };
+    calls.visit_body(body);
+    calls
+        .found
+        .into_iter()
+        .filter(|call| passed_callee(semantic, &call.func).is_some_and(|c| resolves(&c)))
+        .collect()
+}
+
+/// Follows what a call returns when it is an object another module's (or this module's)
+/// function makes: where the result is stored and every use of it. A result used as a
+/// statement has no use; one the plan cannot follow says why.
+pub fn track_result<'a>(flow: &Flow<'_, 'a>, call: &ExprCall) -> Result<Tracked<'a>, Untrackable> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
+    let stmt = semantic
+        .innermost_stmt(call.range())
+        .map(|s| semantic.stmts[s].range)
+        .ok_or("it is not in a statement")?;
+    let mut tracked = match track_elements(flow, call, stmt) {
+        Some(elements) => elements?,
+        None => match (
+            parents.assigned_to(call.range()),
+            parents.parent(call.range()),
+        ) {
+            (Some(target), _) => track(flow, target, stmt)?,
+            (None, Some(parent)) => Tracked {
+                uses: vec![Use {
+                    range: call.range(),
+                    parent: Some(parent),
+                }],
+                is_attribute: false,
+                borrowed: false,
+                made_elsewhere: false,
+                within: stmt,
+                crossed: Vec::new(),
+                family: None,
+                in_place: true,
+                made_at: None,
+            },
+            (None, None) if stmt == call.range() => Tracked {
+                uses: Vec::new(),
+                is_attribute: false,
+                borrowed: false,
+                made_elsewhere: false,
+                within: stmt,
+                crossed: Vec::new(),
+                family: None,
+                in_place: false,
+                made_at: None,
+            },
+            (None, None) => return Err("its result is used directly, not stored".into()),
+        },
+    };
+    // A new object each call (its maker keeps no other reference): its last use here is
+    // its last; it is started where it is made.
+    tracked.made_elsewhere = true;
+    Ok(tracked)
+}
+
+/// The call whose range is `range` in `body`.
+pub fn call_at(body: &[Stmt], range: TextRange) -> Option<&ExprCall> {
+    struct At<'a> {
+        range: TextRange,
+        found: Option<&'a ExprCall>,
+    }
+    impl<'a> Visitor<'a> for At<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if self.found.is_none() && stmt.range().contains_range(self.range) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Call(call) if call.range() == self.range => self.found = Some(call),
+                _ if expr.range().contains_range(self.range) => visitor::walk_expr(self, expr),
+                _ => {}
+            }
+        }
+    }
+    let mut at = At { range, found: None };
+    at.visit_body(body);
+    at.found
+}
+
 /// A parameter an object is passed to, followed in its function's module.
 pub struct Parameter<'a> {
     pub name: String,
@@ -898,24 +1115,8 @@ pub fn track_parameter<'a>(
     let Flow {
         semantic, parents, ..
     } = *flow;
-    let [binding] = semantic.bindings_of(crate::resolve::MODULE_SCOPE, function) else {
-        return Err(format!("`{function}` is not bound once at module level"));
-    };
-    let def = parents
-        .function_defs
-        .iter()
-        .copied()
-        .find(|d| d.range.start() == semantic.bindings[*binding].start)
-        .ok_or_else(|| format!("`{function}` is not a function definition"))?;
-    if !def.decorator_list.is_empty() || def.is_async {
-        return Err(format!("`{function}` is decorated or async"));
-    }
-    let mentions = semantic
-        .references
-        .iter()
-        .filter(|r| r.name == function)
-        .count()
-        + parents.attribute_count(function);
+    let def = module_def(flow, function)?;
+    let mentions = mentions_of(semantic, parents, function);
     let slot = match slot {
         PassedAs::Position(i) => Slot::Position(*i),
         PassedAs::Keyword(k) => Slot::Keyword(k.as_str()),
@@ -940,6 +1141,7 @@ pub fn track_parameter<'a>(
             uses,
             is_attribute: false,
             borrowed: true,
+            made_elsewhere: true,
             within: def.range,
             crossed,
             family: None,
@@ -1169,6 +1371,7 @@ fn element_uses<'a>(
         uses,
         is_attribute: false,
         borrowed: false,
+        made_elsewhere: false,
         within: list.within,
         crossed: list.crossed,
         family: (members > 1).then(|| Family {
@@ -1230,8 +1433,9 @@ pub fn facts(tracked: &Tracked<'_>, parents: &Parents<'_>) -> BTreeSet<String> {
             None => {
                 facts.insert("escapes".to_string());
             }
-            // What the function it is passed to does with it: the project plan's facts.
-            Some(Parent::Passed { .. }) => {}
+            // What the function it is passed to, or its callers, do with it: the project
+            // plan's facts.
+            Some(Parent::Passed { .. } | Parent::Returned) => {}
         }
     }
     if iterated_again(tracked, parents) {

@@ -268,25 +268,67 @@ impl Engine {
         }
     }
 
+    /// Judged alone, a file is the whole project: objects its functions pass to each
+    /// other or return are followed as a run over a project follows them, and linked fixes
+    /// not applied are cut until that settles.
     fn run(
         &self,
         bytes: &[u8],
         plan: Option<&Plan>,
         context: &ProcessContext,
     ) -> Result<Migration, FileError> {
-        match Prepared::new(bytes, self.all_files)? {
-            Some(prepared) => self.run_prepared(&prepared, plan, context),
-            None => Ok(Migration::default()),
+        let Some(prepared) = Prepared::new(bytes, self.all_files)? else {
+            return Ok(Migration::default());
+        };
+        let contents: [Result<Vec<u8>, FileError>; 1] = [Ok(bytes.to_vec())];
+        let prepared: [std::sync::OnceLock<Result<Prepared, FileError>>; 1] =
+            [std::sync::OnceLock::from(Ok(prepared))];
+        let answers = std::sync::OnceLock::new();
+        let others = [crate::crossing::Others {
+            contents: &contents,
+            except: 0,
+            asked: std::sync::Mutex::default(),
+            answers: &answers,
+        }];
+        let p = match prepared[0].get() {
+            Some(Ok(p)) => p,
+            Some(Err(e)) => return Err(e.clone()),
+            None => return Ok(Migration::default()),
+        };
+        let mut analysed = [Ok(self.analyse(p, &others[0]))];
+        let crossings = crate::crossing::follow(
+            self,
+            None,
+            &[std::path::PathBuf::from("this module")],
+            &[String::new()],
+            &contents,
+            &prepared,
+            &mut analysed,
+            &others,
+            &answers,
+        );
+        let analysed = match &analysed[0] {
+            Ok(Some(a)) => a,
+            Ok(None) => return Ok(Migration::default()),
+            Err(e) => return Err(e.clone()),
+        };
+        let mut cut = BTreeMap::new();
+        loop {
+            let mut context = context.clone();
+            if let Some(links) = crossings.links_of(0, &cut) {
+                context.links = links;
+            }
+            let mut migration = self.decide(p, analysed, plan, &context, &crossings.injected[0]);
+            let known = cut.len();
+            for (link, why) in &migration.cut {
+                cut.entry(link.clone()).or_insert_with(|| why.clone());
+            }
+            // Each round cuts at least one more link, or it is the last.
+            if cut.len() == known {
+                self.emit(p, &mut migration)?;
+                return Ok(migration);
+            }
         }
-    }
-
-    /// Migrates a file already decoded and parsed ([`Prepared`]) in `context`.
-    pub fn migrate_prepared(
-        &self,
-        prepared: &Prepared,
-        context: &ProcessContext,
-    ) -> Result<Migration, FileError> {
-        self.run_prepared(prepared, None, context)
     }
 
     /// Finds a file's sites and what each would become: what holds whatever the processes
@@ -424,6 +466,71 @@ impl Engine {
         Ok((parameter.name, facts, parameter.mentions))
     }
 
+    /// How many `return` statements of the module-level `function` return a value.
+    pub fn returned_values(
+        &self,
+        prepared: &Prepared,
+        analysed: &Analysed<'_>,
+        elsewhere: &dyn crate::objects::OtherFiles,
+        function: &str,
+    ) -> Result<usize, String> {
+        let flow = crate::objects::Flow {
+            semantic: &prepared.semantic,
+            parents: analysed.parents.get(),
+            elsewhere,
+        };
+        crate::objects::returned_values(&flow, function)
+    }
+
+    /// The calls in this file of a function that returns objects (`resolves` tells a call
+    /// of it by how the file names its callee), what each does with the result (its
+    /// facts), and how many times the file names the function.
+    pub fn result_calls(
+        &self,
+        prepared: &Prepared,
+        analysed: &Analysed<'_>,
+        elsewhere: &dyn crate::objects::OtherFiles,
+        function: &str,
+        resolves: &dyn Fn(&str) -> bool,
+    ) -> Result<ResultCalls, String> {
+        let parents = analysed.parents.get();
+        let flow = crate::objects::Flow {
+            semantic: &prepared.semantic,
+            parents,
+            elsewhere,
+        };
+        let body = analysed.parents.body();
+        let calls = crate::objects::calls_named(&prepared.semantic, body, function, resolves)
+            .into_iter()
+            .map(|call| {
+                let tracked = crate::objects::track_result(&flow, call)?;
+                Ok((call.range(), crate::objects::facts(&tracked, parents)))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let mentions = crate::objects::mentions_of(&prepared.semantic, parents, function);
+        Ok((calls, mentions))
+    }
+
+    /// The rewrite of the uses of what the call at `call` (this file's) returns: the object
+    /// `made` fixes where the called function makes it, by the rule that fixes it there.
+    pub fn result_fix(
+        &self,
+        prepared: &Prepared,
+        analysed: &Analysed<'_>,
+        elsewhere: &dyn crate::objects::OtherFiles,
+        call: TextRange,
+        made: &Fix,
+        rule: usize,
+    ) -> Result<Fix, String> {
+        self.with_context(
+            prepared,
+            analysed,
+            elsewhere,
+            |cx, recipe| crate::rewrite::rewrite_result(cx, recipe, rule, call, made),
+            made,
+        )
+    }
+
     /// The rewrite of the uses of `function`'s parameter (this file's) that the object `made`
     /// fixes in another module is passed to, by the rule that fixes it there.
     pub fn parameter_fix(
@@ -435,6 +542,26 @@ impl Engine {
         made: &Fix,
         rule: usize,
     ) -> Result<Fix, String> {
+        self.with_context(
+            prepared,
+            analysed,
+            elsewhere,
+            |cx, recipe| {
+                crate::rewrite::rewrite_parameter(cx, recipe, rule, passed.0, passed.1, made)
+            },
+            made,
+        )
+    }
+
+    /// Runs `f` with this file's rewrite context and the recipe that fixes `made`.
+    fn with_context<R>(
+        &self,
+        prepared: &Prepared,
+        analysed: &Analysed<'_>,
+        elsewhere: &dyn crate::objects::OtherFiles,
+        f: impl FnOnce(&RewriteContext<'_, '_>, &crate::recipe::Recipe) -> Result<R, String>,
+        made: &Fix,
+    ) -> Result<R, String> {
         let recipe = self
             .catalog
             .recipes
@@ -453,22 +580,7 @@ impl Engine {
             canonical: &|q: &str| self.catalog.canonical(q),
             elsewhere,
         };
-        crate::rewrite::rewrite_parameter(&cx, recipe, rule, passed.0, passed.1, made)
-    }
-
-    fn run_prepared(
-        &self,
-        prepared: &Prepared,
-        plan: Option<&Plan>,
-        context: &ProcessContext,
-    ) -> Result<Migration, FileError> {
-        // Judged alone, a file is the whole project.
-        let Some(analysed) = self.analyse(prepared, &crate::objects::NoOtherFiles) else {
-            return Ok(Migration::default());
-        };
-        let mut migration = self.decide(prepared, &analysed, plan, context, &[]);
-        self.emit(prepared, &mut migration)?;
-        Ok(migration)
+        f(&cx, recipe)
     }
 
     /// Judges a file's sites in `context`: what is applied, held back or left for a human, and
@@ -888,11 +1000,17 @@ impl Analysed<'_> {
     /// The fixes found that pass objects to functions of other modules.
     pub fn crossing_fixes(&self) -> impl Iterator<Item = &Fix> {
         self.sites.iter().filter_map(|(_, outcome)| match outcome {
-            Some(Outcome::Fix(fix)) if !fix.crossings.is_empty() => Some(&**fix),
+            Some(Outcome::Fix(fix)) if !fix.crossings.is_empty() || !fix.returns.is_empty() => {
+                Some(&**fix)
+            }
             _ => None,
         })
     }
 }
+
+/// The calls of a function found in a file, with the facts of what each does with its
+/// result, and how many times the file names the function.
+pub type ResultCalls = (Vec<(TextRange, BTreeSet<String>)>, usize);
 
 /// A file's sites sorted out ([`Engine::triage`]).
 struct Triage<'a> {
@@ -1213,7 +1331,7 @@ pub(crate) fn last_name(func: &ruff_python_ast::Expr) -> Option<&str> {
 }
 
 /// The first line of `code`, for messages.
-fn first_line(code: &str) -> &str {
+pub(crate) fn first_line(code: &str) -> &str {
     code.lines().next().unwrap_or(code)
 }
 

@@ -13,7 +13,8 @@ use crate::edit::{Edit, Piece, Safety};
 use crate::imports::{availability, Availability, ImportSpec, Request};
 use crate::matcher::{Site, SiteNode};
 use crate::objects::{
-    facts, track, track_elements, LazyParents, Parent, PassedAs, RemoteParameter, Slot, Tracked,
+    facts, track, track_elements, LazyParents, Parent, PassedAs, RemoteCallers, RemoteParameter,
+    Slot, Tracked,
 };
 use crate::recipe::{
     Action, CompiledMethod, CompiledRule, Filter, HoleValue, MethodAction, Recipe, ResultUse,
@@ -58,12 +59,26 @@ pub struct Fix {
     /// The object is passed to functions of other modules, whose uses of it are rewritten
     /// there by the same rule: applied only together ([`Fix::link`]).
     pub crossings: Vec<Crossing>,
+    /// The object is returned by a function whose callers' uses of it are rewritten in
+    /// their modules by the same rule: applied only together ([`Fix::link`]).
+    pub returns: Vec<Return>,
     /// The fixes in several files this one is applied with, or not at all: set by the
     /// project plan.
     pub link: Option<String>,
     /// Modules the new object comes from when the fix imports none of them (the uses of an
     /// object made in another module): the monkey patching it needs in a process that stays.
     pub denotes: Vec<String>,
+}
+
+/// An object a module-level function returns, followed into every call of it: the uses of
+/// each call's result are rewritten, where the call is, by the rule that rewrote it here.
+#[derive(Debug, Clone)]
+pub struct Return {
+    pub to: RemoteCallers,
+    /// The returned expression.
+    pub at: TextRange,
+    /// The rule, by its place among the recipe's rules for the target.
+    pub rule: usize,
 }
 
 /// An object passed to a function of another module, followed there: the uses of the
@@ -183,6 +198,7 @@ struct Draft {
     note: Option<String>,
     family: Option<crate::objects::Family>,
     crossings: Vec<Crossing>,
+    returns: Vec<Return>,
     /// The rule's place among the recipe's rules for the target.
     rule: usize,
 }
@@ -282,6 +298,7 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             family: draft.family,
             defines: rule.defines.clone(),
             crossings: draft.crossings,
+            returns: draft.returns,
             link: None,
             denotes: Vec::new(),
         }));
@@ -389,6 +406,7 @@ fn draft(
         note: rule.note.clone(),
         family: None,
         crossings: Vec::new(),
+        returns: Vec::new(),
         rule: index,
     };
     match (&rule.action, site.node) {
@@ -623,6 +641,7 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
                     }],
                     is_attribute: false,
                     borrowed: false,
+                    made_elsewhere: false,
                     within: stmt_range,
                     crossed: Vec::new(),
                     family: None,
@@ -693,6 +712,25 @@ fn follow(
                 position(u.range)
             )),
             Some(Parent::With | Parent::Test) => {}
+            Some(Parent::Returned) if rule.allow_escape => escaped(
+                draft,
+                format!("the object is returned at {}", position(u.range)),
+            ),
+            Some(Parent::Returned) => match returning(cx, u.range) {
+                Some((_, Some(Ok(to)))) => draft.returns.push(Return {
+                    to: to.clone(),
+                    at: u.range,
+                    rule: draft.rule,
+                }),
+                Some((function, Some(Err(why)))) => problems.push(format!(
+                    "the object is returned at {} (by `{function}`: {why})",
+                    position(u.range)
+                )),
+                _ => problems.push(format!(
+                    "the object is returned at {}, to callers whose use of it cannot be checked",
+                    position(u.range)
+                )),
+            },
             Some(Parent::Passed { .. }) if rule.allow_escape => escaped(
                 draft,
                 format!(
@@ -839,6 +877,24 @@ fn follow(
         add_note(draft, "the attribute may also be used outside its class");
     }
     draft.family = tracked.family.clone();
+    if !draft.returns.is_empty() {
+        draft.safety = draft.safety.max(Safety::Review);
+        let function = draft.returns[0].to.function.clone();
+        add_note(
+            draft,
+            &format!(
+                "the object is returned to the callers of `{function}`, whose uses of it are rewritten with it"
+            ),
+        );
+        if !function.starts_with('_') {
+            add_note(
+                draft,
+                &format!(
+                    "`{function}` is public: a caller outside the project gets the new object too"
+                ),
+            );
+        }
+    }
     if !draft.crossings.is_empty() {
         draft.safety = draft.safety.max(Safety::Review);
         let places: BTreeSet<String> = draft
@@ -853,6 +909,22 @@ fn follow(
                 places.into_iter().collect::<Vec<_>>().join(", ")
             ),
         );
+        let public: BTreeSet<&str> = draft
+            .crossings
+            .iter()
+            .map(|c| c.to.function.as_str())
+            .filter(|f| !f.starts_with('_'))
+            .collect();
+        if !public.is_empty() {
+            let names: Vec<String> = public.iter().map(|f| format!("`{f}`")).collect();
+            add_note(
+                draft,
+                &format!(
+                    "{} public: a caller outside the project that passes an eventlet object would break",
+                    if names.len() == 1 { format!("{} is", names[0]) } else { format!("{} are", names.join(", ")) }
+                ),
+            );
+        }
     }
     if !tracked.crossed.is_empty() {
         draft.safety = draft.safety.max(Safety::Review);
@@ -869,7 +941,7 @@ fn follow(
             ),
         );
     }
-    if let Some(template) = rule.append.as_ref().filter(|_| !tracked.borrowed) {
+    if let Some(template) = rule.append.as_ref().filter(|_| !tracked.made_elsewhere) {
         let Some(target) = target else {
             return Err(Stop::Skip(
                 "its result is not stored, so it cannot be started on the next line".to_string(),
@@ -928,6 +1000,23 @@ fn remote<'c>(
     cx.elsewhere.parameter(&callee, &slot.owned())
 }
 
+/// The module-level function whose `return` statement returns the expression at `range`,
+/// and what the project plan found of its callers (`None`: not looked at).
+fn returning<'c>(
+    cx: &RewriteContext<'c, '_>,
+    range: TextRange,
+) -> Option<(String, Option<Result<&'c RemoteCallers, String>>)> {
+    let parents = cx.parents.get();
+    let def = parents.function_def_at(parents.innermost(range, false)?)?;
+    let name = def.name.as_str();
+    // Module-level: the only binding of its name in the module scope is this `def`.
+    let module_level = matches!(
+        cx.semantic.bindings_of(crate::resolve::MODULE_SCOPE, name),
+        [b] if cx.semantic.bindings[*b].start == def.range.start()
+    );
+    module_level.then(|| (name.to_string(), cx.elsewhere.callers(name)))
+}
+
 /// How many times `name` (the callee's last name: `notify` in `helpers.notify`) appears in
 /// the module, as a name or an attribute.
 fn mentions(cx: &RewriteContext<'_, '_>, name: &str) -> usize {
@@ -945,15 +1034,23 @@ fn mentions(cx: &RewriteContext<'_, '_>, name: &str) -> usize {
 fn remote_facts(cx: &RewriteContext<'_, '_>, tracked: &Tracked<'_>, found: &mut BTreeSet<String>) {
     let mut iterating = usize::from(found.contains("iter"));
     for u in &tracked.uses {
-        let Some(Parent::Passed { function, slot, .. }) = u.parent else {
-            continue;
+        let facts = match u.parent {
+            Some(Parent::Passed { function, slot, .. }) => match remote(cx, function, slot) {
+                Some(Ok(to)) => Some(&to.facts),
+                _ => None,
+            },
+            Some(Parent::Returned) => match returning(cx, u.range) {
+                Some((_, Some(Ok(to)))) => Some(&to.facts),
+                _ => None,
+            },
+            _ => continue,
         };
-        match remote(cx, function, slot) {
-            Some(Ok(to)) => {
-                iterating += usize::from(to.facts.contains("iter"));
-                found.extend(to.facts.iter().cloned());
+        match facts {
+            Some(facts) => {
+                iterating += usize::from(facts.contains("iter"));
+                found.extend(facts.iter().cloned());
             }
-            _ => {
+            None => {
                 found.insert("escapes".to_string());
             }
         }
@@ -964,9 +1061,9 @@ fn remote_facts(cx: &RewriteContext<'_, '_>, tracked: &Tracked<'_>, found: &mut 
 }
 
 /// The rewrite of the uses of the parameter of `function` (of this module) that an object
-/// made in another module is passed to as `slot`, by the rule (`rule`, by its place) that
-/// rewrote it there; `made` names the object for the review note. The other modules' calls
-/// are the project plan's to check.
+/// made elsewhere is passed to as `slot`, by the rule (`rule`, by its place) that rewrote it
+/// where it is made; `made` names the object for the review note. The callers are the
+/// project plan's to check.
 pub fn rewrite_parameter(
     cx: &RewriteContext<'_, '_>,
     recipe: &Recipe,
@@ -975,16 +1072,74 @@ pub fn rewrite_parameter(
     slot: &PassedAs,
     made: &Fix,
 ) -> Result<Fix, String> {
-    let compiled = recipe
-        .rules(cx.target)
-        .get(rule)
-        .ok_or_else(|| format!("recipe `{}` has no rule {rule}", recipe.id))?;
     let crate::objects::Parameter {
         name: parameter,
         range,
         tracked,
         ..
     } = crate::objects::track_parameter(&cx.flow(), function, slot)?;
+    let note = format!(
+        "`{parameter}` receives the `{}` its callers make, rewritten with them",
+        made.subject
+    );
+    let found = Found {
+        tracked,
+        range,
+        subject: parameter,
+        note,
+    };
+    borrowed_fix(cx, recipe, rule, found, made)
+}
+
+/// The rewrite of the uses of what the call at `call` returns (an object the function it
+/// calls makes, in this module or another), by the rule (`rule`) that rewrote it where it
+/// is made.
+pub fn rewrite_result(
+    cx: &RewriteContext<'_, '_>,
+    recipe: &Recipe,
+    rule: usize,
+    call: TextRange,
+    made: &Fix,
+) -> Result<Fix, String> {
+    let expr = crate::objects::call_at(cx.parents.body(), call)
+        .ok_or_else(|| "the call is not found".to_string())?;
+    let tracked = crate::objects::track_result(&cx.flow(), expr)?;
+    let subject = crate::pipeline::first_line(&cx.text[expr.func.range()]).to_string();
+    let note = format!(
+        "what `{subject}()` returns is the `{}` it makes, rewritten with it",
+        made.subject
+    );
+    let found = Found {
+        tracked,
+        range: call,
+        subject: format!("{subject}()"),
+        note,
+    };
+    borrowed_fix(cx, recipe, rule, found, made)
+}
+
+/// An object made elsewhere, as the module that uses it sees it.
+struct Found<'a> {
+    tracked: Tracked<'a>,
+    /// Where the fix is reported, and as what.
+    range: TextRange,
+    subject: String,
+    note: String,
+}
+
+/// The fix of the uses of an object made elsewhere (`made` fixes where it is made) by the
+/// rule (`rule`) that rewrote it there: the uses' edits and the imports they name.
+fn borrowed_fix(
+    cx: &RewriteContext<'_, '_>,
+    recipe: &Recipe,
+    rule: usize,
+    found: Found<'_>,
+    made: &Fix,
+) -> Result<Fix, String> {
+    let compiled = recipe
+        .rules(cx.target)
+        .get(rule)
+        .ok_or_else(|| format!("recipe `{}` has no rule {rule}", recipe.id))?;
     let mut draft = Draft {
         edits: Vec::new(),
         removals: Vec::new(),
@@ -994,15 +1149,20 @@ pub fn rewrite_parameter(
         note: None,
         family: None,
         crossings: Vec::new(),
+        returns: Vec::new(),
         rule,
     };
-    follow(cx, compiled, &Object::Tracked(tracked, None), &mut draft).map_err(
-        |stop| match stop {
-            Stop::Manual(why) | Stop::Skip(why) => why,
-        },
-    )?;
-    if !draft.crossings.is_empty() {
-        return Err(format!("`{parameter}` is passed on to another module"));
+    follow(
+        cx,
+        compiled,
+        &Object::Tracked(found.tracked, None),
+        &mut draft,
+    )
+    .map_err(|stop| match stop {
+        Stop::Manual(why) | Stop::Skip(why) => why,
+    })?;
+    if !draft.crossings.is_empty() || !draft.returns.is_empty() {
+        return Err(format!("`{}` passes it on to other code", found.subject));
     }
     // The rule's imports that the rewritten uses name (`futures.` in a pile's `spawn`).
     let named = |bound: &str| names(&draft.edits, &[], bound);
@@ -1020,25 +1180,19 @@ pub fn rewrite_parameter(
             .collect();
     }
     let needs_removed = usable(cx, &draft.requests, &made.name)?;
-    add_note(
-        &mut draft,
-        &format!(
-            "`{parameter}` receives the `{}` its callers make, rewritten with them",
-            made.subject
-        ),
-    );
+    add_note(&mut draft, &found.note);
     Ok(Fix {
         recipe: recipe.id.clone(),
         safety: draft.safety,
         note: draft.note,
-        range,
+        range: found.range,
         edits: draft.edits,
         removals: draft.removals,
         requests: draft.requests,
         rebind: None,
         needs_removed,
         kept_comments: None,
-        subject: parameter,
+        subject: found.subject,
         name: made.name.clone(),
         guide: made.guide.clone(),
         last: false,
@@ -1047,6 +1201,7 @@ pub fn rewrite_parameter(
         family: None,
         defines: Vec::new(),
         crossings: Vec::new(),
+        returns: Vec::new(),
         link: None,
         denotes: compiled
             .imports
@@ -1727,6 +1882,7 @@ fn rewrite_patch(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) 
             family: None,
             defines: Vec::new(),
             crossings: Vec::new(),
+            returns: Vec::new(),
             link: None,
             denotes: Vec::new(),
         }))
