@@ -108,6 +108,8 @@ def reason(message):
             ('kept: its process stays', 'monkey patching kept: its process stays'),
             ('kept: Eventlet code in this file', 'monkey patching kept: code left in the file'),
             ('passed to other code', 'object passed to other code'),
+            ('is returned at', 'object returned to callers not followed'),
+            ('the object is returned by', 'object returned to callers not followed'),
             ('cannot be followed', 'object cannot be followed'),
             ('which is not migrated', 'under a call left for a human'),
             ('stays on eventlet (left for a human', 'given an object that stays'),

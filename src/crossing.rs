@@ -494,6 +494,8 @@ struct Scope<'p, 'r> {
     others: &'p [Others<'p>],
     /// Module name → its file.
     modules: HashMap<&'r str, usize>,
+    /// Whether file `j` imports the module of file `m` (`imports(j, m)`).
+    imports: &'r dyn Fn(usize, usize) -> bool,
 }
 
 impl<'p> Scope<'p, '_> {
@@ -584,10 +586,21 @@ impl<'p> Scope<'p, '_> {
             calls: Vec::new(),
             facts: BTreeSet::new(),
         };
-        for j in 0..self.files.len() {
-            if !mentioned(&self.contents[j..=j], function, &BTreeSet::new()) {
-                continue;
-            }
+        let naming: Vec<usize> = (0..self.files.len())
+            .filter(|&j| mentioned(&self.contents[j..=j], function, &BTreeSet::new()))
+            .collect();
+        // A module that names the function without importing its module calls something
+        // else, or reaches it in a way the plan cannot see: known before parsing anything.
+        if let Some(&j) = naming
+            .iter()
+            .find(|&&j| j != file && !(self.imports)(j, file))
+        {
+            return Err(format!(
+                "{} names `{function}` without importing its module",
+                shown(&self.files[j])
+            ));
+        }
+        for j in naming {
             let (p, a) = self.analysed(analysed, j)?;
             let resolves = |callee: &str| {
                 resolve(callee, (&self.names[j], j), &self.files[j], &self.modules)
@@ -634,6 +647,7 @@ pub fn follow<'p>(
     analysed: &mut [Result<Option<Analysed<'p>>, FileError>],
     others: &'p [Others<'p>],
     answers: &OnceLock<Answers>,
+    imports: &dyn Fn(usize, usize) -> bool,
 ) -> Plan {
     let asked: Vec<Asked> = others
         .iter()
@@ -657,6 +671,7 @@ pub fn follow<'p>(
         prepared,
         others,
         modules,
+        imports,
     };
     let mut found = Answers::default();
     for (asker, questions) in asked.iter().enumerate() {

@@ -190,6 +190,12 @@ pub fn migrate_project(
         &mut analysed,
         &others,
         &answers,
+        &|j, m| {
+            project
+                .modules
+                .get(&names[j])
+                .is_some_and(|info| info.imports.contains(&names[m]))
+        },
     );
     let groups = process::groups(&project, &processes);
     let settled = rounds::settle(

@@ -306,6 +306,8 @@ impl Engine {
             &mut analysed,
             &others,
             &answers,
+            // One file: no other module imports it.
+            &|_, _| false,
         );
         let analysed = match &analysed[0] {
             Ok(Some(a)) => a,
