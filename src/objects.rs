@@ -100,6 +100,17 @@ pub enum CallRole {
     Iterates(usize),
 }
 
+/// The elements of a list or tuple display (`None` for anything else, or one with a
+/// starred element, whose positions are not known).
+fn displayed(expr: &Expr) -> Option<&[Expr]> {
+    let elts = match expr {
+        Expr::List(list) => &list.elts[..],
+        Expr::Tuple(tuple) => &tuple.elts[..],
+        _ => return None,
+    };
+    (!elts.iter().any(Expr::is_starred_expr)).then_some(elts)
+}
+
 /// [`Parents`], built on first use: most modules have no object to follow.
 pub struct LazyParents<'a> {
     body: &'a [Stmt],
@@ -351,6 +362,16 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                         .assignments
                         .insert(target.range().start(), &assign.value);
                 }
+                // `a, b = Event(), Event()`: each name is assigned its value.
+                if let ([target], Some(values)) = (&assign.targets[..], displayed(&assign.value)) {
+                    let names = displayed(target).filter(|names| names.len() == values.len());
+                    for (name, value) in names.into_iter().flatten().zip(values) {
+                        if name.is_name_expr() && !value.is_starred_expr() {
+                            self.parents.assigned.insert(value.range(), name);
+                            self.parents.assignments.insert(name.range().start(), value);
+                        }
+                    }
+                }
             }
             Stmt::AnnAssign(assign) => {
                 if let Some(value) = &assign.value {
@@ -413,6 +434,8 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
             }
             Expr::SetComp(comp) => self.iterations(&comp.generators, comp.range),
             Expr::Generator(comp) => self.iterations(&comp.generators, comp.range),
+            // A tuple display is not followed as a list is: rewritten elements sharing a
+            // line would each be wrapped on their own.
             Expr::List(list) => {
                 for elt in &list.elts {
                     self.parents
@@ -1238,14 +1261,15 @@ pub fn track_elements<'a>(
             .is_some_and(|c| ComparableExpr::from(&*c.func) == ComparableExpr::from(&*call.func))
     };
     let (target, stmt_range) = match parents.elements.get(&call.range()) {
-        Some(&(list, display)) => {
+        // A display assigned to a name (not one unpacked into names).
+        Some(&(list, display)) if parents.assigned.contains_key(&list) => {
             if display.is_some_and(|elts| !elts.iter().all(same)) {
                 return Some(Err("the list holds other objects too".into()));
             }
             (*parents.assigned.get(&list)?, stmt_range)
         }
         // `threads.append(spawn(f))` to a list made empty (`threads = []`).
-        None => appended_to(flow, call)?,
+        _ => appended_to(flow, call)?,
     };
     Some(element_uses(flow, target, stmt_range, &same))
 }
@@ -1842,5 +1866,23 @@ mod tests {
                 "the list `ts` is used other than by iterating it".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn names_unpacked_from_a_display_are_assigned_their_values() {
+        let src = "a, b = Event(), Queue()\nc, *d = Event(), Event(), Event()\n";
+        let parsed = ruff_python_parser::parse_module(src).expect("parses");
+        let parents = Parents::build(&parsed.syntax().body);
+        let assigned = |value: &str| {
+            let start = src.find(value).expect("in the source");
+            let range = TextRange::at((start as u32).into(), (value.len() as u32).into());
+            parents.assigned_to(range).map(|t| &src[t.range()])
+        };
+        assert_eq!(assigned("Event()"), Some("a"));
+        assert_eq!(assigned("Queue()"), Some("b"));
+        // A starred target: positions are not known.
+        let second = src.rfind("Event()").expect("in the source");
+        let range = TextRange::at((second as u32).into(), 7.into());
+        assert_eq!(parents.assigned_to(range).map(|t| &src[t.range()]), None);
     }
 }

@@ -630,6 +630,8 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
             Err(why) => Object::Lost(why),
         };
     }
+    // Unpacked (`a, b = Event(), Event()`): the name at its place.
+    let bound = bound.or_else(|| cx.parents.get().assigned_to(call.range()));
     let Some(target) = bound else {
         // Used in place (`getcurrent().parent`, `Event().wait()`): a single use.
         return match cx.parents.get().parent(call.range()) {
