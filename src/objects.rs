@@ -1280,7 +1280,13 @@ fn appended_to<'a>(flow: &Flow<'_, 'a>, call: &ExprCall) -> Option<(&'a Expr, Te
     let Flow {
         semantic, parents, ..
     } = *flow;
-    let (outer, Slot::Position(0)) = *parents.arguments.get(&call.range())? else {
+    // `threads.append(spawn(f))`, `threads.add(spawn(f))`, or the element of a display or
+    // comprehension extending it: `threads.extend([spawn(f, x) for x in xs])`.
+    let argument = match parents.elements.get(&call.range()) {
+        Some(&(list, _)) => list,
+        None => call.range(),
+    };
+    let (outer, Slot::Position(0)) = *parents.arguments.get(&argument)? else {
         return None;
     };
     let Expr::Attribute(attr) = &*outer.func else {
@@ -1289,7 +1295,13 @@ fn appended_to<'a>(flow: &Flow<'_, 'a>, call: &ExprCall) -> Option<(&'a Expr, Te
     let Expr::Name(list) = &*attr.value else {
         return None;
     };
-    if attr.attr.as_str() != "append" || outer.arguments.len() != 1 {
+    let method = attr.attr.as_str();
+    let fits = match method {
+        "append" | "add" => argument == call.range(),
+        "extend" => argument != call.range(),
+        _ => false,
+    };
+    if !fits || outer.arguments.len() != 1 {
         return None;
     }
     let scope = semantic.reference_at(list.range.start())?.resolved?;
@@ -1297,7 +1309,16 @@ fn appended_to<'a>(flow: &Flow<'_, 'a>, call: &ExprCall) -> Option<(&'a Expr, Te
         return None;
     };
     let value = parents.assignment_value(semantic.bindings[*binding].start)?;
-    if !value.as_list_expr().is_some_and(|l| l.elts.is_empty()) {
+    // Made empty: `[]` for a list, `set()` for a set (whose method is `add`).
+    let empty = match (value, method) {
+        (Expr::List(l), "append" | "extend") => l.elts.is_empty(),
+        (Expr::Call(c), "add") => {
+            c.arguments.is_empty()
+                && semantic.builtin_name(&c.func).as_deref() == Some("builtins.set")
+        }
+        _ => false,
+    };
+    if !empty {
         return None;
     }
     let target = *parents.assigned.get(&value.range())?;
@@ -1311,6 +1332,22 @@ fn counted(semantic: &Semantic, parents: &Parents<'_>, range: TextRange) -> bool
         .sole_argument_of(range)
         .and_then(|call| semantic.builtin_name(&call.func))
         .is_some_and(|name| name == "builtins.len")
+}
+
+/// How many objects made the way `same` tells `list.method(argument)` adds to a list or
+/// set (`None`: it adds something else, or does something else).
+fn added_objects(method: &str, args: &[Expr], same: &dyn Fn(&Expr) -> bool) -> Option<usize> {
+    let [argument] = args else {
+        return None;
+    };
+    match (method, argument) {
+        ("append" | "add", call) if same(call) => Some(1),
+        ("extend", Expr::ListComp(comp)) if same(&comp.elt) => Some(1),
+        ("extend", Expr::List(display)) if display.elts.iter().all(same) => {
+            Some(display.elts.len())
+        }
+        _ => None,
+    }
 }
 
 /// The uses of the objects of the list `target` names: its loop variables'. `same` tells an
@@ -1332,19 +1369,24 @@ fn element_uses<'a>(
         _ => return Err("assigned to something other than a name".into()),
     };
     let mut uses = Vec::new();
+    // The objects made where the list is: each element of its display, its
+    // comprehension's; none for a list (or set) made empty.
     let mut members = match parents.assignment_value(target.start()) {
         Some(Expr::List(display)) => display.elts.len(),
-        _ => 1,
+        Some(Expr::ListComp(_)) => 1,
+        _ => 0,
     };
     for u in &list.uses {
         match u.parent {
             Some(Parent::Test) => {}
-            Some(Parent::Method { call, attr, .. })
-                if attr.attr.as_str() == "append"
-                    && call.arguments.len() == 1
-                    && call.arguments.args.first().is_some_and(same) =>
-            {
-                members += 1;
+            Some(Parent::Method { call, attr, .. }) if call.arguments.len() == 1 => {
+                let Some(added) = added_objects(attr.attr.as_str(), &call.arguments.args, same)
+                else {
+                    return Err(format!(
+                        "the list `{name}` is used other than by iterating it"
+                    ));
+                };
+                members += added;
             }
             // `len(threads)` counts the list and touches no element.
             None if counted(semantic, parents, u.range) => {}
@@ -1884,5 +1926,33 @@ mod tests {
         let second = src.rfind("Event()").expect("in the source");
         let range = TextRange::at((second as u32).into(), 7.into());
         assert_eq!(parents.assigned_to(range).map(|t| &src[t.range()]), None);
+    }
+
+    #[test]
+    fn objects_extending_a_list_or_added_to_a_set_made_empty_are_its_loop_variables() {
+        let src = "def f(xs):\n    ts = []\n    ts.extend([spawn(g, x) for x in xs])\n    s = set()\n    s.add(spawn(h))\n    for t in ts:\n        t.wait()\n    for u in s:\n        u.wait()\n";
+        assert_eq!(
+            element_uses_of(src, "spawn"),
+            vec![
+                Ok(vec!["t.wait()".to_string()]),
+                Ok(vec!["u.wait()".to_string()])
+            ]
+        );
+        // `add` to a list, `append` to a set: not what they seem.
+        let wrong = "def f():\n    s = set()\n    s.append(spawn(h))\n";
+        let parsed = ruff_python_parser::parse_module(wrong).expect("parses");
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(&parsed.syntax().body);
+        let flow = Flow {
+            semantic: &semantic,
+            parents: &parents,
+            elsewhere: &NoOtherFiles,
+        };
+        let call = parents
+            .arguments
+            .values()
+            .find_map(|(outer, _)| outer.arguments.args.first().and_then(Expr::as_call_expr))
+            .expect("the appended call");
+        assert!(track_elements(&flow, call, TextRange::default()).is_none());
     }
 }

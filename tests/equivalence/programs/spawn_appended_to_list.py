@@ -1,5 +1,6 @@
 # Green threads appended one by one to a list made empty, then each waited for in order:
-# the results (and an exception re-raised by wait()) must come back the same after migration.
+# the results (and an exception re-raised by wait()) must come back the same after migration;
+# then lists extended by comprehensions and displays, and a set added to.
 import eventlet
 
 
@@ -20,6 +21,14 @@ def main():
             print('result', t.wait())
         except ValueError as e:
             print('error', e)
+    more = []
+    more.extend([eventlet.spawn(work, n) for n in (0, 1)])
+    more.extend([eventlet.spawn(work, 2)])
+    print('extended', [t.wait() for t in more])
+    running = set()
+    for n in (4, 2, 0):
+        running.add(eventlet.spawn(work, n))
+    print('set', sorted(gt.wait() for gt in running))
 
 
 if __name__ == "__main__":
