@@ -85,6 +85,13 @@ pub struct Parents<'a> {
     function_defs: Vec<&'a ruff_python_ast::StmtFunctionDef>,
     /// How many times each attribute name appears (`x.name`), to tell a method called once.
     attribute_names: HashMap<&'a str, usize>,
+    /// What is subscripted (`d` in `d[k]`) → the subscript.
+    subscripts: HashMap<TextRange, &'a ruff_python_ast::ExprSubscript>,
+    /// `d[k] = value`: the subscript → the value, and the value → the subscript.
+    stores: HashMap<TextRange, &'a Expr>,
+    stored_at: HashMap<TextRange, &'a ruff_python_ast::ExprSubscript>,
+    /// The right side of `k in d` / `k not in d`.
+    contained: rustc_hash::FxHashSet<TextRange>,
 }
 
 /// Tells, for a call that calls the function it is given (`spawn(f, *args)`), that argument's
@@ -200,6 +207,10 @@ impl<'a> Parents<'a> {
                 function_args: HashMap::default(),
                 function_defs: Vec::new(),
                 attribute_names: HashMap::default(),
+                subscripts: HashMap::default(),
+                stores: HashMap::default(),
+                stored_at: HashMap::default(),
+                contained: rustc_hash::FxHashSet::default(),
             },
             discarded: None,
             classes: Vec::new(),
@@ -362,6 +373,10 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                         .assignments
                         .insert(target.range().start(), &assign.value);
                 }
+                if let [Expr::Subscript(sub)] = &assign.targets[..] {
+                    self.parents.stores.insert(sub.range, &assign.value);
+                    self.parents.stored_at.insert(assign.value.range(), sub);
+                }
                 // `a, b = Event(), Event()`: each name is assigned its value.
                 if let ([target], Some(values)) = (&assign.targets[..], displayed(&assign.value)) {
                     let names = displayed(target).filter(|names| names.len() == values.len());
@@ -500,6 +515,19 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                     self.self_attr(expr, SelfAccess::Load);
                 } else if attr.ctx == ruff_python_ast::ExprContext::Del {
                     self.self_attr(expr, SelfAccess::Other);
+                }
+            }
+            Expr::Subscript(sub) => {
+                self.parents.subscripts.insert(sub.value.range(), sub);
+            }
+            Expr::Compare(cmp)
+                if cmp
+                    .ops
+                    .iter()
+                    .all(|op| matches!(op, CmpOp::In | CmpOp::NotIn)) =>
+            {
+                for c in &cmp.comparators {
+                    self.parents.contained.insert(c.range());
                 }
             }
             Expr::BoolOp(op) => {
@@ -1269,9 +1297,117 @@ pub fn track_elements<'a>(
             (*parents.assigned.get(&list)?, stmt_range)
         }
         // `threads.append(spawn(f))` to a list made empty (`threads = []`).
-        _ => appended_to(flow, call)?,
+        _ => match appended_to(flow, call) {
+            Some(found) => found,
+            // `pending[key] = spawn(f)` in a dict made empty.
+            None => {
+                let (target, stmt_range) = stored_in(flow, call)?;
+                return Some(dict_uses(flow, target, stmt_range, &same));
+            }
+        },
     };
     Some(element_uses(flow, target, stmt_range, &same))
+}
+
+/// The dict `call`'s object is stored in (`pending[key] = spawn(f)`), when that dict is a
+/// name made empty (`pending = {}` or `dict()`) once: its name and the statement that
+/// makes it.
+fn stored_in<'a>(flow: &Flow<'_, 'a>, call: &ExprCall) -> Option<(&'a Expr, TextRange)> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
+    let sub = parents.stored_at.get(&call.range())?;
+    let Expr::Name(dict) = &*sub.value else {
+        return None;
+    };
+    let scope = semantic.reference_at(dict.range.start())?.resolved?;
+    let [binding] = semantic.bindings_of(scope, dict.id.as_str()) else {
+        return None;
+    };
+    let value = parents.assignment_value(semantic.bindings[*binding].start)?;
+    let empty = match value {
+        Expr::Dict(d) => d.items.is_empty(),
+        Expr::Call(c) => {
+            c.arguments.is_empty()
+                && semantic.builtin_name(&c.func).as_deref() == Some("builtins.dict")
+        }
+        _ => false,
+    };
+    if !empty {
+        return None;
+    }
+    let target = *parents.assigned.get(&value.range())?;
+    let stmt = semantic.innermost_stmt(value.range())?;
+    Some((target, semantic.stmts[stmt].range))
+}
+
+/// The uses of the objects the dict `target` names holds: `d[key]` read, the loop variable
+/// over `d.values()`, what `d.pop(key)` and `d.get(key)` return. Only objects made the way
+/// `same` tells may be stored in it (`d[key] = spawn(f)`); its keys may be used freely
+/// (`key in d`, `for key in d`, `del d[key]`, `len(d)`). The objects stored are one family.
+fn dict_uses<'a>(
+    flow: &Flow<'_, 'a>,
+    target: &Expr,
+    stmt_range: TextRange,
+    same: &dyn Fn(&Expr) -> bool,
+) -> Result<Tracked<'a>, Untrackable> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
+    let dict = track(flow, target, stmt_range)?;
+    let name = match target {
+        Expr::Name(n) => n.id.as_str(),
+        _ => return Err("assigned to something other than a name".into()),
+    };
+    let other = || format!("the dict `{name}` is used other than by reading its objects");
+    let mut uses = Vec::new();
+    let mut members = 0;
+    for u in &dict.uses {
+        if let Some(sub) = parents.subscripts.get(&u.range) {
+            match sub.ctx {
+                ruff_python_ast::ExprContext::Store => match parents.stores.get(&sub.range) {
+                    Some(value) if same(value) => members += 1,
+                    _ => return Err(format!("the dict `{name}` holds other objects too")),
+                },
+                ruff_python_ast::ExprContext::Del => {}
+                _ => uses.push(Use {
+                    range: sub.range,
+                    parent: parents.parent(sub.range),
+                }),
+            }
+            continue;
+        }
+        match u.parent {
+            Some(Parent::Test | Parent::Iter) => {}
+            None if counted(semantic, parents, u.range) || parents.contained.contains(&u.range) => {
+            }
+            Some(Parent::Method { call, attr, .. }) => match attr.attr.as_str() {
+                "keys" | "clear" => {}
+                "values" if call.arguments.is_empty() => {
+                    uses.extend(loop_variable_uses(flow, call.range(), name)?);
+                }
+                "pop" | "get" if call.arguments.len() == 1 => {
+                    uses.extend(track_result(flow, call)?.uses);
+                }
+                _ => return Err(other()),
+            },
+            _ => return Err(other()),
+        }
+    }
+    Ok(Tracked {
+        uses,
+        is_attribute: false,
+        borrowed: false,
+        made_elsewhere: false,
+        within: dict.within,
+        crossed: dict.crossed,
+        family: (members > 1).then(|| Family {
+            key: format!("{}:{name}[]", u32::from(target.start())),
+            members,
+        }),
+        in_place: false,
+        made_at: None,
+    })
 }
 
 /// The list `call`'s object is appended to (`threads.append(spawn(f))`), when that list is
@@ -1334,6 +1470,55 @@ fn counted(semantic: &Semantic, parents: &Parents<'_>, range: TextRange) -> bool
         .is_some_and(|name| name == "builtins.len")
 }
 
+/// The uses of the loop variable of the loop (or comprehension) iterating `iterable`, which
+/// yields the objects of `name`.
+fn loop_variable_uses<'a>(
+    flow: &Flow<'_, 'a>,
+    iterable: TextRange,
+    name: &str,
+) -> Result<Vec<Use<'a>>, Untrackable> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
+    let Some((Expr::Name(var), within)) = parents.iterations.get(&iterable) else {
+        return Err(format!(
+            "`{name}` is iterated into something other than a name"
+        ));
+    };
+    let references: Vec<_> = semantic
+        .references
+        .iter()
+        .filter(|r| r.name == var.id.as_str() && within.contains_range(r.range))
+        .collect();
+    // The loop variable must be the object everywhere it is read in the loop: the loop's own
+    // target is its only binding there (other loops may reuse the name).
+    let scope = references.first().and_then(|r| r.resolved);
+    let inside = |s: crate::resolve::ScopeId| {
+        semantic
+            .bindings_of(s, var.id.as_str())
+            .iter()
+            .filter(|&&b| within.contains(semantic.bindings[b].start))
+            .count()
+    };
+    if scope.is_some_and(|s| inside(s) != 1) {
+        return Err(format!(
+            "`{}` is assigned more than once in the loop",
+            var.id
+        ));
+    }
+    Ok(references
+        .into_iter()
+        .map(|r| Use {
+            range: r.range,
+            parent: if r.is_del {
+                None
+            } else {
+                parents.parent(r.range)
+            },
+        })
+        .collect())
+}
+
 /// How many objects made the way `same` tells `list.method(argument)` adds to a list or
 /// set (`None`: it adds something else, or does something else).
 fn added_objects(method: &str, args: &[Expr], same: &dyn Fn(&Expr) -> bool) -> Option<usize> {
@@ -1390,42 +1575,7 @@ fn element_uses<'a>(
             }
             // `len(threads)` counts the list and touches no element.
             None if counted(semantic, parents, u.range) => {}
-            Some(Parent::Iter) => {
-                let Some((Expr::Name(var), within)) = parents.iterations.get(&u.range) else {
-                    return Err(format!(
-                        "`{name}` is iterated into something other than a name"
-                    ));
-                };
-                let references: Vec<_> = semantic
-                    .references
-                    .iter()
-                    .filter(|r| r.name == var.id.as_str() && within.contains_range(r.range))
-                    .collect();
-                // The loop variable must be the object everywhere it is read in the loop: the
-                // loop's own target is its only binding there (other loops may reuse the name).
-                let scope = references.first().and_then(|r| r.resolved);
-                let inside = |s: crate::resolve::ScopeId| {
-                    semantic
-                        .bindings_of(s, var.id.as_str())
-                        .iter()
-                        .filter(|&&b| within.contains(semantic.bindings[b].start))
-                        .count()
-                };
-                if scope.is_some_and(|s| inside(s) != 1) {
-                    return Err(format!(
-                        "`{}` is assigned more than once in the loop",
-                        var.id
-                    ));
-                }
-                uses.extend(references.into_iter().map(|r| Use {
-                    range: r.range,
-                    parent: if r.is_del {
-                        None
-                    } else {
-                        parents.parent(r.range)
-                    },
-                }));
-            }
+            Some(Parent::Iter) => uses.extend(loop_variable_uses(flow, u.range, name)?),
             _ => {
                 return Err(format!(
                     "the list `{name}` is used other than by iterating it"
@@ -1954,5 +2104,30 @@ mod tests {
             .find_map(|(outer, _)| outer.arguments.args.first().and_then(Expr::as_call_expr))
             .expect("the appended call");
         assert!(track_elements(&flow, call, TextRange::default()).is_none());
+    }
+
+    #[test]
+    fn the_objects_stored_in_a_dict_made_empty_are_its_reads() {
+        let src = "def f(xs):\n    d = {}\n    for x in xs:\n        d[x] = spawn(g, x)\n    d[xs[0]].wait()\n    for t in d.values():\n        t.kill()\n    gt = d.pop(xs[1])\n    gt.wait()\n    del d[xs[2]]\n    return len(d), xs[0] in d\n";
+        assert_eq!(
+            element_uses_of(src, "spawn"),
+            vec![Ok(vec![
+                "d[xs[0]].wait()".to_string(),
+                "t.kill()".to_string(),
+                "gt.wait()".to_string()
+            ])]
+        );
+        let passed = "def f(xs):\n    d = dict()\n    d[1] = spawn(g)\n    other(d)\n";
+        assert_eq!(
+            element_uses_of(passed, "spawn"),
+            vec![Err(
+                "the dict `d` is used other than by reading its objects".to_string()
+            )]
+        );
+        let mixed = "def f(xs):\n    d = {}\n    d[1] = spawn(g)\n    d[2] = None\n";
+        assert_eq!(
+            element_uses_of(mixed, "spawn"),
+            vec![Err("the dict `d` holds other objects too".to_string())]
+        );
     }
 }

@@ -1166,7 +1166,7 @@ fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<Diagno
             .map_or("", |(_, name)| name);
         let message = match name.strip_suffix("[]") {
             Some(list) => format!(
-                "`{}` not rewritten: the list `{list}` also holds another object made the same way that is not rewritten; migrate them together",
+                "`{}` not rewritten: `{list}` also holds another object made the same way that is not rewritten; migrate them together",
                 fix.subject
             ),
             None => format!(
