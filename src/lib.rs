@@ -28,6 +28,7 @@ pub mod pipeline;
 pub mod process;
 pub mod project;
 pub mod recipe;
+pub mod regroup;
 pub mod report;
 pub mod resolve;
 pub mod rewrite;

@@ -449,13 +449,18 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
             }
             Expr::SetComp(comp) => self.iterations(&comp.generators, comp.range),
             Expr::Generator(comp) => self.iterations(&comp.generators, comp.range),
-            // A tuple display is not followed as a list is: rewritten elements sharing a
-            // line would each be wrapped on their own.
-            Expr::List(list) => {
-                for elt in &list.elts {
-                    self.parents
-                        .elements
-                        .insert(elt.range(), (list.range, Some(&list.elts[..])));
+            // A tuple in brackets, as a list (one without cannot break inside them).
+            Expr::List(_)
+            | Expr::Tuple(ruff_python_ast::ExprTuple {
+                parenthesized: true,
+                ..
+            }) => {
+                if let Some(elts) = displayed(expr) {
+                    for elt in elts {
+                        self.parents
+                            .elements
+                            .insert(elt.range(), (expr.range(), Some(elts)));
+                    }
                 }
             }
             Expr::Call(call) => {

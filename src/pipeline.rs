@@ -736,6 +736,9 @@ impl Engine {
                 edits.push(edit.clone());
             }
         }
+        // Rewrites wrapped on their own where several share a line: their display breaks.
+        let unwrapped: Vec<Edit> = fixes.iter().flat_map(|f| f.unwrapped.clone()).collect();
+        crate::regroup::regroup(text, body, &mut edits, &unwrapped);
         edits.extend(settled.edits);
         // After the imports inserted at the same place, which they use.
         edits.extend(definitions);

@@ -68,6 +68,8 @@ pub struct Fix {
     /// Modules the new object comes from when the fix imports none of them (the uses of an
     /// object made in another module): the monkey patching it needs in a process that stays.
     pub denotes: Vec<String>,
+    /// Its edits that were wrapped, as they were before (same ranges).
+    pub unwrapped: Vec<Edit>,
 }
 
 /// An object a module-level function returns, followed into every call of it: the uses of
@@ -201,6 +203,22 @@ struct Draft {
     returns: Vec<Return>,
     /// The rule's place among the recipe's rules for the target.
     rule: usize,
+    unwrapped: Vec<Edit>,
+}
+
+impl Draft {
+    /// Replaces `range` with `pieces`, wrapped if the line would be too long; the edit as it
+    /// was before wrapping is kept, for a line where several rewrites are wrapped together.
+    fn push_wrapped(&mut self, text: &str, range: TextRange, pieces: Vec<Piece>) {
+        let wrapped = crate::wrap::wrap_long_line(text, range, pieces.clone());
+        if wrapped != pieces {
+            self.unwrapped.push(Edit { range, pieces });
+        }
+        self.edits.push(Edit {
+            range,
+            pieces: wrapped,
+        });
+    }
 }
 
 /// A site left for a human, with the recipe's guide chapter.
@@ -301,6 +319,7 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             returns: draft.returns,
             link: None,
             denotes: Vec::new(),
+            unwrapped: draft.unwrapped,
         }));
     }
     if let SiteNode::Import { .. } = site.node {
@@ -408,6 +427,7 @@ fn draft(
         crossings: Vec::new(),
         returns: Vec::new(),
         rule: index,
+        unwrapped: Vec::new(),
     };
     match (&rule.action, site.node) {
         (Action::Manual(guidance), _) => return Err(Stop::Manual(guidance.clone())),
@@ -425,11 +445,7 @@ fn draft(
                 return Ok(None);
             };
             draft.requests.extend(module_requests(template, call, site));
-            let pieces = crate::wrap::wrap_long_line(cx.text, call.range(), pieces);
-            draft.edits.push(Edit {
-                range: call.range(),
-                pieces,
-            });
+            draft.push_wrapped(cx.text, call.range(), pieces);
             if !rule.methods.is_empty() || rule.append.is_some() {
                 follow(cx, rule, object, &mut draft)?;
             }
@@ -599,10 +615,7 @@ fn rewrite_method_call(
             };
             let pieces =
                 render(template, &holes).ok_or(" does not fit its template".to_string())?;
-            draft.edits.push(Edit {
-                range: call.range(),
-                pieces: crate::wrap::wrap_long_line(cx.text, call.range(), pieces),
-            });
+            draft.push_wrapped(cx.text, call.range(), pieces);
         }
     }
     raise(draft, method);
@@ -787,10 +800,7 @@ fn follow(
                                     }
                                     _ => pieces,
                                 };
-                                draft.edits.push(Edit {
-                                    range: u.range,
-                                    pieces: crate::wrap::wrap_long_line(cx.text, u.range, pieces),
-                                });
+                                draft.push_wrapped(cx.text, u.range, pieces);
                                 raise(draft, method);
                             }
                             None => problems.push(format!(
@@ -1153,6 +1163,7 @@ fn borrowed_fix(
         crossings: Vec::new(),
         returns: Vec::new(),
         rule,
+        unwrapped: Vec::new(),
     };
     follow(
         cx,
@@ -1210,6 +1221,7 @@ fn borrowed_fix(
             .iter()
             .map(|spec| spec.denotes_module())
             .collect(),
+        unwrapped: draft.unwrapped,
     })
 }
 
@@ -1887,6 +1899,7 @@ fn rewrite_patch(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) 
             returns: Vec::new(),
             link: None,
             denotes: Vec::new(),
+            unwrapped: Vec::new(),
         }))
     };
     match site.node {
