@@ -92,6 +92,8 @@ pub struct Parents<'a> {
     stored_at: HashMap<TextRange, &'a ruff_python_ast::ExprSubscript>,
     /// The right side of `k in d` / `k not in d`.
     contained: rustc_hash::FxHashSet<TextRange>,
+    /// A value of a dict display → the display.
+    dict_values: HashMap<TextRange, &'a ruff_python_ast::ExprDict>,
 }
 
 /// Tells, for a call that calls the function it is given (`spawn(f, *args)`), that argument's
@@ -211,6 +213,7 @@ impl<'a> Parents<'a> {
                 stores: HashMap::default(),
                 stored_at: HashMap::default(),
                 contained: rustc_hash::FxHashSet::default(),
+                dict_values: HashMap::default(),
             },
             discarded: None,
             classes: Vec::new(),
@@ -524,6 +527,11 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
             }
             Expr::Subscript(sub) => {
                 self.parents.subscripts.insert(sub.value.range(), sub);
+            }
+            Expr::Dict(dict) => {
+                for item in &dict.items {
+                    self.parents.dict_values.insert(item.value.range(), dict);
+                }
             }
             Expr::Compare(cmp)
                 if cmp
@@ -1321,6 +1329,12 @@ fn stored_in<'a>(flow: &Flow<'_, 'a>, call: &ExprCall) -> Option<(&'a Expr, Text
     let Flow {
         semantic, parents, ..
     } = *flow;
+    // A value of a dict display assigned to a name (`{'a': spawn(f), 'b': spawn(g)}`).
+    if let Some(dict) = parents.dict_values.get(&call.range()) {
+        let target = *parents.assigned.get(&dict.range)?;
+        let stmt = semantic.innermost_stmt(dict.range)?;
+        return Some((target, semantic.stmts[stmt].range));
+    }
     let sub = parents.stored_at.get(&call.range())?;
     let Expr::Name(dict) = &*sub.value else {
         return None;
@@ -1366,7 +1380,20 @@ fn dict_uses<'a>(
     };
     let other = || format!("the dict `{name}` is used other than by reading its objects");
     let mut uses = Vec::new();
-    let mut members = 0;
+    // A display's values are objects made for it (each made the same way, or none is one).
+    let mut members = match parents.assignment_value(target.start()) {
+        Some(Expr::Dict(display)) => {
+            if !display
+                .items
+                .iter()
+                .all(|item| item.key.is_some() && same(&item.value))
+            {
+                return Err(format!("the dict `{name}` holds other objects too"));
+            }
+            display.items.len()
+        }
+        _ => 0,
+    };
     for u in &dict.uses {
         if let Some(sub) = parents.subscripts.get(&u.range) {
             match sub.ctx {
@@ -2130,6 +2157,23 @@ mod tests {
             )]
         );
         let mixed = "def f(xs):\n    d = {}\n    d[1] = spawn(g)\n    d[2] = None\n";
+        assert_eq!(
+            element_uses_of(mixed, "spawn"),
+            vec![Err("the dict `d` holds other objects too".to_string())]
+        );
+    }
+
+    #[test]
+    fn the_values_of_a_dict_display_are_its_objects_when_all_are_made_the_same_way() {
+        let src = "def f():\n    d = {'a': spawn(g), 'b': spawn(h)}\n    d['a'].wait()\n";
+        assert_eq!(
+            element_uses_of(src, "spawn"),
+            vec![
+                Ok(vec!["d['a'].wait()".to_string()]),
+                Ok(vec!["d['a'].wait()".to_string()])
+            ]
+        );
+        let mixed = "def f():\n    d = {'a': spawn(g), 'b': None}\n    d['a'].wait()\n";
         assert_eq!(
             element_uses_of(mixed, "spawn"),
             vec![Err("the dict `d` holds other objects too".to_string())]

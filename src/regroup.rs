@@ -108,6 +108,16 @@ fn holder(body: &[Stmt], ranges: &[TextRange]) -> Option<(TextSize, Vec<TextRang
                 Expr::Tuple(t) if t.parenthesized => {
                     Some((t.start() + TextSize::from(1), ranges_of(&t.elts)))
                 }
+                Expr::Dict(d) if d.items.iter().all(|item| item.key.is_some()) => Some((
+                    d.start() + TextSize::from(1),
+                    d.items
+                        .iter()
+                        .filter_map(|item| {
+                            let key = item.key.as_ref()?;
+                            Some(TextRange::new(key.start(), item.value.end()))
+                        })
+                        .collect(),
+                )),
                 Expr::Call(call) => Some((
                     call.arguments.start() + TextSize::from(1),
                     call.arguments

@@ -22,6 +22,8 @@ def main():
     del pending[2]
     print('rest', sorted(gt.wait() for gt in pending.values()))
     print('keys', sorted(pending))
+    roles = {'p': eventlet.spawn(check, 1), 's': eventlet.spawn(check, 3)}
+    print('roles', roles['p'].wait(), roles['s'].wait())
 
 
 if __name__ == "__main__":
