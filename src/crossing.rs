@@ -586,19 +586,21 @@ impl<'p> Scope<'p, '_> {
             calls: Vec::new(),
             facts: BTreeSet::new(),
         };
-        let naming: Vec<usize> = (0..self.files.len())
-            .filter(|&j| mentioned(&self.contents[j..=j], function, &BTreeSet::new()))
-            .collect();
         // A module that names the function without importing its module calls something
-        // else, or reaches it in a way the plan cannot see: known before parsing anything.
-        if let Some(&j) = naming
-            .iter()
-            .find(|&&j| j != file && !(self.imports)(j, file))
-        {
-            return Err(format!(
-                "{} names `{function}` without importing its module",
-                shown(&self.files[j])
-            ));
+        // else, or reaches it in a way the plan cannot see: known before parsing anything,
+        // and at the first such module (a common name fails fast).
+        let mut naming = Vec::new();
+        for j in 0..self.files.len() {
+            if !mentioned(&self.contents[j..=j], function, &BTreeSet::new()) {
+                continue;
+            }
+            if j != file && !(self.imports)(j, file) {
+                return Err(format!(
+                    "{} names `{function}` without importing its module",
+                    shown(&self.files[j])
+                ));
+            }
+            naming.push(j);
         }
         for j in naming {
             let (p, a) = self.analysed(analysed, j)?;

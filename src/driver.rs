@@ -179,6 +179,7 @@ pub fn migrate_project(
             None => Ok(None),
         }),
     );
+    trace::phase("analysed", started);
     // Objects passed to functions of other modules: followed there, their fixes linked.
     let crossings = crossing::follow(
         engine,
@@ -197,6 +198,7 @@ pub fn migrate_project(
                 .is_some_and(|info| info.imports.contains(&names[m]))
         },
     );
+    trace::phase("objects followed across modules", started);
     let groups = process::groups(&project, &processes);
     let settled = rounds::settle(
         &rounds::Inputs {
