@@ -695,6 +695,7 @@ pub fn follow<'p>(
         .map(|(i, _, _)| *i)
         .chain(found.callers.keys().map(|(i, _)| *i))
         .collect();
+    // `follow` runs once per run and is the only writer: the cell is empty here.
     let _ = answers.set(found);
     let askers: Vec<usize> = askers.into_iter().collect();
     let analyse = |&i: &usize| match prepared[i].get() {
