@@ -877,9 +877,11 @@ impl Engine {
                         manual_items.push(fix.withdraw(message));
                         continue;
                     }
-                    // Not applied by the full run: left for the patch that does what it does.
+                    // Not applied by the full run: left for the patch that does what it does
+                    // (with the fixes of other places it is linked to).
                     if plan.is_some_and(|p| !p.contains(&(fix.recipe.clone(), position(fix.range))))
                     {
+                        silently_cut.extend(fix.link);
                         continue;
                     }
                     // Code a call left for a human receives (or runs under, for `with`)
@@ -926,7 +928,9 @@ impl Engine {
         // What objects of other files need here, judged as this file's own fixes are.
         for fix in injected {
             let mut fix = fix.clone();
-            if !self.enabled(&fix.recipe) {
+            let planned =
+                plan.is_none_or(|p| p.contains(&(fix.recipe.clone(), position(fix.range))));
+            if !self.enabled(&fix.recipe) || !planned {
                 silently_cut.extend(fix.link);
                 continue;
             }

@@ -545,3 +545,35 @@ fn packages_joined_by_an_object_passed_between_them_share_a_patch() {
     let joined = fs::read_to_string(&patches(out.path())[1]).expect("read");
     assert!(joined.contains("+    done.set()") && joined.contains("+    done = threading.Event()"));
 }
+
+#[test]
+fn a_patch_that_leaves_one_linked_rewrite_out_leaves_them_all_out() {
+    // Two Events handed to one helper, whose `done.send()` is rewritten with them: a patch
+    // bounded by a plan without the first Event must not rewrite the helper or the second.
+    use eventlet_migrate::pipeline::Engine;
+    use eventlet_migrate::recipe::{Catalog, Target};
+    let source =
+        std::fs::read(root().join("tests/fixtures/event/helper_called_twice.py")).expect("fixture");
+    let engine = Engine::new(Catalog::builtin().expect("recipes load"), Target::Threading);
+    let full = engine.migrate(&source).expect("migrates");
+    let plan = full.plan();
+    let first = plan
+        .iter()
+        .find(|(recipe, (line, _))| recipe == "event" && *line == 14)
+        .cloned()
+        .expect("the first Event is rewritten by the full run");
+    assert!(
+        plan.iter().any(|(_, (line, _))| *line == 8),
+        "the helper is rewritten too"
+    );
+    let mut without = plan.clone();
+    without.remove(&first);
+    let part = engine
+        .migrate_within(&source, &without, None)
+        .expect("migrates");
+    let text = String::from_utf8(part.output.unwrap_or(source)).expect("utf-8");
+    assert!(
+        text.contains("done.send()") && !text.contains("threading.Event()"),
+        "{text}"
+    );
+}
