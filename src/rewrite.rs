@@ -1327,7 +1327,11 @@ fn applies(
             .get(arg_call.index)
             .and_then(|a| a.as_call_expr());
         let name = inner
-            .and_then(|c| cx.semantic.expr_qualified_name(&c.func))
+            .and_then(|c| {
+                cx.semantic
+                    .expr_qualified_name(&c.func)
+                    .or_else(|| cx.semantic.builtin_name(&c.func))
+            })
             .map(|q| (cx.canonical)(&q));
         if name.as_deref() != Some(arg_call.name.as_str()) {
             return false;
