@@ -136,14 +136,17 @@ pub fn mentioned(
     name: &str,
     except: &BTreeSet<usize>,
 ) -> bool {
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     contents.iter().enumerate().any(|(i, bytes)| {
-        let Ok(bytes) = bytes else { return false };
-        !except.contains(&i)
-            && memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
-                let end = at + name.len();
-                (at == 0 || !word(bytes[at - 1])) && bytes.get(end).is_none_or(|&b| !word(b))
-            })
+        !except.contains(&i) && bytes.as_ref().is_ok_and(|bytes| names_word(bytes, name))
+    })
+}
+
+/// Whether `bytes` hold `name` as a whole word.
+fn names_word(bytes: &[u8], name: &str) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
+        let end = at + name.len();
+        (at == 0 || !word(bytes[at - 1])) && bytes.get(end).is_none_or(|&b| !word(b))
     })
 }
 
@@ -591,7 +594,10 @@ impl<'p> Scope<'p, '_> {
         // and at the first such module (a common name fails fast).
         let mut naming = Vec::new();
         for j in 0..self.files.len() {
-            if !mentioned(&self.contents[j..=j], function, &BTreeSet::new()) {
+            if !self.contents[j]
+                .as_ref()
+                .is_ok_and(|bytes| names_word(bytes, function))
+            {
                 continue;
             }
             if j != file && !(self.imports)(j, file) {
@@ -743,7 +749,7 @@ pub fn follow<'p>(
 
 /// A path as reports show it (without a leading `./`).
 fn shown(path: &Path) -> String {
-    path.strip_prefix(".").unwrap_or(path).display().to_string()
+    crate::driver::shown(path).to_string()
 }
 
 impl Plan {

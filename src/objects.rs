@@ -591,6 +591,35 @@ pub struct Tracked<'a> {
     pub made_at: Option<TextRange>,
 }
 
+impl<'a> Tracked<'a> {
+    /// An object used where it is made, never stored (`Event().wait()`): its one use.
+    pub fn in_place(range: TextRange, parent: Parent<'a>, within: TextRange) -> Tracked<'a> {
+        Tracked {
+            uses: vec![Use {
+                range,
+                parent: Some(parent),
+            }],
+            in_place: true,
+            ..Tracked::unused(within)
+        }
+    }
+
+    /// An object nothing uses (the value of an expression statement).
+    fn unused(within: TextRange) -> Tracked<'a> {
+        Tracked {
+            uses: Vec::new(),
+            is_attribute: false,
+            borrowed: false,
+            made_elsewhere: false,
+            within,
+            crossed: Vec::new(),
+            family: None,
+            in_place: false,
+            made_at: None,
+        }
+    }
+}
+
 /// Objects bound to one name by the same constructor: all their uses are the name's, so
 /// they are rewritten together or not at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -598,6 +627,10 @@ pub struct Family {
     /// The scope and name, for grouping the members' rewrites.
     pub key: String,
     pub members: usize,
+    /// The name the members are bound to, or of the container holding them.
+    pub name: String,
+    /// The members are the objects a list, set or dict holds (not a name's bindings).
+    pub held: bool,
 }
 
 /// Why an object cannot be followed.
@@ -727,6 +760,8 @@ pub fn track<'a>(
                 family = Some(Family {
                     key: format!("{scope}:{}", name.id),
                     members: bindings.len(),
+                    name: name.id.to_string(),
+                    held: false,
                 });
             }
             let uses = uses_of(semantic, parents, scope, name.id.as_str());
@@ -1097,31 +1132,8 @@ pub fn track_result<'a>(flow: &Flow<'_, 'a>, call: &ExprCall) -> Result<Tracked<
             parents.parent(call.range()),
         ) {
             (Some(target), _) => track(flow, target, stmt)?,
-            (None, Some(parent)) => Tracked {
-                uses: vec![Use {
-                    range: call.range(),
-                    parent: Some(parent),
-                }],
-                is_attribute: false,
-                borrowed: false,
-                made_elsewhere: false,
-                within: stmt,
-                crossed: Vec::new(),
-                family: None,
-                in_place: true,
-                made_at: None,
-            },
-            (None, None) if stmt == call.range() => Tracked {
-                uses: Vec::new(),
-                is_attribute: false,
-                borrowed: false,
-                made_elsewhere: false,
-                within: stmt,
-                crossed: Vec::new(),
-                family: None,
-                in_place: false,
-                made_at: None,
-            },
+            (None, Some(parent)) => Tracked::in_place(call.range(), parent, stmt),
+            (None, None) if stmt == call.range() => Tracked::unused(stmt),
             (None, None) => return Err("its result is used directly, not stored".into()),
         },
     };
@@ -1436,6 +1448,8 @@ fn dict_uses<'a>(
         family: (members > 1).then(|| Family {
             key: format!("{}:{name}[]", u32::from(target.start())),
             members,
+            name: name.to_string(),
+            held: true,
         }),
         in_place: false,
         made_at: None,
@@ -1625,6 +1639,8 @@ fn element_uses<'a>(
         family: (members > 1).then(|| Family {
             key: format!("{}:{name}[]", u32::from(target.start())),
             members,
+            name: name.to_string(),
+            held: true,
         }),
         in_place: false,
         made_at: None,
@@ -1774,6 +1790,27 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    /// Following the object of the first call appended (added, extended) to something in
+    /// `source`: `None` when it is not an element; else the size of its family, if any.
+    fn first_appended(source: &str) -> Option<Result<Option<usize>, String>> {
+        let parsed = ruff_python_parser::parse_module(source).expect("parses");
+        let semantic = Semantic::build(parsed.syntax());
+        let parents = Parents::build(&parsed.syntax().body);
+        let flow = Flow {
+            semantic: &semantic,
+            parents: &parents,
+            elsewhere: &NoOtherFiles,
+        };
+        let call = parents
+            .arguments
+            .values()
+            .filter_map(|(outer, _)| outer.arguments.args.first().and_then(Expr::as_call_expr))
+            .min_by_key(|call| call.range().start())
+            .expect("an appended call");
+        track_elements(&flow, call, TextRange::default())
+            .map(|found| found.map(|t| t.family.map(|f| f.members)))
     }
 
     /// What following the object assigned by statement `stmt` of the function `function`
@@ -2059,26 +2096,7 @@ mod tests {
                 Ok(vec!["t.wait()".to_string()])
             ]
         );
-        let parsed = ruff_python_parser::parse_module(src).expect("parses");
-        let semantic = Semantic::build(parsed.syntax());
-        let parents = Parents::build(&parsed.syntax().body);
-        let flow = Flow {
-            semantic: &semantic,
-            parents: &parents,
-            elsewhere: &NoOtherFiles,
-        };
-        let call = parents
-            .arguments
-            .keys()
-            .filter_map(|r| parents.arguments.get(r))
-            .find_map(|(outer, _)| outer.arguments.args.first().and_then(Expr::as_call_expr))
-            .expect("an appended call");
-        let family = track_elements(&flow, call, TextRange::default())
-            .expect("an element")
-            .expect("followed")
-            .family
-            .expect("a family");
-        assert_eq!(family.members, 2);
+        assert_eq!(first_appended(src), Some(Ok(Some(2))));
     }
 
     #[test]
@@ -2122,20 +2140,7 @@ mod tests {
         );
         // `add` to a list, `append` to a set: not what they seem.
         let wrong = "def f():\n    s = set()\n    s.append(spawn(h))\n";
-        let parsed = ruff_python_parser::parse_module(wrong).expect("parses");
-        let semantic = Semantic::build(parsed.syntax());
-        let parents = Parents::build(&parsed.syntax().body);
-        let flow = Flow {
-            semantic: &semantic,
-            parents: &parents,
-            elsewhere: &NoOtherFiles,
-        };
-        let call = parents
-            .arguments
-            .values()
-            .find_map(|(outer, _)| outer.arguments.args.first().and_then(Expr::as_call_expr))
-            .expect("the appended call");
-        assert!(track_elements(&flow, call, TextRange::default()).is_none());
+        assert_eq!(first_appended(wrong), None);
     }
 
     #[test]

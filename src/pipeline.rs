@@ -457,14 +457,9 @@ impl Engine {
         function: &str,
         slot: &crate::objects::PassedAs,
     ) -> Result<(String, BTreeSet<String>, usize), String> {
-        let parents = analysed.parents.get();
-        let flow = crate::objects::Flow {
-            semantic: &prepared.semantic,
-            parents,
-            elsewhere,
-        };
+        let flow = analysed.flow(prepared, elsewhere);
         let parameter = crate::objects::track_parameter(&flow, function, slot)?;
-        let facts = crate::objects::facts(&parameter.tracked, parents);
+        let facts = crate::objects::facts(&parameter.tracked, flow.parents);
         Ok((parameter.name, facts, parameter.mentions))
     }
 
@@ -476,12 +471,7 @@ impl Engine {
         elsewhere: &dyn crate::objects::OtherFiles,
         function: &str,
     ) -> Result<usize, String> {
-        let flow = crate::objects::Flow {
-            semantic: &prepared.semantic,
-            parents: analysed.parents.get(),
-            elsewhere,
-        };
-        crate::objects::returned_values(&flow, function)
+        crate::objects::returned_values(&analysed.flow(prepared, elsewhere), function)
     }
 
     /// The calls in this file of a function that returns objects (`resolves` tells a call
@@ -495,12 +485,8 @@ impl Engine {
         function: &str,
         resolves: &dyn Fn(&str) -> bool,
     ) -> Result<ResultCalls, String> {
-        let parents = analysed.parents.get();
-        let flow = crate::objects::Flow {
-            semantic: &prepared.semantic,
-            parents,
-            elsewhere,
-        };
+        let flow = analysed.flow(prepared, elsewhere);
+        let parents = flow.parents;
         let body = analysed.parents.body();
         let calls = crate::objects::calls_named(&prepared.semantic, body, function, resolves)
             .into_iter()
@@ -1005,7 +991,20 @@ impl Engine {
     }
 }
 
-impl Analysed<'_> {
+impl<'p> Analysed<'p> {
+    /// What following objects in this file needs.
+    fn flow<'a>(
+        &'a self,
+        prepared: &'a Prepared,
+        elsewhere: &'a dyn crate::objects::OtherFiles,
+    ) -> crate::objects::Flow<'a, 'p> {
+        crate::objects::Flow {
+            semantic: &prepared.semantic,
+            parents: self.parents.get(),
+            elsewhere,
+        }
+    }
+
     /// The fixes found that pass objects to functions of other modules.
     pub fn crossing_fixes(&self) -> impl Iterator<Item = &Fix> {
         self.sites.iter().filter_map(|(_, outcome)| match outcome {
@@ -1166,21 +1165,20 @@ fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<Diagno
         .partition(|f| f.family.as_ref().is_some_and(|g| partial.contains(&g.key)));
     *fixes = kept;
     for fix in withdrawn {
-        let name = fix
+        // Only fixes of a family are withdrawn here.
+        let (name, held) = fix
             .family
             .as_ref()
-            .and_then(|g| g.key.split_once(':'))
-            .map_or("", |(_, name)| name);
-        let message = match name.strip_suffix("[]") {
-            Some(list) => format!(
-                "`{}` not rewritten: `{list}` also holds another object made the same way that is not rewritten; migrate them together",
-                fix.subject
-            ),
-            None => format!(
-                "`{}` not rewritten: `{name}` is also bound to another object made the same way that is not rewritten; migrate them together",
-                fix.subject
-            ),
+            .map_or(("", false), |f| (f.name.as_str(), f.held));
+        let how = if held {
+            "also holds"
+        } else {
+            "is also bound to"
         };
+        let message = format!(
+            "`{}` not rewritten: `{name}` {how} another object made the same way that is not rewritten; migrate them together",
+            fix.subject
+        );
         manual_items.push(fix.withdraw(message));
     }
 }

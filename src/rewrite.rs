@@ -648,23 +648,9 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
     let Some(target) = bound else {
         // Used in place (`getcurrent().parent`, `Event().wait()`): a single use.
         return match cx.parents.get().parent(call.range()) {
-            Some(parent) => Object::Tracked(
-                Tracked {
-                    uses: vec![crate::objects::Use {
-                        range: call.range(),
-                        parent: Some(parent),
-                    }],
-                    is_attribute: false,
-                    borrowed: false,
-                    made_elsewhere: false,
-                    within: stmt_range,
-                    crossed: Vec::new(),
-                    family: None,
-                    in_place: true,
-                    made_at: None,
-                },
-                None,
-            ),
+            Some(parent) => {
+                Object::Tracked(Tracked::in_place(call.range(), parent, stmt_range), None)
+            }
             None => Object::Lost("its result is used directly, not stored".to_string()),
         };
     };
@@ -765,7 +751,7 @@ fn follow(
                     to: to.clone(),
                     call: call.range(),
                     argument: u.range,
-                    mentions: mentions(cx, local),
+                    mentions: crate::objects::mentions_of(cx.semantic, cx.parents.get(), local),
                     rule: draft.rule,
                 }),
                 (Some(Err(why)), _) => problems.push(format!(
@@ -1027,17 +1013,6 @@ fn returning<'c>(
         [b] if cx.semantic.bindings[*b].start == def.range.start()
     );
     module_level.then(|| (name.to_string(), cx.elsewhere.callers(name)))
-}
-
-/// How many times `name` (the callee's last name: `notify` in `helpers.notify`) appears in
-/// the module, as a name or an attribute.
-fn mentions(cx: &RewriteContext<'_, '_>, name: &str) -> usize {
-    cx.semantic
-        .references
-        .iter()
-        .filter(|r| r.name == name)
-        .count()
-        + cx.parents.get().attribute_count(name)
 }
 
 /// The facts of the uses of the object in the functions of other modules it is passed to
