@@ -143,6 +143,29 @@ pub fn under_manual_with<'a, 'p: 'a>(
     }
 }
 
+/// Fixes whose object is handed to a call left on eventlet (`eventlet.wsgi.server(sock,
+/// ...)`, reached through a parameter too): that code still expects the eventlet object (a
+/// green listening socket, an eventlet Event), so the object stays as it is.
+pub fn handed_to_manual<'a>(
+    manual_calls: &'a [(TextRange, String)],
+    position: &'a dyn Fn(TextRange) -> (usize, usize),
+) -> impl FnMut(&Fix) -> Option<String> + use<'a> {
+    move |fix| {
+        let (escape, callee) = fix.escapes.iter().find_map(|escape| {
+            manual_calls
+                .iter()
+                .filter(|(_, callee)| !callee.starts_with("with "))
+                .find(|(args, _)| args.contains_range(*escape))
+                .map(|(_, callee)| (*escape, callee))
+        })?;
+        let (line, column) = position(escape);
+        Some(format!(
+            "`{}` held back: its object is handed to `{callee}` at {line}:{column}, which stays on eventlet and needs the eventlet object: migrate them together",
+            fix.subject
+        ))
+    }
+}
+
 /// A local whose last reader was removed goes too when assigning it did nothing else (its
 /// statement joins `removals`); otherwise only its binding goes (`x = f()` → `f()`: the call
 /// still happens: the returned edits) and the rewrite that removed its reader says so.

@@ -18,6 +18,7 @@ pub mod diff;
 pub mod discovery;
 pub mod driver;
 pub mod edit;
+pub mod guard;
 pub mod imports;
 pub mod judge;
 pub mod layout;

@@ -127,6 +127,37 @@ pub struct LazyParents<'a> {
     built: std::sync::OnceLock<Parents<'a>>,
 }
 
+/// Builtins that read an object's identity or text only: passing an object to them is no
+/// handing it on (`id(getcurrent())`).
+const IDENTITY_BUILTINS: &[&str] = &["id", "hash", "str", "repr", "print", "format"];
+
+/// Logger methods: they format their arguments (`LOG.debug('owner %r', owner)`).
+const LOGGER_METHODS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "log",
+];
+
+impl Parents<'_> {
+    /// Whether the expression at `range` is an argument of a call other than an identity
+    /// builtin ([`IDENTITY_BUILTINS`]) or a logger's method: handed to code that may use the
+    /// object itself.
+    pub fn passed_on(&self, range: TextRange) -> bool {
+        self.arguments
+            .get(&range)
+            .is_some_and(|(call, _)| match &*call.func {
+                Expr::Name(name) => !IDENTITY_BUILTINS.contains(&name.id.as_str()),
+                Expr::Attribute(attr) => !LOGGER_METHODS.contains(&attr.attr.as_str()),
+                _ => true,
+            })
+    }
+}
+
 impl<'a> LazyParents<'a> {
     pub fn new(body: &'a [Stmt], calls_function: CallsFunction<'a>) -> LazyParents<'a> {
         LazyParents {
@@ -1650,7 +1681,8 @@ fn element_uses<'a>(
 /// Facts a recipe can test: `send` (called), `send:used` (its result used), `send:args`
 /// (called with arguments), `send:caught` (called inside a `try` with handlers),
 /// `maxsize:attr` (read, not called), `any-attr` (any method or attribute), `with`, `test`,
-/// `escapes`.
+/// `escapes`, `passed` (an escape that hands it to a call: code that may use it as the
+/// eventlet object it was, where `id(x)` or `d[x]` only identify it).
 pub fn facts(tracked: &Tracked<'_>, parents: &Parents<'_>) -> BTreeSet<String> {
     let mut facts = BTreeSet::new();
     for u in &tracked.uses {
@@ -1696,6 +1728,9 @@ pub fn facts(tracked: &Tracked<'_>, parents: &Parents<'_>) -> BTreeSet<String> {
             }
             None => {
                 facts.insert("escapes".to_string());
+                if parents.passed_on(u.range) {
+                    facts.insert("passed".to_string());
+                }
             }
             // What the function it is passed to, or its callers, do with it: the project
             // plan's facts.

@@ -639,6 +639,13 @@ impl Engine {
             crate::judge::under_manual_with(&manual_calls, semantic, parents),
         );
 
+        // An object handed to a call left on eventlet must stay the eventlet object.
+        crate::judge::withdraw_where(
+            &mut fixes,
+            &mut manual_items,
+            crate::judge::handed_to_manual(&manual_calls, &position),
+        );
+
         // What keeps this file on eventlet (monkey patching aside).
         let remaining = manual_items
             .iter()
@@ -1243,8 +1250,16 @@ impl Engine {
     fn blocks_hub(&self, fix: &Fix, context: &ProcessContext) -> Option<String> {
         let first = context.stays()?;
         if !fix.dual_mode {
+            let what = if fix.removals.is_empty() {
+                "the replacement is right only in a process that leaves the hub (whatever is patched)".to_string()
+            } else {
+                let option = fix.guard.as_ref().map_or(String::new(), |guard| {
+                    format!(" (it serves an option, `if {guard}`, that keeps working with it)")
+                });
+                format!("the statement still acts on its hub{option}")
+            };
             return Some(format!(
-                "its process stays on eventlet ({first}), and the replacement is right only in a process that leaves the hub (whatever is patched)"
+                "its process stays on eventlet ({first}), and {what}"
             ));
         }
         let needed = self.flags_needed(fix);

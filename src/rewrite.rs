@@ -70,6 +70,12 @@ pub struct Fix {
     pub denotes: Vec<String>,
     /// Its edits that were wrapped, as they were before (same ranges).
     pub unwrapped: Vec<Edit>,
+    /// Where its object is handed to code that is not followed (an argument of a call the
+    /// tool does not know, stored, …): if that code stays on eventlet, so must the object.
+    pub escapes: Vec<TextRange>,
+    /// For a removed statement: the option it serves (the test of the `if` around it, at
+    /// `line:column`), which does nothing once it goes.
+    pub guard: Option<String>,
 }
 
 /// An object a module-level function returns, followed into every call of it: the uses of
@@ -204,6 +210,7 @@ struct Draft {
     /// The rule's place among the recipe's rules for the target.
     rule: usize,
     unwrapped: Vec<Edit>,
+    guard: Option<String>,
 }
 
 impl Draft {
@@ -219,6 +226,26 @@ impl Draft {
             pieces: wrapped,
         });
     }
+}
+
+/// Where a followed object escapes: the uses the flow could not follow.
+fn escapes_of(object: &Object<'_>) -> Vec<TextRange> {
+    match object {
+        Object::Tracked(tracked, _) => tracked
+            .uses
+            .iter()
+            .filter(|u| u.parent.is_none())
+            .map(|u| u.range)
+            .collect(),
+        Object::Discarded | Object::Lost(_) => Vec::new(),
+    }
+}
+
+/// The option the statement `stmt` serves, with the place of the test: `` `x.y` at 3:8 ``.
+fn option_guard(cx: &RewriteContext<'_, '_>, stmt: StmtId) -> Option<String> {
+    let range = cx.semantic.stmts[stmt].range;
+    let test = crate::guard::option_guard(cx.parents.body(), cx.text, range)?;
+    Some(crate::pipeline::first_line(test).to_string())
 }
 
 /// A site left for a human, with the recipe's guide chapter.
@@ -250,7 +277,17 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             remote_facts(cx, tracked, &mut found);
             found
         }
-        Object::Lost(_) => BTreeSet::from(["escapes".to_string()]),
+        Object::Lost(_) => {
+            let mut found = BTreeSet::from(["escapes".to_string()]);
+            let passed = match site.node {
+                SiteNode::Call { call, .. } => cx.parents.get().passed_on(call.range()),
+                _ => false,
+            };
+            if passed {
+                found.insert("passed".to_string());
+            }
+            found
+        }
     };
     let mut reason: Option<String> = None;
     for (index, rule) in recipe.rules(cx.target).iter().enumerate() {
@@ -320,6 +357,8 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             link: None,
             denotes: Vec::new(),
             unwrapped: draft.unwrapped,
+            escapes: escapes_of(&object),
+            guard: draft.guard,
         }));
     }
     if let SiteNode::Import { .. } = site.node {
@@ -428,6 +467,7 @@ fn draft(
         returns: Vec::new(),
         rule: index,
         unwrapped: Vec::new(),
+        guard: None,
     };
     match (&rule.action, site.node) {
         (Action::Manual(guidance), _) => return Err(Stop::Manual(guidance.clone())),
@@ -474,6 +514,16 @@ fn draft(
         (Action::RemoveStatement, SiteNode::Call { .. }) => {
             draft.requests.clear();
             draft.removals.push(site.stmt);
+            draft.guard = option_guard(cx, site.stmt);
+            if let Some(guard) = &draft.guard {
+                let note = draft
+                    .note
+                    .take()
+                    .map_or(String::new(), |n| format!("{n}; "));
+                draft.note = Some(format!(
+                    "{note}it serves an option (`if {guard}`), which does nothing once it goes: remove or deprecate the option"
+                ));
+            }
         }
         (Action::ModuleMap(map), SiteNode::Reference { expr }) => {
             let Some(module) = map.get(&site.name) else {
@@ -1039,6 +1089,7 @@ fn remote_facts(cx: &RewriteContext<'_, '_>, tracked: &Tracked<'_>, found: &mut 
             }
             None => {
                 found.insert("escapes".to_string());
+                found.insert("passed".to_string());
             }
         }
     }
@@ -1139,14 +1190,11 @@ fn borrowed_fix(
         returns: Vec::new(),
         rule,
         unwrapped: Vec::new(),
+        guard: None,
     };
-    follow(
-        cx,
-        compiled,
-        &Object::Tracked(found.tracked, None),
-        &mut draft,
-    )
-    .map_err(|stop| match stop {
+    let object = Object::Tracked(found.tracked, None);
+    let escapes = escapes_of(&object);
+    follow(cx, compiled, &object, &mut draft).map_err(|stop| match stop {
         Stop::Manual(why) | Stop::Skip(why) => why,
     })?;
     if !draft.crossings.is_empty() || !draft.returns.is_empty() {
@@ -1197,6 +1245,8 @@ fn borrowed_fix(
             .map(|spec| spec.denotes_module())
             .collect(),
         unwrapped: draft.unwrapped,
+        escapes,
+        guard: None,
     })
 }
 
@@ -1879,6 +1929,8 @@ fn rewrite_patch(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) 
             link: None,
             denotes: Vec::new(),
             unwrapped: Vec::new(),
+            escapes: Vec::new(),
+            guard: None,
         }))
     };
     match site.node {

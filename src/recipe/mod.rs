@@ -424,7 +424,15 @@ fn compile(path: &str, text: &str) -> Result<Recipe, RecipeError> {
 }
 
 /// Facts the object tracker records whatever the object is (see `objects::facts`).
-const OBJECT_FACTS: &[&str] = &["any-attr", "escapes", "with", "test", "iter", "iter-again"];
+const OBJECT_FACTS: &[&str] = &[
+    "any-attr",
+    "escapes",
+    "passed",
+    "with",
+    "test",
+    "iter",
+    "iter-again",
+];
 /// Suffixes of a method fact: `wait:used`.
 const METHOD_FACT_SUFFIXES: &[&str] = &["used", "args", "attr", "caught"];
 
