@@ -143,7 +143,12 @@ const LOGGER_METHODS: &[&str] = &[
     "log",
 ];
 
-impl Parents<'_> {
+impl<'a> Parents<'a> {
+    /// The call the expression at `range` is an argument of.
+    pub fn call_of_argument(&self, range: TextRange) -> Option<&'a ExprCall> {
+        self.arguments.get(&range).map(|(call, _)| *call)
+    }
+
     /// Whether the expression at `range` is an argument of a call other than an identity
     /// builtin ([`IDENTITY_BUILTINS`]) or a logger's method: handed to code that may use the
     /// object itself.

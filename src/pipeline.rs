@@ -459,7 +459,20 @@ impl Engine {
     ) -> Result<(String, BTreeSet<String>, usize), String> {
         let flow = analysed.flow(prepared, elsewhere);
         let parameter = crate::objects::track_parameter(&flow, function, slot)?;
-        let facts = crate::objects::facts(&parameter.tracked, flow.parents);
+        let mut facts = crate::objects::facts(&parameter.tracked, flow.parents);
+        // Handed to eventlet there (`eventlet.wsgi.server(sock, ...)`): that code expects
+        // the eventlet object, whatever becomes of it.
+        let to_eventlet = parameter.tracked.uses.iter().any(|u| {
+            u.parent.is_none()
+                && flow
+                    .parents
+                    .call_of_argument(u.range)
+                    .and_then(|call| prepared.semantic.expr_qualified_name(&call.func))
+                    .is_some_and(|name| crate::imports::is_eventlet(&name))
+        });
+        if to_eventlet {
+            facts.insert("to-eventlet".to_string());
+        }
         Ok((parameter.name, facts, parameter.mentions))
     }
 

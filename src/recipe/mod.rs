@@ -428,6 +428,7 @@ const OBJECT_FACTS: &[&str] = &[
     "any-attr",
     "escapes",
     "passed",
+    "to-eventlet",
     "with",
     "test",
     "iter",
