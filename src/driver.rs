@@ -13,7 +13,7 @@ use std::sync::{Mutex, OnceLock};
 use crate::crossing::{self, Others};
 use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
 use crate::process::{self, processes, Assumption, Process, ProcessContext};
-use crate::project::{entry_points, index, index_text, module_names, ModuleInfo, Project};
+use crate::project::{entry_points, index, index_text, module_names, ModuleInfo, Project, Source};
 use crate::rounds;
 use crate::trace;
 
@@ -138,7 +138,8 @@ pub fn migrate_project(
         infos.extend(info);
         prepared.push(p.map_or_else(OnceLock::new, OnceLock::from));
     }
-    let project = Project::from_modules(infos);
+    let mut project = Project::from_modules(infos);
+    let backends = project.select_backends();
     let extended = with_project_helpers(engine, &project);
     let engine = extended.as_ref().unwrap_or(engine);
     trace::phase(
@@ -214,6 +215,7 @@ pub fn migrate_project(
             processes: &processes,
             groups: &groups,
             assumption,
+            backends: &backends,
         },
         stays,
         started,
@@ -266,14 +268,11 @@ fn index_file(
         Ok(Some(prepared)) => {
             let info = trace::timed("index syntax", || {
                 let semantic = Some(prepared.semantic());
-                index(
-                    file,
-                    name,
-                    prepared.module(),
-                    semantic,
-                    all_names,
-                    &engine.catalog,
-                )
+                let source = Source {
+                    module: prepared.module(),
+                    text: prepared.text(),
+                };
+                index(file, name, source, semantic, all_names, &engine.catalog)
             });
             Some((Some(info), Some(Ok(prepared))))
         }
@@ -294,14 +293,11 @@ fn index_file(
                 return None;
             }
             let parsed = ruff_python_parser::parse_module(&text).ok()?;
-            let info = index(
-                file,
-                name,
-                parsed.syntax(),
-                None,
-                all_names,
-                &engine.catalog,
-            );
+            let source = Source {
+                module: parsed.syntax(),
+                text: &text,
+            };
+            let info = index(file, name, source, None, all_names, &engine.catalog);
             Some((Some(info), None))
         }
     })

@@ -8,6 +8,7 @@
 pub mod align;
 pub mod ambiguous;
 pub mod apply;
+pub mod backend;
 pub mod cli;
 pub mod comments;
 pub mod compile_check;

@@ -101,6 +101,10 @@ impl Prepared {
     pub fn semantic(&self) -> &Semantic {
         &self.semantic
     }
+
+    pub fn text(&self) -> &str {
+        &self.source.text
+    }
 }
 
 /// The rewrites a run applied, by recipe and position.
@@ -414,8 +418,9 @@ impl Engine {
                 (site, outcome)
             })
             .collect();
+        let index = LineIndex::from_source_text(text);
         Some(Analysed {
-            index: LineIndex::from_source_text(text),
+            index,
             comments,
             parents,
             sites,
@@ -619,16 +624,30 @@ impl Engine {
         };
         let Triage {
             mut fixes,
-            silently_cut,
+            mut silently_cut,
             mut manual_items,
             manual_calls,
-            unselected_manual,
-            patch_calls,
+            mut unselected_manual,
+            mut patch_calls,
             stale_doubles,
         } = self.triage(prepared, analysed, plan, context, injected);
         migration.stale_doubles = stale_doubles;
 
         withdraw_partial_families(&mut fixes, &mut manual_items);
+
+        // Code that exists to run on eventlet (a backend selected by name) stays as it is,
+        // reported once, and keeps nothing else on the hub.
+        let backends = analysed.backends(text, &context.backend);
+        let in_backend = |range: TextRange| backends.iter().any(|b| b.holds(range));
+        silently_cut.extend(
+            fixes
+                .iter()
+                .filter(|f| in_backend(f.range))
+                .filter_map(|f| f.link.clone()),
+        );
+        unselected_manual.retain(|r| !in_backend(*r));
+        patch_calls.retain(|call| !in_backend(call.range()));
+        let set_aside = self.set_aside_backends(&backends, &mut fixes, &mut manual_items);
 
         // Comments a replacement would drop are kept on a line of their own above the statement.
         let mut edits: Vec<Edit> =
@@ -783,7 +802,7 @@ impl Engine {
             .collect();
         migration
             .manual
-            .extend(manual_items.into_iter().map(to_manual));
+            .extend(manual_items.into_iter().chain(set_aside).map(to_manual));
         migration.manual.sort_by_key(|m| (m.line, m.column));
         migration.edits = edits;
         migration
@@ -1069,6 +1088,28 @@ pub struct Analysed<'p> {
     manual: Vec<Diagnostic>,
 }
 
+impl Analysed<'_> {
+    /// The regions of the file that are eventlet backends: those it selects itself and those
+    /// other modules select (`backend`).
+    fn backends(
+        &self,
+        text: &str,
+        backend: &crate::project::ModuleBackend,
+    ) -> Vec<crate::backend::Region> {
+        let position = |range: TextRange| {
+            let (line, column) = line_column(text, &self.index, range.start());
+            format!("{line}:{column}")
+        };
+        crate::backend::regions(
+            self.parents.body(),
+            text,
+            backend.whole.as_deref(),
+            &backend.defs,
+            &position,
+        )
+    }
+}
+
 /// Takes the fixes that are not `safe` out (with the comments they kept), as reported.
 fn skip_unsafe(
     fixes: &mut Vec<Fix>,
@@ -1316,6 +1357,47 @@ impl Engine {
             Some(why)
         });
         first
+    }
+
+    /// Takes the fixes and manual items inside eventlet backends out: one item per backend
+    /// reports it (with how many eventlet uses it keeps), without holding anything back.
+    fn set_aside_backends(
+        &self,
+        backends: &[crate::backend::Region],
+        fixes: &mut Vec<Fix>,
+        manual_items: &mut Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        let advice = &self.catalog.backends;
+        let mut uses = vec![0usize; backends.len()];
+        let mut inside = |range: TextRange| {
+            let found = backends.iter().position(|b| b.holds(range));
+            if let Some(i) = found {
+                uses[i] += 1;
+            }
+            found.is_none()
+        };
+        fixes.retain(|f| inside(f.range));
+        manual_items.retain(|m| inside(m.range));
+        backends
+            .iter()
+            .zip(uses)
+            .filter(|(_, n)| *n > 0)
+            .map(|(backend, n)| Diagnostic {
+                recipe: advice.id.clone(),
+                range: backend.range.map_or(TextRange::default(), |r| {
+                    TextRange::empty(r.start())
+                }),
+                message: format!(
+                    "{} exists to run on eventlet ({}): left as it is, with its {n} eventlet use{}, and kept out of the plans of the processes that do not select it; {}",
+                    backend.what,
+                    backend.why,
+                    if n == 1 { "" } else { "s" },
+                    advice.advice
+                ),
+                guide: Some(advice.guide.clone()),
+                link: None,
+            })
+            .collect()
     }
 
     /// The monkey-patch flags under which `fix`'s replacement runs green: those of the

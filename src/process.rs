@@ -23,6 +23,8 @@ pub struct ProcessContext {
     pub frozen: BTreeMap<String, String>,
     /// The file's fixes linked to fixes of other files (objects passed between modules).
     pub links: crate::crossing::FileLinks,
+    /// Its code that other modules select by name as an eventlet backend: left as it is.
+    pub backend: crate::project::ModuleBackend,
 }
 
 /// A process that stays on the hub after this run.
@@ -47,6 +49,7 @@ impl ProcessContext {
             depends_on: None,
             frozen: BTreeMap::new(),
             links: crate::crossing::FileLinks::default(),
+            backend: Default::default(),
         }
     }
 
@@ -156,11 +159,11 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
             let mut libraries = Vec::new();
             for module in &modules {
                 let info = &project.modules[module];
-                for (function, flags) in &info.patches {
-                    if !Project::runs(function, &modules, &reachable) {
+                for patch in &info.patches {
+                    if !Project::runs(&patch.function, &modules, &reachable) {
                         continue;
                     }
-                    match flags {
+                    match &patch.flags {
                         Some(flags) => patched.extend(flags.iter().cloned()),
                         None => unknown_flags = true,
                     }
@@ -328,6 +331,7 @@ fn context_of(
             .then(|| format!("the other modules of {}", others.join(", "))),
         frozen: BTreeMap::new(),
         links: crate::crossing::FileLinks::default(),
+        backend: Default::default(),
     }
 }
 

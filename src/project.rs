@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
 
 use crate::process::monkey_patch_flags;
 use crate::recipe::Catalog;
@@ -36,8 +37,12 @@ pub struct ModuleInfo {
     /// Calls made by each of its functions (and its module code), resolved to project
     /// functions where possible.
     pub calls: BTreeMap<FunctionId, BTreeSet<FunctionId>>,
-    /// `monkey_patch()` calls: the function they are in, and the flags (`None`: not literal).
-    pub patches: Vec<(FunctionId, Option<BTreeSet<String>>)>,
+    /// `monkey_patch()` calls (outside the eventlet backends the module selects).
+    pub patches: Vec<Patch>,
+    /// Code of the project this module selects by name as an eventlet backend
+    /// (`{'eventlet': 'pkg.pools.eventlet:TaskPool'}`): the dotted path, and where
+    /// (`path:line:col (code)`).
+    pub selects: Vec<(String, String)>,
     /// Whether it has an `if __name__ == "__main__":` block.
     pub has_main: bool,
     /// Names it imports from libraries known to keep a process on the hub, with why.
@@ -46,6 +51,17 @@ pub struct ModuleInfo {
     pub functions: BTreeSet<FunctionId>,
     /// Methods that forward their arguments to a test-double patcher: `(name, by_object)`.
     pub patch_helpers: Vec<(String, bool)>,
+}
+
+/// A `monkey_patch()` call of the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patch {
+    /// The function it is in.
+    pub function: FunctionId,
+    /// What it patches (`None`: not literal flags).
+    pub flags: Option<BTreeSet<String>>,
+    /// Where: `path:line:col`.
+    pub at: String,
 }
 
 /// Every module of the project, by dotted name.
@@ -104,17 +120,18 @@ fn module_name_with(path: &Path, is_package: &mut dyn FnMut(&Path) -> bool) -> S
 impl Project {
     /// Indexes `files` (path, parsed module). Module names come from the file system;
     /// imports are kept when they name a module of the project.
-    pub fn build(files: &[(PathBuf, &ast::ModModule)], catalog: &Catalog) -> Project {
-        let names: BTreeSet<String> = files.iter().map(|(p, _)| module_name(p)).collect();
+    pub fn build(files: &[(PathBuf, &ast::ModModule, &str)], catalog: &Catalog) -> Project {
+        let names: BTreeSet<String> = files.iter().map(|(p, _, _)| module_name(p)).collect();
         Project::from_modules(
             files
                 .iter()
-                .map(|(path, module)| {
+                .map(|(path, module, text)| {
                     let semantic = Semantic::build(module);
+                    let source = Source { module, text };
                     index(
                         path,
                         &module_name(path),
-                        module,
+                        source,
                         Some(&semantic),
                         &names,
                         catalog,
@@ -186,6 +203,85 @@ impl Project {
     }
 }
 
+/// A module's code that is an eventlet backend another module selects by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModuleBackend {
+    /// The whole module is one, and why.
+    pub whole: Option<String>,
+    /// Module-level functions or classes that are, and why.
+    pub defs: Vec<(String, String)>,
+}
+
+impl Project {
+    /// The eventlet backends modules select by name in other modules (`'eventlet':
+    /// 'pkg.pools.eventlet:TaskPool'`), and the test modules of a backend module; their
+    /// `monkey_patch()` calls and eventlet libraries are taken out of the index: they patch
+    /// only the processes that select them, at run time.
+    pub fn select_backends(&mut self) -> BTreeMap<String, ModuleBackend> {
+        let mut backends: BTreeMap<String, ModuleBackend> = BTreeMap::new();
+        let is_module = |m: &str| self.modules.contains_key(m);
+        for info in self.modules.values() {
+            for (dotted, at) in &info.selects {
+                let Some((module, name)) = crate::backend::resolve_named(dotted, &is_module) else {
+                    continue;
+                };
+                let why = format!("selected by name at {at}");
+                let entry = backends.entry(module.clone()).or_default();
+                match name {
+                    Some(name) if !names_eventlet(&module) => entry.defs.push((name, why)),
+                    _ => {
+                        entry.whole.get_or_insert(why);
+                    }
+                }
+            }
+        }
+        // Tests of a backend module (`tests/test_eventlet.py` importing it) exist for it.
+        let tests: Vec<(String, String)> = self
+            .modules
+            .values()
+            .filter(|m| {
+                let last = m.name.rsplit('.').next().unwrap_or(&m.name);
+                (in_test_package(&m.name) || last.starts_with("test")) && names_eventlet(&m.name)
+            })
+            .filter_map(|m| {
+                let tested = m
+                    .imports
+                    .iter()
+                    .find(|i| backends.get(*i).is_some_and(|b| b.whole.is_some()))?;
+                Some((
+                    m.name.clone(),
+                    format!("it tests the eventlet backend `{tested}`"),
+                ))
+            })
+            .collect();
+        for (module, why) in tests {
+            backends.entry(module).or_default().whole.get_or_insert(why);
+        }
+        for (module, backend) in &backends {
+            let Some(info) = self.modules.get_mut(module) else {
+                continue;
+            };
+            if backend.whole.is_some() {
+                info.patches.clear();
+                info.eventlet_libraries.clear();
+            }
+            info.patches.retain(|p| {
+                !backend.defs.iter().any(|(name, _)| {
+                    let def = format!("{module}:{name}");
+                    p.function == def || p.function.starts_with(&format!("{def}."))
+                })
+            });
+        }
+        backends
+    }
+}
+
+/// Whether a module's own name says it is the eventlet one (`pools.eventlet`, `geventlet`).
+fn names_eventlet(module: &str) -> bool {
+    let last = module.rsplit('.').next().unwrap_or(module);
+    last.to_ascii_lowercase().contains("eventlet")
+}
+
 /// `a.b.c` → `a.b`, `a`.
 fn parents(module: &str) -> impl Iterator<Item = &str> + '_ {
     let mut end = module.len();
@@ -201,18 +297,23 @@ fn parents(module: &str) -> impl Iterator<Item = &str> + '_ {
 pub fn index(
     path: &Path,
     name: &str,
-    module: &ast::ModModule,
+    source: Source<'_>,
     semantic: Option<&Semantic>,
     project: &BTreeSet<String>,
     catalog: &Catalog,
 ) -> ModuleInfo {
+    let module = source.module;
     let package = package_of(path, name);
+    let (backends, selects) = own_backends(path, source);
     let mut indexer = Indexer {
         info: ModuleInfo {
             path: path.to_path_buf(),
             name: name.to_string(),
+            selects,
             ..ModuleInfo::default()
         },
+        text: source.text,
+        backends,
         package,
         project,
         catalog,
@@ -231,8 +332,62 @@ pub fn index(
     indexer.info
 }
 
+/// A parsed module and its text.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    pub module: &'a ast::ModModule,
+    pub text: &'a str,
+}
+
+/// `path:line:col` of `offset` in `text`.
+pub fn place(path: &Path, text: &str, offset: ruff_text_size::TextSize) -> String {
+    let before = &text[..usize::from(offset)];
+    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or(before).chars().count() + 1;
+    let shown = path.strip_prefix(".").unwrap_or(path).display();
+    format!("{shown}:{line}:{column}")
+}
+
+/// The backends a module selects by name: the regions of its own code (whose patching is
+/// not the process's), and the dotted paths it names in the project, with where.
+fn own_backends(
+    path: &Path,
+    source: Source<'_>,
+) -> (Vec<ruff_text_size::TextRange>, Vec<(String, String)>) {
+    use crate::backend::{definition, selections, Selected};
+    let (mut here, mut named) = (Vec::new(), Vec::new());
+    // Only a module that writes the string `eventlet` can select by it.
+    if !["'eventlet'", "\"eventlet\""]
+        .iter()
+        .any(|q| memchr::memmem::find(source.text.as_bytes(), q.as_bytes()).is_some())
+    {
+        return (here, named);
+    }
+    let body = &source.module.body;
+    for selection in selections(body) {
+        let at = || {
+            let code = &source.text[selection.at];
+            let code = code.lines().next().unwrap_or(code);
+            format!(
+                "{} (`{code}`)",
+                place(path, source.text, selection.at.start())
+            )
+        };
+        match selection.selected {
+            Selected::Here(range) => here.push(range),
+            Selected::Def(name) => here.extend(definition(body, &name).map(|(r, _)| r)),
+            Selected::Named(dotted) => named.push((dotted, at())),
+        }
+    }
+    (here, named)
+}
+
 struct Indexer<'a> {
     info: ModuleInfo,
+    text: &'a str,
+    /// Regions of this module that are eventlet backends it selects: their patching is not
+    /// its process's.
+    backends: Vec<ruff_text_size::TextRange>,
     /// The package relative imports start from.
     package: String,
     project: &'a BTreeSet<String>,
@@ -535,9 +690,14 @@ impl<'a> Visitor<'a> for Indexer<'_> {
                 })
                 .and_then(|semantic| semantic.expr_qualified_name(&call.func))
                 .map(|q| self.catalog.canonical(&q));
-            if canonical.as_deref() == Some(self.catalog.process.monkey_patch.as_str()) {
-                let flags = monkey_patch_flags(call, &self.catalog.process);
-                self.info.patches.push((self.function.clone(), flags));
+            let selected = self.backends.iter().any(|r| r.contains_range(call.range()));
+            if canonical.as_deref() == Some(self.catalog.process.monkey_patch.as_str()) && !selected
+            {
+                self.info.patches.push(Patch {
+                    function: self.function.clone(),
+                    flags: monkey_patch_flags(call, &self.catalog.process),
+                    at: place(&self.info.path, self.text, call.range().start()),
+                });
             }
         }
         visitor::walk_expr(self, expr);

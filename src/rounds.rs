@@ -12,6 +12,7 @@ use crate::crossing::{self, FileLinks};
 use crate::driver::{guarded, run_all, shown};
 use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
 use crate::process::{contexts, Assumption, Groups, Process, ProcessContext};
+use crate::project::ModuleBackend;
 use crate::trace;
 
 /// What every round reads: the files, their analyses, the processes and the links.
@@ -29,6 +30,8 @@ pub struct Inputs<'r, 'p> {
     pub processes: &'r [Process],
     pub groups: &'r Groups,
     pub assumption: &'r Assumption,
+    /// Code of each module that others select by name as an eventlet backend.
+    pub backends: &'r BTreeMap<String, ModuleBackend>,
 }
 
 /// What the rounds settle on.
@@ -163,7 +166,8 @@ impl State {
             .map(|(i, n)| {
                 let group = inputs.groups.of_module.get(n).map(|&g| &self.shared[g]);
                 let links = inputs.crossings.links_of(i, &self.cut);
-                with_constraints(group.unwrap_or(&native), frozen.get(n), links)
+                let backend = inputs.backends.get(n);
+                with_constraints(group.unwrap_or(&native), frozen.get(n), links, backend)
             })
             .collect()
     }
@@ -252,13 +256,15 @@ fn with_constraints(
     context: &Arc<ProcessContext>,
     frozen: Option<&BTreeMap<String, String>>,
     links: Option<FileLinks>,
+    backend: Option<&ModuleBackend>,
 ) -> Arc<ProcessContext> {
-    if frozen.is_none() && links.is_none() {
+    if frozen.is_none() && links.is_none() && backend.is_none() {
         return context.clone();
     }
     Arc::new(ProcessContext {
         frozen: frozen.cloned().unwrap_or_else(|| context.frozen.clone()),
         links: links.unwrap_or_else(|| context.links.clone()),
+        backend: backend.cloned().unwrap_or_else(|| context.backend.clone()),
         ..ProcessContext::clone(context)
     })
 }

@@ -155,6 +155,8 @@ pub struct Catalog {
     pub calls_function: BTreeMap<String, usize>,
     /// Calls that iterate an argument to its end (`sum(pile)`): its index.
     pub iterates_argument: BTreeMap<String, usize>,
+    /// How eventlet backends selected by name are reported.
+    pub backends: model::BackendAdvice,
 }
 
 impl Catalog {
@@ -204,6 +206,7 @@ impl Catalog {
             process,
             calls_function,
             iterates_argument,
+            backends,
         } = names_file;
         let mut recipes: Vec<Recipe> = Vec::new();
         for (path, text) in files {
@@ -242,6 +245,7 @@ impl Catalog {
                 process,
                 calls_function,
                 iterates_argument,
+                backends,
             })
         } else {
             Err(errors)

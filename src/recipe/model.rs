@@ -343,6 +343,19 @@ pub struct NamesFile {
     /// Calls that iterate the argument at this index to its end (`sum(x)`).
     #[serde(default)]
     pub iterates_argument: BTreeMap<String, usize>,
+    /// How an eventlet backend selected by name is reported.
+    #[serde(default)]
+    pub backends: BackendAdvice,
+}
+
+/// What the report says of code that exists to run on eventlet (a backend chosen by name).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BackendAdvice {
+    /// The id its manual items carry.
+    pub id: String,
+    pub advice: String,
+    pub guide: String,
 }
 
 /// What decides how a process runs: the monkey-patching call and its flags, which flag makes
