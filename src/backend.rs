@@ -207,15 +207,57 @@ pub fn resolve_named(
     }
 }
 
-/// The regions of a module that are eventlet backends: those it selects itself (a decorated
-/// definition, an `if` branch, a function of its own in a dict keyed `'eventlet'`), and
-/// those other modules select (`whole`, or definitions by name). `position` gives `line:col`.
-pub fn regions(
+/// Whether a module's text can select by name: it writes the string `'eventlet'` (any
+/// case, either quote), as [`is_selector`] reads it.
+pub fn may_select(text: &str) -> bool {
+    let quoted = SELECTOR.len() + 2;
+    text.as_bytes().windows(quoted).any(|w| {
+        matches!(w[0], b'\'' | b'"')
+            && w[quoted - 1] == w[0]
+            && w[1..quoted - 1].eq_ignore_ascii_case(SELECTOR.as_bytes())
+    })
+}
+
+/// The regions of a module that it selects itself as eventlet backends (a decorated
+/// definition, an `if` branch, a function of its own in a dict keyed `'eventlet'`).
+/// `position` gives `line:col`.
+pub fn selected_here(
     body: &[Stmt],
     text: &str,
+    position: &dyn Fn(TextRange) -> String,
+) -> Vec<Region> {
+    if !may_select(text) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for selection in selections(body) {
+        let code = &text[selection.at];
+        let code = code.lines().next().unwrap_or(code);
+        let why = format!("selected by name at {} (`{code}`)", position(selection.at));
+        let region = match selection.selected {
+            Selected::Named(_) => None,
+            Selected::Def(name) => named_region(body, &name, why),
+            Selected::Here(range) => Some(Region {
+                range: Some(range),
+                what: match body_kind(body, range) {
+                    Some((kind, name)) => format!("{kind} `{name}`"),
+                    None => format!("the code under `if {code}`"),
+                },
+                why,
+            }),
+        };
+        out.extend(region);
+    }
+    out
+}
+
+/// `here` (what the module selects itself) with what other modules select in it: the whole
+/// module, or definitions by name. A region inside another is reported with it.
+pub fn with_selected_elsewhere(
+    body: &[Stmt],
+    here: &[Region],
     whole: Option<&str>,
     defs: &[(String, String)],
-    position: &dyn Fn(TextRange) -> String,
 ) -> Vec<Region> {
     if let Some(why) = whole {
         return vec![Region {
@@ -224,46 +266,11 @@ pub fn regions(
             why: why.to_string(),
         }];
     }
-    let named = |name: &str, why: String| {
-        definition(body, name).map(|(range, kind)| Region {
-            range: Some(range),
-            what: format!("{kind} `{name}`"),
-            why,
-        })
-    };
     let mut out: Vec<Region> = defs
         .iter()
-        .filter_map(|(name, why)| named(name, why.clone()))
+        .filter_map(|(name, why)| named_region(body, name, why.clone()))
+        .chain(here.iter().cloned())
         .collect();
-    // Only a module that writes the string can select by it.
-    if !text.to_ascii_lowercase().contains("eventlet") {
-        return out;
-    }
-    for selection in selections(body) {
-        let code = &text[selection.at];
-        let why = format!(
-            "selected by name at {} (`{}`)",
-            position(selection.at),
-            code.lines().next().unwrap_or(code)
-        );
-        let region = match selection.selected {
-            Selected::Named(_) => None,
-            Selected::Def(name) => named(&name, why),
-            Selected::Here(range) => Some(Region {
-                range: Some(range),
-                what: match body_kind(body, range) {
-                    Some((kind, name)) => format!("{kind} `{name}`"),
-                    None => format!(
-                        "the code under `if {}`",
-                        code.lines().next().unwrap_or(code)
-                    ),
-                },
-                why,
-            }),
-        };
-        out.extend(region);
-    }
-    // A region inside another is reported with it.
     let all = out.clone();
     out.retain(|r| {
         !all.iter().any(|o| {
@@ -273,6 +280,15 @@ pub fn regions(
     });
     out.dedup_by(|a, b| a.range == b.range);
     out
+}
+
+/// The region of the module-level function or class `name`.
+fn named_region(body: &[Stmt], name: &str, why: String) -> Option<Region> {
+    definition(body, name).map(|(range, kind)| Region {
+        range: Some(range),
+        what: format!("{kind} `{name}`"),
+        why,
+    })
 }
 
 /// The kind and name of the definition that spans exactly `range`, anywhere in `body`.
@@ -339,6 +355,13 @@ mod tests {
                     d = {'eventlet': 'not a path'}\n\
                     LOG.info('eventlet', 'uses eventlet')\n";
         assert_eq!(found(code), vec![]);
+    }
+
+    #[test]
+    fn only_a_text_writing_the_quoted_selector_may_select() {
+        assert!(may_select("x = {'eventlet': f}"));
+        assert!(may_select("if pool == \"Eventlet\":"));
+        assert!(!may_select("import eventlet\nOS_EVENTLET = 'eventlet_x'"));
     }
 
     #[test]

@@ -419,12 +419,18 @@ impl Engine {
             })
             .collect();
         let index = LineIndex::from_source_text(text);
+        let position = |range: TextRange| {
+            let (line, column) = line_column(text, &index, range.start());
+            format!("{line}:{column}")
+        };
+        let backends = crate::backend::selected_here(body, text, &position);
         Some(Analysed {
             index,
             comments,
             parents,
             sites,
             manual,
+            backends,
         })
     }
 
@@ -637,7 +643,7 @@ impl Engine {
 
         // Code that exists to run on eventlet (a backend selected by name) stays as it is,
         // reported once, and keeps nothing else on the hub.
-        let backends = analysed.backends(text, &context.backend);
+        let backends = analysed.backends(&context.backend);
         let in_backend = |range: TextRange| backends.iter().any(|b| b.holds(range));
         silently_cut.extend(
             fixes
@@ -1086,26 +1092,20 @@ pub struct Analysed<'p> {
     sites: Vec<(Site<'p>, Option<Outcome>)>,
     /// Star imports and ambiguous names, reported whatever else happens.
     manual: Vec<Diagnostic>,
+    /// The eventlet backends the file selects itself (a decorated definition, an `if`
+    /// branch, a function of its own in a dict keyed `'eventlet'`).
+    backends: Vec<crate::backend::Region>,
 }
 
 impl Analysed<'_> {
     /// The regions of the file that are eventlet backends: those it selects itself and those
     /// other modules select (`backend`).
-    fn backends(
-        &self,
-        text: &str,
-        backend: &crate::project::ModuleBackend,
-    ) -> Vec<crate::backend::Region> {
-        let position = |range: TextRange| {
-            let (line, column) = line_column(text, &self.index, range.start());
-            format!("{line}:{column}")
-        };
-        crate::backend::regions(
+    fn backends(&self, backend: &crate::project::ModuleBackend) -> Vec<crate::backend::Region> {
+        crate::backend::with_selected_elsewhere(
             self.parents.body(),
-            text,
+            &self.backends,
             backend.whole.as_deref(),
             &backend.defs,
-            &position,
         )
     }
 }

@@ -356,11 +356,7 @@ fn own_backends(
 ) -> (Vec<ruff_text_size::TextRange>, Vec<(String, String)>) {
     use crate::backend::{definition, selections, Selected};
     let (mut here, mut named) = (Vec::new(), Vec::new());
-    // Only a module that writes the string `eventlet` can select by it.
-    if !["'eventlet'", "\"eventlet\""]
-        .iter()
-        .any(|q| memchr::memmem::find(source.text.as_bytes(), q.as_bytes()).is_some())
-    {
+    if !crate::backend::may_select(source.text) {
         return (here, named);
     }
     let body = &source.module.body;

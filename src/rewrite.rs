@@ -73,8 +73,8 @@ pub struct Fix {
     /// Where its object is handed to code that is not followed (an argument of a call the
     /// tool does not know, stored, …): if that code stays on eventlet, so must the object.
     pub escapes: Vec<TextRange>,
-    /// For a removed statement: the option it serves (the test of the `if` around it, at
-    /// `line:column`), which does nothing once it goes.
+    /// For a removed statement: the option it serves (the test of the `if` around it, as
+    /// written), which does nothing once it goes.
     pub guard: Option<String>,
 }
 
@@ -241,7 +241,7 @@ fn escapes_of(object: &Object<'_>) -> Vec<TextRange> {
     }
 }
 
-/// The option the statement `stmt` serves, with the place of the test: `` `x.y` at 3:8 ``.
+/// The option the statement `stmt` serves: the first line of the `if` test that reads it.
 fn option_guard(cx: &RewriteContext<'_, '_>, stmt: StmtId) -> Option<String> {
     let range = cx.semantic.stmts[stmt].range;
     let test = crate::guard::option_guard(cx.parents.body(), cx.text, range)?;
