@@ -534,6 +534,7 @@ fn describe(recipe: &Recipe) -> String {
                     format!("rebind imports:\n      {}", pairs.join("\n      "))
                 }
                 Action::Manual(m) => format!("manual: {m}"),
+                Action::Leave(why) => format!("left as it is: {why}"),
             };
             let imports: Vec<String> = rule.imports.iter().map(|i| i.render()).collect();
             let imports = if imports.is_empty() {

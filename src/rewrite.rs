@@ -294,6 +294,9 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
         if !applies(cx, rule, site, &object_facts) {
             continue;
         }
+        if let Action::Leave(_) = rule.action {
+            return Outcome::Nothing;
+        }
         let mut draft = match draft(cx, rule, index, site, &object) {
             Ok(Some(draft)) => draft,
             Ok(None) => continue,
@@ -1431,7 +1434,7 @@ fn arg_text_matches(arg: &crate::recipe::ArgText, call: &ExprCall) -> bool {
         });
     value.is_some_and(|v| {
         let int = int_literal(v);
-        arg.text.iter().any(|t| t == &source_text(v))
+        source_text(v).is_some_and(|text| arg.text.contains(&text))
             || (arg.positive_int && int.is_some_and(|i| i > 0))
             || (arg.non_positive_int && int.is_some_and(|i| i <= 0))
     })
@@ -1452,21 +1455,22 @@ fn int_literal(expr: &Expr) -> Option<i128> {
 }
 
 /// The source text of an expression, for `when.arg` checks.
-fn source_text(expr: &Expr) -> String {
+fn source_text(expr: &Expr) -> Option<String> {
     // Literal values are compared by their canonical spelling.
-    match expr {
+    Some(match expr {
         Expr::NumberLiteral(n) => match &n.value {
             ruff_python_ast::Number::Int(i) => i.to_string(),
             ruff_python_ast::Number::Float(f) => f.to_string(),
-            ruff_python_ast::Number::Complex { .. } => String::new(),
+            ruff_python_ast::Number::Complex { .. } => return None,
         },
         Expr::NoneLiteral(_) => "None".to_string(),
+        Expr::StringLiteral(s) => format!("'{}'", s.value.to_str()),
         Expr::BooleanLiteral(b) => if b.value { "True" } else { "False" }.to_string(),
         Expr::UnaryOp(u) if u.op == ruff_python_ast::UnaryOp::USub => {
-            format!("-{}", source_text(&u.operand))
+            format!("-{}", source_text(&u.operand)?)
         }
-        _ => String::new(),
-    }
+        _ => return None,
+    })
 }
 
 /// What the holes of a template are filled from.

@@ -148,6 +148,10 @@ fn semantic_errors_are_rejected() {
             "imports = [\"import time, os\"]",
         ),
         ("id = \"demo\"", "id = \"other\""),
+        (
+            "replace-callee = \"time.sleep\"",
+            "leave = \"nothing to do\"\nsafety = \"safe\"",
+        ),
     ];
     let expected = [
         "is not a Python expression",
@@ -157,6 +161,7 @@ fn semantic_errors_are_rejected() {
         "`replace-callee` needs `on = \"call\"`",
         "is not a single `import M [as A]`",
         "must match its file name",
+        "a `leave` rule makes no edit",
     ];
     for ((from, to), want) in cases.iter().zip(expected) {
         let err = error_for("x/demo.toml", &VALID.replace(from, to));

@@ -42,6 +42,8 @@ pub enum Action {
     RemoveStatement,
     ModuleMap(BTreeMap<String, String>),
     Manual(String),
+    /// Nothing to do here, for this reason.
+    Leave(String),
 }
 
 #[derive(Debug, Clone)]
@@ -573,11 +575,14 @@ fn compile_rule(
     if let Some(m) = &rule.manual {
         actions.push(("manual", m.as_str()));
     }
+    if let Some(why) = &rule.leave {
+        actions.push(("leave", why.as_str()));
+    }
     let [(kind, needle)] = actions[..] else {
         return Err(fail(
             "[[target",
             format!(
-                "each rule needs exactly one of replace, replace-callee, remove-statement, module-map, manual (found {})",
+                "each rule needs exactly one of replace, replace-callee, remove-statement, module-map, manual, leave (found {})",
                 if actions.is_empty() { "none".to_string() } else { actions.iter().map(|a| a.0).collect::<Vec<_>>().join(", ") }
             ),
         ));
@@ -652,6 +657,15 @@ fn compile_rule(
             }
             Action::ModuleMap(rule.module_map.clone())
         }
+        "leave" => {
+            if rule.safety.is_some() || !rule.imports.is_empty() || rule.note.is_some() {
+                return Err(fail(
+                    "leave",
+                    "a `leave` rule makes no edit: it takes no safety, imports or note".to_string(),
+                ));
+            }
+            Action::Leave(needle.to_string())
+        }
         _ => Action::Manual(needle.to_string()),
     };
     if matches!(action, Action::Manual(_)) && rule.safety.is_some_and(|s| s != Safety::Manual) {
@@ -662,6 +676,8 @@ fn compile_rule(
     }
     let safety = match action {
         Action::Manual(_) => Safety::Manual,
+        // Never shown: the site yields no fix.
+        Action::Leave(_) => Safety::Safe,
         _ => rule.safety.or(rules.safety).unwrap_or(Safety::Review),
     };
     if safety == Safety::Manual && !matches!(action, Action::Manual(_)) {

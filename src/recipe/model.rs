@@ -71,6 +71,10 @@ pub struct Rule {
     /// No faithful rewrite: report the site with this guidance.
     #[serde(default)]
     pub manual: Option<String>,
+    /// Nothing to migrate at this site (it fits none of the other rules for a reason worth
+    /// writing down): no edit and no report.
+    #[serde(default)]
+    pub leave: Option<String>,
     #[serde(default)]
     pub imports: Vec<String>,
     #[serde(default)]
@@ -165,7 +169,9 @@ pub struct When {
 }
 
 /// `{ index = 0, keyword = "maxsize", text = ["0"] }`: the argument at that position or with
-/// that keyword is written as one of `text`.
+/// that keyword is written as one of `text`. Literals are compared in one canonical spelling:
+/// numbers as Python prints them, `None`/`True`/`False`, and strings single-quoted (`'eventlet'`
+/// also matches `"eventlet"`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ArgText {
