@@ -67,6 +67,11 @@ struct MigrateArgs {
     /// flags separated by commas (`socket,time`).
     #[arg(long, default_value = "all", value_name = "all|none|FLAG,...")]
     assume_patched: String,
+    /// The oldest Python the code must keep running on (`2.7`, `3.8`): a replacement that
+    /// needs a newer one is reported instead. Default: what the packaging files at or above
+    /// the paths declare (python_requires, classifiers, a universal wheel, tox environments).
+    #[arg(long, value_name = "X.Y")]
+    python: Option<crate::recipe::PythonVersion>,
     /// Print no summary; errors are still reported.
     #[arg(long)]
     quiet: bool,
@@ -105,6 +110,17 @@ struct MigrateArgs {
     /// A trailer added to every commit message (`Related-Bug: #2087944`); repeatable.
     #[arg(long = "trailer", value_name = "KEY: VALUE")]
     trailers: Vec<String>,
+}
+
+impl MigrateArgs {
+    /// The paths given, or the current directory.
+    fn paths_or_here(&self) -> Vec<PathBuf> {
+        if self.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -250,6 +266,13 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     engine.safe_only = args.safe_only;
     engine.annotate = args.annotate;
     engine.all_files = args.all_files;
+    engine.python = match args.python {
+        Some(version) => Some(crate::python::Floor {
+            version,
+            source: "--python".to_string(),
+        }),
+        None => crate::python::declared(&args.paths_or_here()),
+    };
 
     if args.patches.is_some() || args.commit {
         return crate::series::run(
@@ -270,11 +293,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
             },
         );
     }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let paths = args.paths_or_here();
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let found = discover(&paths, &excludes);
@@ -537,11 +556,14 @@ fn describe(recipe: &Recipe) -> String {
                 Action::Leave(why) => format!("left as it is: {why}"),
             };
             let imports: Vec<String> = rule.imports.iter().map(|i| i.render()).collect();
-            let imports = if imports.is_empty() {
+            let mut imports = if imports.is_empty() {
                 String::new()
             } else {
                 format!(" [needs {}]", imports.join("; "))
             };
+            if let Some(version) = rule.requires_python {
+                imports.push_str(&format!(" [Python {version}+]"));
+            }
             out.push_str(&format!(
                 "  on {on}{when}: {what} — {}{imports}\n",
                 rule.safety

@@ -29,6 +29,7 @@ pub mod patch;
 pub mod pipeline;
 pub mod process;
 pub mod project;
+pub mod python;
 pub mod recipe;
 pub mod regroup;
 pub mod report;

@@ -33,6 +33,8 @@ pub struct Engine {
     pub annotate: bool,
     /// Parse every file, even those that never mention eventlet (corpus sweeps).
     pub all_files: bool,
+    /// The oldest Python the project supports, where it declares one (or `--python` says).
+    pub python: Option<crate::python::Floor>,
 }
 
 /// A rewrite that was applied.
@@ -203,7 +205,17 @@ impl Engine {
             safe_only: false,
             annotate: false,
             all_files: false,
+            python: None,
         }
+    }
+
+    fn python_support(&self) -> Option<crate::rewrite::PythonSupport<'_>> {
+        self.python
+            .as_ref()
+            .map(|floor| crate::rewrite::PythonSupport {
+                floor,
+                since: &self.catalog.python_since,
+            })
     }
 
     fn enabled(&self, id: &str) -> bool {
@@ -408,6 +420,7 @@ impl Engine {
             migrated: &migrated,
             canonical: &|q: &str| self.catalog.canonical(q),
             elsewhere,
+            python: self.python_support(),
         };
         let sites = sites
             .into_iter()
@@ -591,6 +604,7 @@ impl Engine {
             migrated: &migrated,
             canonical: &|q: &str| self.catalog.canonical(q),
             elsewhere,
+            python: self.python_support(),
         };
         f(&cx, recipe)
     }

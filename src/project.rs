@@ -792,7 +792,25 @@ fn in_test_package(module: &str) -> bool {
 
 /// `(script name, "module:function")` declared in packaging files at or above `paths`.
 fn declared_scripts(paths: &[PathBuf]) -> Vec<(String, String)> {
-    let mut roots: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut scripts = Vec::new();
+    for root in packaging_roots(paths) {
+        if let Ok(text) = std::fs::read_to_string(root.join("setup.cfg")) {
+            scripts.extend(setup_cfg_scripts(&text));
+        }
+        if let Ok(text) = std::fs::read_to_string(root.join("pyproject.toml")) {
+            scripts.extend(pyproject_scripts(&text));
+        }
+        if let Ok(text) = std::fs::read_to_string(root.join("setup.py")) {
+            scripts.extend(setup_py_scripts(&text));
+        }
+    }
+    scripts
+}
+
+/// The nearest directory at or above each path with a `setup.cfg`, `pyproject.toml` or
+/// `setup.py`.
+pub fn packaging_roots(paths: &[PathBuf]) -> BTreeSet<PathBuf> {
+    let mut roots = BTreeSet::new();
     for path in paths {
         let Ok(absolute) = std::path::absolute(path) else {
             continue;
@@ -810,19 +828,7 @@ fn declared_scripts(paths: &[PathBuf]) -> Vec<(String, String)> {
             roots.insert(root.to_path_buf());
         }
     }
-    let mut scripts = Vec::new();
-    for root in roots {
-        if let Ok(text) = std::fs::read_to_string(root.join("setup.cfg")) {
-            scripts.extend(setup_cfg_scripts(&text));
-        }
-        if let Ok(text) = std::fs::read_to_string(root.join("pyproject.toml")) {
-            scripts.extend(pyproject_scripts(&text));
-        }
-        if let Ok(text) = std::fs::read_to_string(root.join("setup.py")) {
-            scripts.extend(setup_py_scripts(&text));
-        }
-    }
-    scripts
+    roots
 }
 
 /// `[entry_points]` `console_scripts =` / `gui_scripts =` lines of a `setup.cfg`.

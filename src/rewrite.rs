@@ -2,7 +2,7 @@
 //! user's own text, follow the object a constructor creates to rewrite its methods, and say
 //! which imports the result needs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ruff_python_ast::{ArgOrKeyword, Expr, ExprCall};
 use ruff_source_file::LineRanges;
@@ -173,6 +173,16 @@ pub struct RewriteContext<'a, 'p> {
     pub canonical: &'a dyn Fn(&str) -> String,
     /// The project's other files.
     pub elsewhere: &'a dyn crate::objects::OtherFiles,
+    /// The oldest Python the project supports, where it declares one.
+    pub python: Option<PythonSupport<'a>>,
+}
+
+/// The oldest Python a project supports, and the version each standard-library module or
+/// name appeared in: a replacement needing a newer one is not made.
+#[derive(Clone, Copy)]
+pub struct PythonSupport<'a> {
+    pub floor: &'a crate::python::Floor,
+    pub since: &'a BTreeMap<String, crate::recipe::PythonVersion>,
 }
 
 impl<'a, 'p> RewriteContext<'a, 'p> {
@@ -332,6 +342,9 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
                 "the module already uses the name `{name}` its replacement would define"
             ));
         }
+        if let Some(why) = cx.python.and_then(|python| too_new(python, rule, &draft)) {
+            problem = Some(why);
+        }
         if let Some(problem) = problem {
             reason.get_or_insert(problem);
             continue;
@@ -364,7 +377,7 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             guard: draft.guard,
         }));
     }
-    if let SiteNode::Import { .. } = site.node {
+    if let (SiteNode::Import { .. }, None) = (&site.node, &reason) {
         return Outcome::Nothing;
     }
     match reason {
@@ -400,6 +413,82 @@ fn names(edits: &[Edit], definitions: &[crate::recipe::Definition], bound: &str)
         .flat_map(|e| &e.pieces)
         .any(|piece| matches!(piece, Piece::Text(text) if named(text)))
         || definitions.iter().any(|d| named(&d.text))
+}
+
+/// Why the replacement `draft` would not run on the oldest Python the project supports:
+/// the newest thing it needs, when that is newer.
+fn too_new(python: PythonSupport<'_>, rule: &CompiledRule, draft: &Draft) -> Option<String> {
+    let mut needs: Vec<(crate::recipe::PythonVersion, String)> = rule
+        .requires_python
+        .map(|v| (v, "its replacement".to_string()))
+        .into_iter()
+        .collect();
+    let specs = draft
+        .requests
+        .iter()
+        .map(|r| &r.spec)
+        .chain(draft.rebind.as_ref().map(|(_, spec)| spec));
+    for spec in specs {
+        // A module counts from its package's version (`http.client` from `http`'s).
+        let module = spec.denotes_module();
+        let packages = module
+            .match_indices('.')
+            .map(|(at, _)| &module[..at])
+            .chain([module.as_str()]);
+        needs.extend(
+            packages
+                .filter_map(|name| python.since.get(name))
+                .map(|v| (*v, format!("`{module}`"))),
+        );
+        let qualified = spec.denotes();
+        needs.extend(
+            attributes(&draft.edits, &rule.defines, spec.bound_name())
+                .into_iter()
+                .map(|attr| format!("{qualified}.{attr}"))
+                .filter_map(|name| python.since.get(&name).map(|v| (*v, format!("`{name}`")))),
+        );
+    }
+    let (version, what) = needs
+        .into_iter()
+        .filter(|(v, _)| *v > python.floor.version)
+        .max_by_key(|(v, _)| *v)?;
+    Some(format!(
+        "{what} needs Python {version}, and the project still supports {}: migrate it once the project requires {version} (`--python {version}`)",
+        python.floor
+    ))
+}
+
+/// The attributes the text `edits` write, or `definitions`, read through `bound`
+/// (`create_server` of `socket.create_server(...)`).
+fn attributes(
+    edits: &[Edit],
+    definitions: &[crate::recipe::Definition],
+    bound: &str,
+) -> BTreeSet<String> {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut found = BTreeSet::new();
+    let mut scan = |text: &str| {
+        let needle = format!("{bound}.");
+        for (at, _) in text.match_indices(&needle) {
+            if text[..at].ends_with(|c: char| word(c) || c == '.') {
+                continue;
+            }
+            let rest = &text[at + needle.len()..];
+            let end = rest.find(|c: char| !word(c)).unwrap_or(rest.len());
+            if end > 0 {
+                found.insert(rest[..end].to_string());
+            }
+        }
+    };
+    for piece in edits.iter().flat_map(|e| &e.pieces) {
+        if let Piece::Text(text) = piece {
+            scan(text);
+        }
+    }
+    for definition in definitions {
+        scan(&definition.text);
+    }
+    found
 }
 
 /// Whether the imports `requests` asks for can be used where the fix needs them: the

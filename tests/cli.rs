@@ -565,3 +565,35 @@ fn a_test_package_that_only_patches_loses_import_and_call() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(read(dir.path(), "pkg/tests/__init__.py"), "");
 }
+
+#[test]
+fn the_declared_python_decides_and_python_overrides_it() {
+    let script = "import eventlet\n\n\ndef main():\n    q = eventlet.Queue()\n    q.put(1)\n    return q.get()\n";
+    let dir = tree(&[
+        (
+            "pyproject.toml",
+            "[project]\nname = \"x\"\nrequires-python = \">=2.7\"\n",
+        ),
+        ("x.py", script),
+    ]);
+    let out = migrate(dir.path(), &["--dry-run"]);
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("`queue` needs Python 3.0, and the project still supports Python 2.7 (pyproject.toml:3, requires-python >=2.7)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = migrate(dir.path(), &["--dry-run", "--python", "3.8"]);
+    assert!(
+        stdout(&out).contains("+    q = queue.Queue()"),
+        "{}",
+        stderr(&out)
+    );
+    let out = migrate(dir.path(), &["--dry-run", "--python", "three"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`three` is not a Python version `X.Y`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -13,8 +13,8 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprContext};
 
 pub use model::{
-    ArgText, Category, MethodRule, NamesFile, RecipeFile, ResultUse, Rule, Safety, SiteKind,
-    Target, When,
+    ArgText, Category, MethodRule, NamesFile, PythonVersion, RecipeFile, ResultUse, Rule, Safety,
+    SiteKind, Target, When,
 };
 pub use template::{Filter, Hole, HoleValue, Segment, Template};
 
@@ -66,6 +66,8 @@ pub struct CompiledRule {
     pub last: bool,
     /// Right in a process that stays on the hub (given the flags its imports need).
     pub dual_mode: bool,
+    /// The oldest Python the replacement's own text runs on.
+    pub requires_python: Option<PythonVersion>,
 }
 
 /// A module-level class or function a replacement refers to by `name`.
@@ -159,6 +161,8 @@ pub struct Catalog {
     pub iterates_argument: BTreeMap<String, usize>,
     /// How eventlet backends selected by name are reported.
     pub backends: model::BackendAdvice,
+    /// The Python version a standard-library module or name first appeared in.
+    pub python_since: BTreeMap<String, PythonVersion>,
 }
 
 impl Catalog {
@@ -209,6 +213,7 @@ impl Catalog {
             calls_function,
             iterates_argument,
             backends,
+            python_since,
         } = names_file;
         let mut recipes: Vec<Recipe> = Vec::new();
         for (path, text) in files {
@@ -248,6 +253,7 @@ impl Catalog {
                 calls_function,
                 iterates_argument,
                 backends,
+                python_since,
             })
         } else {
             Err(errors)
@@ -674,6 +680,12 @@ fn compile_rule(
             "a `manual` rule cannot have a safety other than manual".to_string(),
         ));
     }
+    if rule.requires_python.is_some() && matches!(action, Action::Manual(_) | Action::Leave(_)) {
+        return Err(fail(
+            "requires-python",
+            "`requires-python` is for a rule that rewrites: this one makes no edit".to_string(),
+        ));
+    }
     let safety = match action {
         Action::Manual(_) => Safety::Manual,
         // Never shown: the site yields no fix.
@@ -746,6 +758,7 @@ fn compile_rule(
         allow_escape: rule.allow_escape,
         last: rule.last,
         dual_mode: rule.dual_mode,
+        requires_python: rule.requires_python,
     })
 }
 

@@ -107,6 +107,46 @@ pub struct Rule {
     /// modules it imports are monkey-patched (`[process.patched-by]` in names.toml).
     #[serde(default = "yes")]
     pub dual_mode: bool,
+    /// The oldest Python the replacement runs on, where its text alone says so
+    /// (`daemon=True` in `Thread(...)` is 3.3); what it imports or calls is looked up in
+    /// `[python-since]` of names.toml.
+    #[serde(default)]
+    pub requires_python: Option<PythonVersion>,
+}
+
+/// A Python version as `major.minor` (`"3.8"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub struct PythonVersion {
+    pub major: u16,
+    pub minor: u16,
+}
+
+impl std::str::FromStr for PythonVersion {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<PythonVersion, String> {
+        let bad = || format!("`{text}` is not a Python version `X.Y`");
+        let (major, minor) = text.trim().split_once('.').ok_or_else(bad)?;
+        Ok(PythonVersion {
+            major: major.parse().map_err(|_| bad())?,
+            minor: minor.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+impl TryFrom<String> for PythonVersion {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<PythonVersion, String> {
+        text.parse()
+    }
+}
+
+impl fmt::Display for PythonVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
 }
 
 /// Where in the code a matched name appears.
@@ -352,6 +392,9 @@ pub struct NamesFile {
     /// How an eventlet backend selected by name is reported.
     #[serde(default)]
     pub backends: BackendAdvice,
+    /// The Python version a standard-library module or name first appeared in.
+    #[serde(default)]
+    pub python_since: BTreeMap<String, PythonVersion>,
 }
 
 /// What the report says of code that exists to run on eventlet (a backend chosen by name).
