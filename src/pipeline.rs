@@ -267,6 +267,7 @@ impl Engine {
             let context = ProcessContext::staying(
                 "no entry point reaches this module: assumed to run on the hub with `--assume-patched all`".to_string(),
                 self.catalog.process.default_flags.iter().cloned().collect(),
+                crate::process::Patching::Assumed("all".to_string()),
             );
             return self.run(bytes, plan, &context);
         }
@@ -278,6 +279,7 @@ impl Engine {
                 let context = ProcessContext::staying(
                     format!("this module keeps eventlet code at {why}"),
                     native.patches.clone().unwrap_or_default(),
+                    crate::process::Patching::ThisFile,
                 );
                 self.run(bytes, plan, &context)
             }
@@ -715,6 +717,14 @@ impl Engine {
             migration.stays = held;
         }
 
+        // A replacement that runs green only because another file (or the assumption)
+        // monkey-patches its module is never `safe`: the note says where.
+        for fix in fixes.iter_mut().filter(|f| f.safety == Safety::Safe) {
+            if let Some(relies) = self.relies_on(fix, context, migration.patches.as_ref()) {
+                fix.safety = Safety::Review;
+                fix.note = Some(relies);
+            }
+        }
         // A rewrite that is right only together with other files is never `safe`.
         if let Some(depends) = &context.depends_on {
             for fix in fixes.iter_mut().filter(|f| f.safety == Safety::Safe) {
@@ -1333,10 +1343,42 @@ impl Engine {
         let needed = self.flags_needed(fix);
         let (process, missing) = context.lacking(&needed)?;
         Some(format!(
-            "its process stays on eventlet ({}) and does not monkey-patch {}: the replacement would block the hub there",
+            "its process stays on eventlet ({}) and does not monkey-patch {} ({}): the replacement would block the hub there",
             process.why,
-            missing.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+            missing.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "),
+            process.patching_described()
         ))
+    }
+
+    /// Where the monkey patching that `fix` needs to run green happens, when that is not in
+    /// its own file (`own`: the flags this file's `monkey_patch()` calls patch).
+    fn relies_on(
+        &self,
+        fix: &Fix,
+        context: &ProcessContext,
+        own: Option<&BTreeSet<String>>,
+    ) -> Option<String> {
+        let needed = self.flags_needed(fix);
+        let mut places: Vec<String> = Vec::new();
+        for staying in &context.staying {
+            if staying.patching == crate::process::Patching::ThisFile {
+                continue;
+            }
+            for flag in needed.iter().filter(|f| !own.is_some_and(|o| o.contains(*f))) {
+                if let Some(place) = staying.patched_where(flag) {
+                    let said = format!("`{flag}` is monkey-patched {place}");
+                    if !places.contains(&said) {
+                        places.push(said);
+                    }
+                }
+            }
+        }
+        (!places.is_empty()).then(|| {
+            format!(
+                "runs green on the hub only because {}",
+                places.join(", and ")
+            )
+        })
     }
 
     /// Withdraws what the file's processes and links hold back: a replacement that would

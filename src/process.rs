@@ -34,6 +34,80 @@ pub struct Staying {
     pub why: String,
     /// The flags its `monkey_patch()` calls patch.
     pub patched: BTreeSet<String>,
+    /// Where those flags come from.
+    pub patching: Patching,
+}
+
+/// Where the monkey patching of a process that stays comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Patching {
+    /// The `monkey_patch()` calls its entry point reaches (`name`: the process).
+    Found { name: String, sites: Vec<PatchSite> },
+    /// Nothing among the paths reaches the code: `--assume-patched`, as spelled.
+    Assumed(String),
+    /// A script judged alone: its own `monkey_patch()` calls.
+    ThisFile,
+}
+
+/// A `monkey_patch()` call a process reaches, with literal flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchSite {
+    /// `path:line:col`.
+    pub at: String,
+    pub flags: BTreeSet<String>,
+}
+
+impl Staying {
+    /// Where `flag` is patched, for a note: `at nova/cmd/api.py:3:1 (console script
+    /// `nova-api`)`, or the assumption; `None` when it is not.
+    pub fn patched_where(&self, flag: &str) -> Option<String> {
+        if !self.patched.contains(flag) {
+            return None;
+        }
+        Some(match &self.patching {
+            Patching::Found { name, sites } => {
+                let site = sites.iter().find(|s| s.flags.contains(flag))?;
+                format!("at {} ({name})", site.at)
+            }
+            Patching::Assumed(spelled) => format!(
+                "as assumed for code no entry point among the paths reaches (`--assume-patched {spelled}`)"
+            ),
+            Patching::ThisFile => "in this file".to_string(),
+        })
+    }
+
+    /// What the process patches, as computed, for a message: `it patches `socket`,
+    /// `thread` (at swift/common/utils.py:40:5)`.
+    pub fn patching_described(&self) -> String {
+        let flags = |set: &BTreeSet<String>| {
+            set.iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &self.patching {
+            Patching::Found { sites, .. } if sites.is_empty() => {
+                "it reaches no `monkey_patch()` call".to_string()
+            }
+            Patching::Found { sites, .. } => {
+                let each: Vec<String> = sites
+                    .iter()
+                    .map(|s| match s.flags.is_empty() {
+                        true => format!("nothing at {}", s.at),
+                        false => format!("{} at {}", flags(&s.flags), s.at),
+                    })
+                    .collect();
+                format!("it patches {}", each.join("; "))
+            }
+            Patching::Assumed(spelled) => {
+                format!("assumed patched: `--assume-patched {spelled}`")
+            }
+            Patching::ThisFile if self.patched.is_empty() => {
+                "this file calls no `monkey_patch()`".to_string()
+            }
+            Patching::ThisFile => format!("it patches {} in this file", flags(&self.patched)),
+        }
+    }
 }
 
 impl ProcessContext {
@@ -42,10 +116,14 @@ impl ProcessContext {
         ProcessContext::default()
     }
 
-    /// One process that stays, for `why`, patched with `patched`.
-    pub fn staying(why: String, patched: BTreeSet<String>) -> ProcessContext {
+    /// One process that stays, for `why`, patched with `patched` as `patching` says.
+    pub fn staying(why: String, patched: BTreeSet<String>, patching: Patching) -> ProcessContext {
         ProcessContext {
-            staying: vec![Staying { why, patched }],
+            staying: vec![Staying {
+                why,
+                patched,
+                patching,
+            }],
             depends_on: None,
             frozen: BTreeMap::new(),
             links: crate::crossing::FileLinks::default(),
@@ -128,6 +206,8 @@ pub struct Process {
     pub modules: BTreeSet<String>,
     /// The flags its reachable `monkey_patch()` calls patch.
     pub patched: BTreeSet<String>,
+    /// Those calls (with literal flags).
+    pub sites: Vec<PatchSite>,
     /// A reachable `monkey_patch()` call whose flags are not literals.
     pub unknown_flags: bool,
     /// Libraries known to keep a process on the hub that it imports.
@@ -155,6 +235,7 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
                 Default::default()
             };
             let mut patched = BTreeSet::new();
+            let mut sites = Vec::new();
             let mut unknown_flags = false;
             let mut libraries = Vec::new();
             for module in &modules {
@@ -164,7 +245,13 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
                         continue;
                     }
                     match &patch.flags {
-                        Some(flags) => patched.extend(flags.iter().cloned()),
+                        Some(flags) => {
+                            patched.extend(flags.iter().cloned());
+                            sites.push(PatchSite {
+                                at: patch.at.clone(),
+                                flags: flags.clone(),
+                            });
+                        }
                         None => unknown_flags = true,
                     }
                 }
@@ -174,6 +261,7 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
                 name: entry.name.clone(),
                 modules,
                 patched,
+                sites,
                 unknown_flags,
                 libraries,
             }
@@ -311,6 +399,7 @@ fn context_of(
                 assumption.spelled
             ),
             assumption.patched.clone(),
+            Patching::Assumed(assumption.spelled.clone()),
         );
     }
     let others: Vec<&str> = mine
@@ -325,6 +414,10 @@ fn context_of(
             .map(|(i, why)| Staying {
                 why: why.clone(),
                 patched: processes[*i].patched.clone(),
+                patching: Patching::Found {
+                    name: processes[*i].name.clone(),
+                    sites: processes[*i].sites.clone(),
+                },
             })
             .collect(),
         depends_on: (!others.is_empty())
