@@ -870,6 +870,43 @@ pub fn track<'a>(
     }
 }
 
+/// The object a call makes as an argument (`serve(eventlet.listen(addr))`), when it can be
+/// followed into the function it is passed to: that parameter's uses, as for a name passed
+/// there. `None` when it is not an argument, or goes where nothing follows it.
+pub fn track_argument<'a>(
+    flow: &Flow<'_, 'a>,
+    argument: TextRange,
+    stmt_range: TextRange,
+) -> Option<Tracked<'a>> {
+    flow.parents.arguments.get(&argument)?;
+    let mut crossed = Vec::new();
+    let passed = vec![Use {
+        range: argument,
+        parent: None,
+    }];
+    let uses = into_functions(flow, passed, 3, &mut crossed);
+    if let [Use {
+        parent: None,
+        range,
+    }] = uses[..]
+    {
+        if range == argument {
+            return None;
+        }
+    }
+    let everything = TextRange::up_to(u32::MAX.into());
+    Some(Tracked {
+        uses,
+        crossed,
+        made_at: Some(stmt_range),
+        ..Tracked::unused(
+            flow.parents
+                .innermost(stmt_range, false)
+                .unwrap_or(everything),
+        )
+    })
+}
+
 /// Every read of `name` bound in `scope`, with its parent context (`del name` escapes).
 fn uses_of<'a>(
     semantic: &Semantic,

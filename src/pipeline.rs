@@ -191,7 +191,8 @@ impl Sensitivity {
             || (!context.staying.is_empty()
                 && (self.native_only
                     || self.removes_patching
-                    || context.lacking(&self.needs).is_some()))
+                    // Held back, or right only through patching the note must name.
+                    || !self.needs.is_empty()))
     }
 }
 
@@ -1364,7 +1365,10 @@ impl Engine {
             if staying.patching == crate::process::Patching::ThisFile {
                 continue;
             }
-            for flag in needed.iter().filter(|f| !own.is_some_and(|o| o.contains(*f))) {
+            for flag in needed
+                .iter()
+                .filter(|f| !own.is_some_and(|o| o.contains(*f)))
+            {
                 if let Some(place) = staying.patched_where(flag) {
                     let said = format!("`{flag}` is monkey-patched {place}");
                     if !places.contains(&said) {

@@ -754,31 +754,109 @@ pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
             });
         }
     }
-    // Test packages: the outermost `tests`/`test` package of each tree.
-    let test_packages: BTreeSet<&String> = project
-        .modules
-        .keys()
-        .filter(|name| is_test_package(name) && !parents(name).any(is_test_package))
-        .collect();
-    for package in test_packages {
-        let prefix = format!("{package}.");
-        let modules: Vec<String> = project
-            .modules
-            .keys()
-            .filter(|m| *m == package || m.starts_with(&prefix))
-            .cloned()
-            .collect();
-        let functions = modules
-            .iter()
-            .flat_map(|m| project.modules[m].functions.iter().cloned())
-            .collect();
-        entries.push(EntryPoint {
-            name: format!("the test runner of `{package}`"),
-            modules,
-            functions,
-        });
-    }
+    entries.extend(test_runners(project, paths));
     entries
+}
+
+/// The test runners: one per outermost `tests`/`test` directory (a package or not: pytest
+/// collects `test/cli/test_run.py` without an `__init__.py`), which imports every module
+/// under it and calls their functions, with the `conftest.py` modules above it and the
+/// project's pytest plugins (`pytest11` entry points) and their `pytest_*` hooks.
+fn test_runners(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| std::path::absolute(p).ok())
+        .collect();
+    let absolute = |info: &ModuleInfo| std::path::absolute(&info.path).ok();
+    // Outermost test packages first: their directory is the runner's.
+    let mut runners: BTreeMap<PathBuf, (String, Vec<String>)> = BTreeMap::new();
+    let mut package_dirs: BTreeMap<&str, PathBuf> = BTreeMap::new();
+    for (name, info) in &project.modules {
+        if !is_test_package(name) || parents(name).any(is_test_package) {
+            continue;
+        }
+        if let Some(dir) = absolute(info).as_deref().and_then(Path::parent) {
+            runners.insert(dir.to_path_buf(), (format!("`{name}`"), Vec::new()));
+            package_dirs.insert(name, dir.to_path_buf());
+        }
+    }
+    for (name, info) in &project.modules {
+        if let Some(dir) = parents(name)
+            .chain([name.as_str()])
+            .filter(|p| is_test_package(p))
+            .find_map(|p| package_dirs.get(p))
+        {
+            if let Some(runner) = runners.get_mut(dir) {
+                runner.1.push(name.clone());
+            }
+            continue;
+        }
+        let Some(path) = absolute(info) else { continue };
+        // Within the paths given: a checkout under `~/tests/` is not a test tree.
+        let Some(root) = roots.iter().filter(|r| path.starts_with(r)).max() else {
+            continue;
+        };
+        let runner = path
+            .ancestors()
+            .skip(1)
+            .take_while(|d| d.starts_with(root))
+            .filter(|d| {
+                runners.contains_key(*d)
+                    || d.file_name().is_some_and(|n| n == "tests" || n == "test")
+            })
+            .last();
+        if let Some(dir) = runner {
+            let shown = dir.strip_prefix(root).unwrap_or(dir);
+            runners
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| (format!("`{}/`", shown.display()), Vec::new()))
+                .1
+                .push(name.clone());
+        }
+    }
+    let conftests: Vec<(PathBuf, &String)> = project
+        .modules
+        .iter()
+        .filter(|(_, info)| info.path.file_name().is_some_and(|f| f == "conftest.py"))
+        .filter_map(|(name, info)| Some((absolute(info)?.parent()?.to_path_buf(), name)))
+        .collect();
+    let plugins: Vec<&String> = declared_plugins(paths)
+        .iter()
+        .filter_map(|m| project.modules.get_key_value(m).map(|(k, _)| k))
+        .collect();
+    runners
+        .into_iter()
+        .filter(|(_, (_, modules))| !modules.is_empty())
+        .map(|(dir, (name, mut modules))| {
+            for (conftest_dir, conftest) in &conftests {
+                if dir.starts_with(conftest_dir) && !modules.contains(conftest) {
+                    modules.push((*conftest).clone());
+                }
+            }
+            let mut functions: Vec<FunctionId> = modules
+                .iter()
+                .flat_map(|m| project.modules[m].functions.iter().cloned())
+                .collect();
+            for plugin in &plugins {
+                modules.push((*plugin).clone());
+                functions.extend(
+                    project.modules[*plugin]
+                        .functions
+                        .iter()
+                        .filter(|f| {
+                            f.split_once(':')
+                                .is_some_and(|(_, f)| f.starts_with("pytest_"))
+                        })
+                        .cloned(),
+                );
+            }
+            EntryPoint {
+                name: format!("the test runner of {name}"),
+                modules,
+                functions,
+            }
+        })
+        .collect()
 }
 
 fn is_test_package(module: &str) -> bool {
@@ -807,6 +885,35 @@ fn declared_scripts(paths: &[PathBuf]) -> Vec<(String, String)> {
     scripts
 }
 
+/// The modules of the pytest plugins (`pytest11` entry points) declared in packaging files
+/// at or above `paths`: pytest loads them in every test run.
+fn declared_plugins(paths: &[PathBuf]) -> Vec<String> {
+    let mut plugins = Vec::new();
+    for root in packaging_roots(paths) {
+        let read = |file: &str| std::fs::read_to_string(root.join(file)).ok();
+        if let Some(text) = read("setup.cfg") {
+            plugins.extend(setup_cfg_entries(&text, "pytest11"));
+        }
+        if let Some(text) = read("pyproject.toml") {
+            plugins.extend(pyproject_entries(&text, "pytest11"));
+        }
+        if let Some(text) = read("setup.py") {
+            plugins.extend(setup_py_entries(&text, "pytest11"));
+        }
+    }
+    plugins
+        .into_iter()
+        .map(|(_, target)| {
+            target
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
 /// The nearest directory at or above each path with a `setup.cfg`, `pyproject.toml` or
 /// `setup.py`.
 pub fn packaging_roots(paths: &[PathBuf]) -> BTreeSet<PathBuf> {
@@ -833,6 +940,13 @@ pub fn packaging_roots(paths: &[PathBuf]) -> BTreeSet<PathBuf> {
 
 /// `[entry_points]` `console_scripts =` / `gui_scripts =` lines of a `setup.cfg`.
 pub fn setup_cfg_scripts(text: &str) -> Vec<(String, String)> {
+    let mut out = setup_cfg_entries(text, "console_scripts");
+    out.extend(setup_cfg_entries(text, "gui_scripts"));
+    out
+}
+
+/// The `name = target` lines of one group of a `setup.cfg`'s `[entry_points]`.
+fn setup_cfg_entries(text: &str, group: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut section = String::new();
     let mut key = String::new();
@@ -846,28 +960,92 @@ pub fn setup_cfg_scripts(text: &str) -> Vec<(String, String)> {
         if section != "[entry_points]" || trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let indented = line.starts_with([' ', '\t']);
-        if !indented {
-            if let Some((k, v)) = trimmed.split_once('=') {
+        let value = if line.starts_with([' ', '\t']) {
+            Some(trimmed)
+        } else {
+            trimmed.split_once('=').map(|(k, v)| {
                 key = k.trim().to_string();
-                if let Some(entry) = script_entry(&key, v) {
-                    out.push(entry);
-                }
-            }
-        } else if let Some(entry) = script_entry(&key, trimmed) {
+                v
+            })
+        };
+        if let Some(entry) = value
+            .filter(|_| key == group)
+            .and_then(|v| entry_of(group, v))
+        {
             out.push(entry);
         }
     }
     out
 }
 
+/// `name = target` of an entry point; a script's target names a function (`module:main`).
+fn entry_of(group: &str, line: &str) -> Option<(String, String)> {
+    let (name, target) = line.split_once('=')?;
+    let (name, target) = (name.trim(), target.trim());
+    let script = group == "console_scripts" || group == "gui_scripts";
+    (!name.is_empty() && !target.is_empty() && (!script || target.contains(':')))
+        .then(|| (name.to_string(), target.to_string()))
+}
+
 fn script_entry(group: &str, line: &str) -> Option<(String, String)> {
     if group != "console_scripts" && group != "gui_scripts" {
         return None;
     }
-    let (name, target) = line.split_once('=')?;
-    let (name, target) = (name.trim(), target.trim());
-    (!name.is_empty() && target.contains(':')).then(|| (name.to_string(), target.to_string()))
+    entry_of(group, line)
+}
+
+/// The entries of `[project.entry-points.<group>]` of a `pyproject.toml`.
+fn pyproject_entries(text: &str, group: &str) -> Vec<(String, String)> {
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    doc.get("project")
+        .and_then(|p| p.get("entry-points"))
+        .and_then(|e| e.get(group))
+        .and_then(toml::Value::as_table)
+        .into_iter()
+        .flat_map(|t| {
+            t.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+        })
+        .collect()
+}
+
+/// The `'name = target'` strings listed under the key `group` of a `setup.py`
+/// (`entry_points={'pytest11': ['pytest_nameko=nameko.testing.pytest']}`).
+fn setup_py_entries(text: &str, group: &str) -> Vec<(String, String)> {
+    let Ok(parsed) = ruff_python_parser::parse_module(text) else {
+        return Vec::new();
+    };
+    struct Entries<'g>(&'g str, Vec<(String, String)>);
+    impl<'a> Visitor<'a> for Entries<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Dict(dict) = expr {
+                for item in &dict.items {
+                    let Some(Expr::StringLiteral(key)) = &item.key else {
+                        continue;
+                    };
+                    if key.value.to_str() != self.0 {
+                        continue;
+                    }
+                    let values: &[Expr] = match &item.value {
+                        Expr::List(l) => &l.elts,
+                        Expr::Tuple(t) => &t.elts,
+                        _ => &[],
+                    };
+                    for value in values {
+                        if let Expr::StringLiteral(s) = value {
+                            self.1.extend(entry_of(self.0, s.value.to_str()));
+                        }
+                    }
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut entries = Entries(group, Vec::new());
+    entries.visit_body(&parsed.syntax().body);
+    entries.1
 }
 
 /// `[project.scripts]` and `[project.gui-scripts]` of a `pyproject.toml`.

@@ -788,6 +788,11 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
     // Unpacked (`a, b = Event(), Event()`): the name at its place.
     let bound = bound.or_else(|| cx.parents.get().assigned_to(call.range()));
     let Some(target) = bound else {
+        // Passed to a function that can be followed (`serve(eventlet.listen(addr))`).
+        if let Some(tracked) = crate::objects::track_argument(&cx.flow(), call.range(), stmt_range)
+        {
+            return Object::Tracked(tracked, None);
+        }
         // Used in place (`getcurrent().parent`, `Event().wait()`): a single use.
         return match cx.parents.get().parent(call.range()) {
             Some(parent) => {
