@@ -139,6 +139,7 @@ pub fn migrate_project(
         prepared.push(p.map_or_else(OnceLock::new, OnceLock::from));
     }
     let mut project = Project::from_modules(infos);
+    read_calls_of_patching_callers(engine, pool, &mut project, files, contents, &names);
     let backends = project.select_backends();
     let extended = with_project_helpers(engine, &project);
     let engine = extended.as_ref().unwrap_or(engine);
@@ -303,6 +304,78 @@ fn index_file(
     })
     .ok()
     .flatten()
+}
+
+/// Modules read only as text (they never mention eventlet) may call a project function
+/// that monkey-patches (`hub.patch(thread=False)`, a base class's `setUp` calling
+/// `utils.monkey_patch()`): those that name one are parsed for their calls, until no new
+/// caller turns up (three rounds at most: wrappers of wrappers).
+fn read_calls_of_patching_callers(
+    engine: &Engine,
+    pool: &rayon::ThreadPool,
+    project: &mut Project,
+    files: &[PathBuf],
+    contents: &[Result<Vec<u8>, FileError>],
+    names: &[String],
+) {
+    let all_names: BTreeSet<String> = names.iter().cloned().collect();
+    for _ in 0..3 {
+        let helpers: Vec<String> = project
+            .patching_names()
+            .into_iter()
+            .map(|name| format!("{name}("))
+            .collect();
+        let todo: Vec<usize> = (0..files.len())
+            .filter(|&i| {
+                project
+                    .modules
+                    .get(&names[i])
+                    .is_some_and(|m| !m.calls_read)
+                    && contents[i].as_ref().is_ok_and(|bytes| {
+                        helpers
+                            .iter()
+                            .any(|h| memchr::memmem::find(bytes, h.as_bytes()).is_some())
+                    })
+            })
+            .collect();
+        if todo.is_empty() {
+            return;
+        }
+        let read = run_all(pool, &todo, |&i| {
+            let text = crate::source::SourceText::decode(contents[i].as_ref().ok()?)
+                .ok()?
+                .text;
+            if crate::pipeline::too_deep(&text).is_some() {
+                return None;
+            }
+            let parsed = ruff_python_parser::parse_module(&text).ok()?;
+            let source = Source {
+                module: parsed.syntax(),
+                text: &text,
+            };
+            Some(index(
+                &files[i],
+                &names[i],
+                source,
+                None,
+                &all_names,
+                &engine.catalog,
+            ))
+        });
+        let mut changed = false;
+        for (i, info) in todo.iter().zip(read) {
+            // One that does not parse keeps its text index (and is not tried again).
+            let info = info.unwrap_or_else(|| ModuleInfo {
+                calls_read: true,
+                ..project.modules[&names[*i]].clone()
+            });
+            changed |= !info.calls.is_empty();
+            project.modules.insert(info.name.clone(), info);
+        }
+        if !changed {
+            return;
+        }
+    }
 }
 
 /// The engine with the project's own test-double helpers (`self.patchobject(eventlet,

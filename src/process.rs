@@ -252,6 +252,17 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
                                 flags: flags.clone(),
                             });
                         }
+                        // `monkey_patch(**kwargs)`: what each call of its function that runs
+                        // here passes (`hub.patch(thread=False)`).
+                        None if patch.forwarded => {
+                            for call in forwarding_calls(project, &modules, &reachable, patch) {
+                                patched.extend(call.flags.iter().cloned());
+                                sites.push(PatchSite {
+                                    at: format!("{} (through {})", call.at, patch.at),
+                                    flags: call.flags.clone(),
+                                });
+                            }
+                        }
                         None => unknown_flags = true,
                     }
                 }
@@ -267,6 +278,23 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
             }
         })
         .collect()
+}
+
+/// The calls with literal keywords, run in a process of `modules`, of the function whose
+/// `monkey_patch(**kwargs)` is `patch`.
+fn forwarding_calls<'a>(
+    project: &'a Project,
+    modules: &'a BTreeSet<String>,
+    reachable: &'a rustc_hash::FxHashSet<&str>,
+    patch: &'a crate::project::Patch,
+) -> impl Iterator<Item = &'a crate::project::KeywordCall> + 'a {
+    modules
+        .iter()
+        .filter_map(|m| project.modules.get(m))
+        .flat_map(|info| &info.keyword_calls)
+        .filter(move |call| {
+            call.callee == patch.function && Project::runs(&call.caller, modules, reachable)
+        })
 }
 
 /// How code that no entry point reaches is judged: it is assumed to run in processes that

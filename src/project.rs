@@ -26,6 +26,9 @@ use crate::resolve::Semantic;
 /// `if __name__ == "__main__":` block.
 pub type FunctionId = String;
 
+/// Marks a method looked up from the bases of its class (`super().f()`): `m:C^.f`.
+pub const SUPER: &str = "^";
+
 /// One module of the project.
 #[derive(Debug, Clone, Default)]
 pub struct ModuleInfo {
@@ -51,6 +54,24 @@ pub struct ModuleInfo {
     pub functions: BTreeSet<FunctionId>,
     /// Methods that forward their arguments to a test-double patcher: `(name, by_object)`.
     pub patch_helpers: Vec<(String, bool)>,
+    /// Each class it defines → its bases, as `module:Class` where the project has them.
+    pub bases: BTreeMap<String, Vec<FunctionId>>,
+    /// Calls of project functions with literal boolean keywords only (`hub.patch(thread=
+    /// False)`): what a `monkey_patch(**kwargs)` they reach would patch.
+    pub keyword_calls: Vec<KeywordCall>,
+    /// Whether its calls were read (parsed), not only its imports (indexed from its text).
+    pub calls_read: bool,
+}
+
+/// A call `callee(flag=True, ...)` made by `caller`, where every argument is a literal
+/// boolean keyword: the flags `monkey_patch(**kwargs)` would patch given them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeywordCall {
+    pub caller: FunctionId,
+    pub callee: FunctionId,
+    pub flags: BTreeSet<String>,
+    /// Where: `path:line:col`.
+    pub at: String,
 }
 
 /// A `monkey_patch()` call of the project.
@@ -60,6 +81,9 @@ pub struct Patch {
     pub function: FunctionId,
     /// What it patches (`None`: not literal flags).
     pub flags: Option<BTreeSet<String>>,
+    /// `monkey_patch(**kwargs)` forwarding the keywords its function was given: the callers'
+    /// keywords decide ([`KeywordCall`]).
+    pub forwarded: bool,
     /// Where: `path:line:col`.
     pub at: String,
 }
@@ -148,6 +172,39 @@ impl Project {
         }
     }
 
+    /// The names (last part: `patch` of `pkg.hub:patch`, `setUp` of `m:Base.setUp`) of the
+    /// functions that monkey-patch, themselves or through the calls read so far: a module
+    /// read only as text that calls one must be read for its calls.
+    pub fn patching_names(&self) -> BTreeSet<String> {
+        let mut patching: BTreeSet<&str> = self
+            .modules
+            .values()
+            .flat_map(|m| m.patches.iter().map(|p| p.function.as_str()))
+            .collect();
+        loop {
+            let more: Vec<&str> = self
+                .modules
+                .values()
+                .flat_map(|m| &m.calls)
+                .filter(|(caller, callees)| {
+                    !patching.contains(caller.as_str())
+                        && callees.iter().any(|c| patching.contains(c.as_str()))
+                })
+                .map(|(caller, _)| caller.as_str())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            patching.extend(more);
+        }
+        patching
+            .into_iter()
+            .filter_map(|f| f.rsplit([':', '.']).next())
+            .filter(|name| !name.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The modules a process starting at `roots` runs: their imports, transitively.
     pub fn closure(&self, roots: &[String]) -> BTreeSet<String> {
         let mut seen: HashSet<&str> = HashSet::default();
@@ -189,8 +246,56 @@ impl Project {
             if let Some(callees) = self.modules.get(module).and_then(|m| m.calls.get(function)) {
                 stack.extend(callees.iter().map(String::as_str));
             }
+            // A method the class inherits (or `super().f()`) runs as a base defines it.
+            if let Some(inherited) = self.inherited(function) {
+                stack.push(inherited);
+            }
         }
         seen
+    }
+
+    /// The method of a base class that `function` (`m:C.f`, or `m:C^.f` for `super().f()`)
+    /// runs when `C` itself does not define it.
+    fn inherited(&self, function: &str) -> Option<&str> {
+        let (module, rest) = function.split_once(':')?;
+        let (class, method) = rest.rsplit_once('.')?;
+        let info = self.modules.get(module)?;
+        let class = match class.strip_suffix(SUPER) {
+            Some(class) => class,
+            None if info.functions.contains(function) => return None,
+            None => class,
+        };
+        let mut seen = BTreeSet::new();
+        self.defined_in_bases(info.bases.get(class)?, method, &mut seen)
+    }
+
+    /// The first of `bases` (depth first, left to right, as Python's order mostly is) that
+    /// defines `method`, as `module:Class.method`.
+    fn defined_in_bases<'a>(
+        &'a self,
+        bases: &'a [FunctionId],
+        method: &str,
+        seen: &mut BTreeSet<&'a str>,
+    ) -> Option<&'a str> {
+        for base in bases {
+            if !seen.insert(base) {
+                continue;
+            }
+            let (module, class) = base.split_once(':')?;
+            let Some(info) = self.modules.get(module) else {
+                continue;
+            };
+            let id = format!("{base}.{method}");
+            if let Some(found) = info.functions.get(&id) {
+                return Some(found.as_str());
+            }
+            if let Some(more) = info.bases.get(class) {
+                if let Some(found) = self.defined_in_bases(more, method, seen) {
+                    return Some(found);
+                }
+            }
+        }
+        None
     }
 
     /// Whether `function` runs in a process of `modules` whose reachable functions are
@@ -310,6 +415,7 @@ pub fn index(
             path: path.to_path_buf(),
             name: name.to_string(),
             selects,
+            calls_read: true,
             ..ModuleInfo::default()
         },
         text: source.text,
@@ -323,6 +429,7 @@ pub fn index(
         function: format!("{name}:"),
         calls: Default::default(),
         class: None,
+        kwargs: None,
     };
     indexer.collect_definitions(&module.body, None);
     for stmt in &module.body {
@@ -398,6 +505,8 @@ struct Indexer<'a> {
     function: FunctionId,
     calls: rustc_hash::FxHashSet<FunctionId>,
     class: Option<String>,
+    /// The `**kwargs` parameter of the function being visited.
+    kwargs: Option<String>,
 }
 
 impl Indexer<'_> {
@@ -484,6 +593,14 @@ impl Indexer<'_> {
             Expr::Attribute(attr) => {
                 let method = attr.attr.as_str();
                 match &*attr.value {
+                    // `super().f()`: `f` as the bases of the class have it.
+                    Expr::Call(inner)
+                        if inner.arguments.is_empty()
+                            && matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "super") =>
+                    {
+                        let class = self.class.as_ref()?;
+                        Some(format!("{module}:{class}{SUPER}.{method}"))
+                    }
                     Expr::Name(base) if base.id.as_str() == "self" || base.id.as_str() == "cls" => {
                         let class = self.class.as_ref()?;
                         Some(format!("{module}:{class}.{method}"))
@@ -507,6 +624,81 @@ impl Indexer<'_> {
                 }
             }
             _ => None,
+        }
+    }
+
+    /// Whether `call` is `monkey_patch(**kwargs)` forwarding the `**kwargs` parameter of
+    /// the function it is in.
+    fn forwards_kwargs(&self, call: &ast::ExprCall) -> bool {
+        let [keyword] = &call.arguments.keywords[..] else {
+            return false;
+        };
+        let (None, Expr::Name(name)) = (&keyword.arg, &keyword.value) else {
+            return false;
+        };
+        call.arguments.args.is_empty() && self.kwargs.as_deref() == Some(name.id.as_str())
+    }
+
+    /// Records a call of a project function whose arguments are all literal boolean
+    /// keywords, with the flags `monkey_patch` would patch given them.
+    fn note_keyword_call(&mut self, call: &ast::ExprCall) {
+        if !call.arguments.args.is_empty()
+            || call.arguments.keywords.is_empty()
+            || !call
+                .arguments
+                .keywords
+                .iter()
+                .all(|k| k.arg.is_some() && k.value.is_boolean_literal_expr())
+        {
+            return;
+        }
+        let Some(callee) = self.callee(&call.func) else {
+            return;
+        };
+        let Some(flags) = monkey_patch_flags(call, &self.catalog.process) else {
+            return;
+        };
+        self.info.keyword_calls.push(KeywordCall {
+            caller: self.function.clone(),
+            callee,
+            flags,
+            at: place(&self.info.path, self.text, call.range().start()),
+        });
+    }
+
+    /// The base classes of `class`, as the project names them (`module:Class`).
+    fn note_bases(&mut self, class: &ast::StmtClassDef) {
+        let module = &self.info.name;
+        let bases: Vec<FunctionId> = class
+            .bases()
+            .iter()
+            .filter_map(|base| match base {
+                Expr::Name(name) if self.defs.contains(name.id.as_str()) => {
+                    Some(format!("{module}:{}", name.id))
+                }
+                Expr::Name(name) => self
+                    .aliases
+                    .get(name.id.as_str())
+                    .filter(|t| t.contains(':'))
+                    .cloned(),
+                Expr::Attribute(attr) => {
+                    let dotted = dotted(&attr.value)?;
+                    let (head, rest) = dotted.split_once('.').unwrap_or((&dotted, ""));
+                    let target = self.aliases.get(head)?;
+                    let module = if rest.is_empty() {
+                        target.clone()
+                    } else {
+                        format!("{target}.{rest}")
+                    };
+                    self.project
+                        .contains(&module)
+                        .then(|| format!("{module}:{}", attr.attr))
+                }
+                _ => None,
+            })
+            .collect();
+        if !bases.is_empty() {
+            self.info.bases.insert(class.name.to_string(), bases);
         }
     }
 
@@ -641,18 +833,22 @@ impl<'a> Visitor<'a> for Indexer<'_> {
                             .push((def.name.to_string(), by_object));
                     }
                 }
+                let kwargs = def.parameters.kwarg.as_ref().map(|k| k.name.to_string());
+                let outer_kwargs = std::mem::replace(&mut self.kwargs, kwargs);
                 // Nested functions belong to their enclosing function's entry.
                 if self.function.ends_with(':') {
                     self.in_function(id, |this| visitor::walk_body(this, &def.body));
                 } else {
                     visitor::walk_body(self, &def.body);
                 }
+                self.kwargs = outer_kwargs;
             }
             Stmt::ClassDef(class) => {
                 for decorator in &class.decorator_list {
                     self.visit_expr(&decorator.expression);
                 }
                 if self.class.is_none() && self.function.ends_with(':') {
+                    self.note_bases(class);
                     let previous = self.class.replace(class.name.to_string());
                     visitor::walk_body(self, &class.body);
                     self.class = previous;
@@ -692,9 +888,11 @@ impl<'a> Visitor<'a> for Indexer<'_> {
                 self.info.patches.push(Patch {
                     function: self.function.clone(),
                     flags: monkey_patch_flags(call, &self.catalog.process),
+                    forwarded: self.forwards_kwargs(call),
                     at: place(&self.info.path, self.text, call.range().start()),
                 });
             }
+            self.note_keyword_call(call);
         }
         visitor::walk_expr(self, expr);
     }
@@ -837,6 +1035,13 @@ fn test_runners(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
                 .iter()
                 .flat_map(|m| project.modules[m].functions.iter().cloned())
                 .collect();
+            // unittest runs each test class's set-up, inherited or not.
+            for m in &modules {
+                for class in project.modules[m].bases.keys() {
+                    functions.push(format!("{m}:{class}.setUp"));
+                    functions.push(format!("{m}:{class}.setUpClass"));
+                }
+            }
             for plugin in &plugins {
                 modules.push((*plugin).clone());
                 functions.extend(
