@@ -202,6 +202,7 @@ pub fn migrate_project(
     );
     trace::phase("objects followed across modules", started);
     let groups = process::groups(&project, &processes);
+    let doubles = project.doubles_through_modules(&|q| engine.catalog.canonical(q));
     let settled = rounds::settle(
         &rounds::Inputs {
             engine,
@@ -217,6 +218,7 @@ pub fn migrate_project(
             groups: &groups,
             assumption,
             backends: &backends,
+            doubles: &doubles,
         },
         stays,
         started,

@@ -187,7 +187,7 @@ impl Sensitivity {
     /// Whether migrating again in `context` could give another result. Contexts only grow
     /// stricter while a project is planned, so what was held back stays held back.
     pub fn affected_by(&self, context: &ProcessContext) -> bool {
-        context.frozen.keys().any(|n| self.names.contains(n))
+        self.names.iter().any(|n| context.frozen_for(n).is_some())
             || (!context.staying.is_empty()
                 && (self.native_only
                     || self.removes_patching
@@ -922,8 +922,7 @@ impl Engine {
                     }
                     // Its test double cannot follow: the code stays as the double expects.
                     if let Some(why) = context
-                        .frozen
-                        .get(&fix.name)
+                        .frozen_for(&fix.name)
                         .filter(|_| fix.patch_target.is_none())
                     {
                         let message = format!(
@@ -968,9 +967,11 @@ impl Engine {
                     }
                 }
                 Outcome::Manual(item) => {
+                    // (A double through a project module freezes that module only: the
+                    // project plan sees it in the index.)
                     if matches!(
                         site.node,
-                        SiteNode::PatchName { .. } | SiteNode::PatchObject { .. }
+                        SiteNode::PatchName { start: 0, .. } | SiteNode::PatchObject { .. }
                     ) {
                         let (line, column) = position(site.range);
                         stale_doubles.push((site.name.clone(), format!("{line}:{column}")));
@@ -990,7 +991,7 @@ impl Engine {
                 silently_cut.extend(fix.link);
                 continue;
             }
-            let frozen = context.frozen.get(&fix.name).map(|why| {
+            let frozen = context.frozen_for(&fix.name).map(|why| {
                 format!(
                     "`{}` held back: {why}; migrate the code and its test double together",
                     fix.subject

@@ -131,6 +131,18 @@ impl ProcessContext {
         }
     }
 
+    /// Why a test double keeps the code of `name` (canonical) as it is, if one does: a
+    /// double of the name, or of a module it is under (`eventlet` replaced as a whole).
+    pub fn frozen_for(&self, name: &str) -> Option<&String> {
+        self.frozen.get(name).or_else(|| {
+            self.frozen.iter().find_map(|(k, why)| {
+                name.strip_prefix(k.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+                    .then_some(why)
+            })
+        })
+    }
+
     /// Why the first process that stays does, if any does.
     pub fn stays(&self) -> Option<&str> {
         self.staying.first().map(|s| s.why.as_str())

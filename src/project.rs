@@ -61,6 +61,30 @@ pub struct ModuleInfo {
     pub keyword_calls: Vec<KeywordCall>,
     /// Whether its calls were read (parsed), not only its imports (indexed from its text).
     pub calls_read: bool,
+    /// Names its imports bind to eventlet modules or objects (`eventlet` → `eventlet`,
+    /// `wsgi` → `eventlet.wsgi`).
+    pub eventlet_bindings: BTreeMap<String, String>,
+    /// Quoted dotted paths that go through a name `eventlet` (`'pkg.wsgi.eventlet.listen'`):
+    /// test doubles may reach eventlet through a project module. With where (`path:line:col`).
+    pub through_eventlet: Vec<(String, String)>,
+}
+
+/// A test double naming eventlet through a project module: `mock.patch('pkg.wsgi.eventlet.
+/// listen')` patches `eventlet.listen` as `pkg.wsgi` imports it; `mock.patch('pkg.cli.run.
+/// eventlet')` replaces the module object `pkg.cli.run` uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoubleThrough {
+    /// The module the double is in.
+    pub test: String,
+    /// `path:line:col` of its string.
+    pub at: String,
+    /// The project module it goes through, and the name bound there.
+    pub through: String,
+    /// What it doubles: a canonical eventlet name (the object patched), or, for a module
+    /// replaced as a whole, what the binding imports (every eventlet name under it, in
+    /// `through` only).
+    pub doubled: String,
+    pub whole_module: bool,
 }
 
 /// A call `callee(flag=True, ...)` made by `caller`, where every argument is a literal
@@ -203,6 +227,45 @@ impl Project {
             .filter(|name| !name.is_empty())
             .map(str::to_string)
             .collect()
+    }
+
+    /// The test doubles that name eventlet through a project module, resolved with that
+    /// module's imports; `canonical` maps an eventlet name through its re-exports.
+    pub fn doubles_through_modules(
+        &self,
+        canonical: &dyn Fn(&str) -> String,
+    ) -> Vec<DoubleThrough> {
+        let mut doubles = Vec::new();
+        for (test, info) in &self.modules {
+            for (dotted, at) in &info.through_eventlet {
+                // The longest prefix that is a module of the project, then a name it binds.
+                let Some((through, rest)) = dotted
+                    .match_indices('.')
+                    .map(|(i, _)| (&dotted[..i], &dotted[i + 1..]))
+                    .filter(|(m, _)| self.modules.contains_key(*m))
+                    .last()
+                else {
+                    continue;
+                };
+                let (bound, attrs) = rest.split_once('.').unwrap_or((rest, ""));
+                let Some(binding) = self.modules[through].eventlet_bindings.get(bound) else {
+                    continue;
+                };
+                let (doubled, whole_module) = if attrs.is_empty() {
+                    (binding.clone(), true)
+                } else {
+                    (canonical(&format!("{binding}.{attrs}")), false)
+                };
+                doubles.push(DoubleThrough {
+                    test: test.clone(),
+                    at: at.clone(),
+                    through: through.to_string(),
+                    doubled,
+                    whole_module,
+                });
+            }
+        }
+        doubles
     }
 
     /// The modules a process starting at `roots` runs: their imports, transitively.
@@ -416,6 +479,7 @@ pub fn index(
             name: name.to_string(),
             selects,
             calls_read: true,
+            through_eventlet: through_eventlet(path, source.text),
             ..ModuleInfo::default()
         },
         text: source.text,
@@ -437,6 +501,39 @@ pub fn index(
     }
     indexer.flush_calls();
     indexer.info
+}
+
+/// The quoted dotted paths of `text` with a component `eventlet` after the first
+/// (`'pkg.wsgi.eventlet.listen'`), with where each starts.
+fn through_eventlet(path: &Path, text: &str) -> Vec<(String, String)> {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
+    let mut found = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b".eventlet") {
+        let start = (0..at)
+            .rev()
+            .find(|&i| !word(bytes[i]))
+            .map_or(0, |i| i + 1);
+        let end = (at + 1..bytes.len())
+            .find(|&i| !word(bytes[i]))
+            .unwrap_or(bytes.len());
+        let quoted = |i: usize| matches!(bytes.get(i), Some(b'\'' | b'"'));
+        if start == 0 || !quoted(start - 1) || !quoted(end) || bytes[start - 1] != bytes[end] {
+            continue;
+        }
+        let dotted = &text[start..end];
+        if dotted.split('.').skip(1).any(|part| part == "eventlet")
+            && !dotted.starts_with("eventlet.")
+            && !found.iter().any(|(d, _): &(String, String)| d == dotted)
+        {
+            // Where the string starts, quote included, as its site is shown.
+            let Ok(quote) = u32::try_from(start - 1) else {
+                continue;
+            };
+            found.push((dotted.to_string(), place(path, text, quote.into())));
+        }
+    }
+    found
 }
 
 /// A parsed module and its text.
@@ -550,6 +647,11 @@ impl Indexer<'_> {
                             (top.clone(), top)
                         }
                     };
+                    if crate::imports::is_eventlet(&target) {
+                        self.info
+                            .eventlet_bindings
+                            .insert(local.clone(), target.clone());
+                    }
                     self.aliases.insert(local, target);
                 }
             }
@@ -561,6 +663,11 @@ impl Indexer<'_> {
                     let full = format!("{base}.{member}");
                     self.note_import(&full);
                     let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                    if crate::imports::is_eventlet(&full) {
+                        self.info
+                            .eventlet_bindings
+                            .insert(local.clone(), full.clone());
+                    }
                     let target = if self.project.contains(&full) {
                         full
                     } else {
@@ -1321,6 +1428,7 @@ pub fn index_text(
     let mut info = ModuleInfo {
         path: path.to_path_buf(),
         name: name.to_string(),
+        through_eventlet: through_eventlet(path, text),
         ..ModuleInfo::default()
     };
     let package = package_of(path, name);

@@ -2047,15 +2047,15 @@ fn rewrite_patch(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) 
             let begin =
                 literal.range.start() + ruff_text_size::TextSize::try_from(at).unwrap_or_default();
             let range = TextRange::at(begin, path.text_len());
-            let prefix = &value[..start];
-            let note = if prefix.is_empty() {
-                format!("the test now patches `{full}`, what the migrated code calls")
-            } else {
-                format!(
-                    "the test now patches `{prefix}{full}`: check that `{}` imports it that way",
-                    prefix.trim_end_matches('.')
-                )
-            };
+            let through = value[..start].trim_end_matches('.');
+            if !through.is_empty() {
+                // What `through` calls once migrated is its own file's business: the code
+                // stays as the double expects.
+                return manual(format!(
+                    "`{value}` patches eventlet as `{through}` imports it: the code it doubles stays as it is; migrate them together (then patch what `{through}` calls)"
+                ));
+            }
+            let note = format!("the test now patches `{full}`, what the migrated code calls");
             fix(vec![Edit::replace(range, full.clone())], Vec::new(), note)
         }
         SiteNode::PatchObject { object, attr } => {

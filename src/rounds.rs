@@ -32,6 +32,8 @@ pub struct Inputs<'r, 'p> {
     pub assumption: &'r Assumption,
     /// Code of each module that others select by name as an eventlet backend.
     pub backends: &'r BTreeMap<String, ModuleBackend>,
+    /// Test doubles that name eventlet through a project module.
+    pub doubles: &'r [crate::project::DoubleThrough],
 }
 
 /// What the rounds settle on.
@@ -157,7 +159,8 @@ impl State {
                 _ => Arc::new(context),
             })
             .collect();
-        let frozen = frozen_names(inputs.processes, inputs.names, inputs.files, &self.results);
+        let mut frozen = frozen_names(inputs.processes, inputs.names, inputs.files, &self.results);
+        freeze_doubled_through_modules(&mut frozen, inputs.doubles);
         let native = Arc::new(ProcessContext::native());
         inputs
             .names
@@ -283,6 +286,37 @@ fn judged_again(
             m.sensitivity.affected_by(wanted)
         }
         _ => true,
+    }
+}
+
+/// A test double naming eventlet through a project module keeps what it doubles in that
+/// module as it is: the object (`'pkg.wsgi.eventlet.listen'`: `eventlet.listen` in
+/// `pkg.wsgi`), or every eventlet name under an import it replaces (`'pkg.cli.run.eventlet'`,
+/// which without the import fails with AttributeError). Found from the index, so a test that
+/// never names eventlet itself counts too.
+fn freeze_doubled_through_modules(
+    frozen: &mut BTreeMap<String, BTreeMap<String, String>>,
+    doubles: &[crate::project::DoubleThrough],
+) {
+    for double in doubles {
+        let what = if double.whole_module {
+            format!(
+                "replaces the `{}` that `{}` imports",
+                double.doubled, double.through
+            )
+        } else {
+            format!("patches it through `{}`", double.through)
+        };
+        frozen
+            .entry(double.through.clone())
+            .or_default()
+            .entry(double.doubled.clone())
+            .or_insert_with(|| {
+                format!(
+                    "a test double at {} {what}, and cannot follow the rewrite",
+                    double.at
+                )
+            });
     }
 }
 
