@@ -242,8 +242,7 @@ impl Project {
                 let Some((through, rest)) = dotted
                     .match_indices('.')
                     .map(|(i, _)| (&dotted[..i], &dotted[i + 1..]))
-                    .filter(|(m, _)| self.modules.contains_key(*m))
-                    .last()
+                    .rfind(|(m, _)| self.modules.contains_key(*m))
                 else {
                     continue;
                 };
