@@ -273,6 +273,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
         }),
         None => crate::python::declared(&args.paths_or_here()),
     };
+    engine.import_order = crate::project::declared_import_order(&args.paths_or_here());
 
     if args.patches.is_some() || args.commit {
         return crate::series::run(

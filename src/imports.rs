@@ -224,6 +224,86 @@ pub struct ImportContext<'a> {
     pub body: &'a [Stmt],
     pub semantic: &'a Semantic,
     pub comments: &'a Comments,
+    /// The order the project's configuration asks for, when the file's own imports do not
+    /// tell.
+    pub configured: Option<ImportOrder>,
+}
+
+/// How a project orders the imports of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOrder {
+    /// By module, `from a import b` as `a.b`: hacking's H306, isort's
+    /// `force_sort_within_sections`.
+    ByModule,
+    /// isort's default: the `import x` lines first, then the `from x import y` lines, each by
+    /// module.
+    PlainFirst,
+}
+
+impl ImportOrder {
+    /// The key of an import statement in this order.
+    fn stmt_key(self, stmt: &Stmt) -> String {
+        match (self, stmt) {
+            (ImportOrder::ByModule, _) => stmt_key(stmt),
+            (ImportOrder::PlainFirst, Stmt::ImportFrom(from)) => {
+                let module = from.module.as_ref().map_or("", |m| m.as_str());
+                format!("1{}{module}", ".".repeat(from.level as usize)).to_lowercase()
+            }
+            (ImportOrder::PlainFirst, _) => format!("0{}", stmt_key(stmt)),
+        }
+    }
+
+    /// The key of a new import in this order.
+    fn spec_key(self, spec: &ImportSpec) -> String {
+        match (self, &spec.member) {
+            (ImportOrder::ByModule, _) => spec.sort_key(),
+            (ImportOrder::PlainFirst, Some(_)) => format!("1{}", spec.module.to_lowercase()),
+            (ImportOrder::PlainFirst, None) => format!("0{}", spec.module.to_lowercase()),
+        }
+    }
+
+    /// The order the module's imports follow, where one group of them says: sorted one
+    /// way and not the other.
+    fn of_file(text: &str, body: &[Stmt]) -> Option<ImportOrder> {
+        let mut start = 0;
+        while start < body.len() {
+            let mut end = start;
+            while end + 1 < body.len()
+                && group_of(&body[end]).is_some()
+                && group_of(&body[end + 1]) == group_of(&body[end])
+                && adjacent(text, &body[end], &body[end + 1])
+            {
+                end += 1;
+            }
+            let run = &body[start..=end];
+            let sorted = |order: ImportOrder| {
+                run.windows(2)
+                    .all(|w| order.stmt_key(&w[0]) <= order.stmt_key(&w[1]))
+            };
+            if group_of(&run[0]).is_some() && run.len() > 1 {
+                match (
+                    sorted(ImportOrder::ByModule),
+                    sorted(ImportOrder::PlainFirst),
+                ) {
+                    (true, false) => return Some(ImportOrder::ByModule),
+                    (false, true) => return Some(ImportOrder::PlainFirst),
+                    _ => {}
+                }
+            }
+            start = end + 1;
+        }
+        None
+    }
+}
+
+impl ImportContext<'_> {
+    /// The order new imports follow: the file's own, else the configured one, else
+    /// hacking's (OpenStack's).
+    fn order(&self) -> ImportOrder {
+        ImportOrder::of_file(self.text, self.body)
+            .or(self.configured)
+            .unwrap_or(ImportOrder::ByModule)
+    }
 }
 
 impl ImportContext<'_> {
@@ -429,7 +509,8 @@ pub fn settle(
             }
         }
     }
-    wanted.sort_by_key(|s| (s.sort_key(), s.render()));
+    let order = cx.order();
+    wanted.sort_by_key(|s| (order.spec_key(s), s.render()));
     wanted.dedup();
 
     let mut removed_all = statement_removals.clone();
@@ -664,10 +745,12 @@ fn group_placement(
         let all_std = block
             .iter()
             .all(|s| matches!(group_of(s), Some(Group::Stdlib | Group::Future)));
+        let order = cx.order();
+        let stmt_key = |stmt: &Stmt| order.stmt_key(stmt);
         let keys: Vec<String> = std_block.iter().map(|s| stmt_key(s)).collect();
         let sorted = all_std && keys.windows(2).all(|w| w[0] <= w[1]);
         let last = std_block.last().map(|s| **s).unwrap_or(&body[first]);
-        let key = spec.sort_key();
+        let key = order.spec_key(spec);
         if sorted {
             return Some(match std_block.iter().find(|s| stmt_key(s) > key) {
                 Some(next) => before(next, "", false),
@@ -771,5 +854,54 @@ fn adjacent(text: &str, a: &Stmt, b: &Stmt) -> bool {
     match between.split_once('\n') {
         None => true,
         Some((_, rest)) => !rest.contains('\n') && rest.trim().is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order_of(source: &str) -> Option<ImportOrder> {
+        let parsed = ruff_python_parser::parse_module(source).expect("parses");
+        ImportOrder::of_file(source, &parsed.syntax().body)
+    }
+
+    #[test]
+    fn a_files_import_order_is_read_where_its_groups_tell() {
+        // `from textwrap` after `import os`: both orders fit.
+        assert_eq!(
+            order_of("import errno\nimport os\nfrom textwrap import dedent\n"),
+            None
+        );
+        // isort's default: `from collections` after `import sys`.
+        assert_eq!(
+            order_of("import logging\nimport sys\nfrom collections import deque\n"),
+            Some(ImportOrder::PlainFirst)
+        );
+        // hacking's: `from collections` before `import logging`.
+        assert_eq!(
+            order_of("from collections import deque\nimport logging\nimport sys\n"),
+            Some(ImportOrder::ByModule)
+        );
+        // A group of one import says nothing; the next group may.
+        assert_eq!(
+            order_of("import os\n\nimport eventlet\nfrom oslo_log import log\nimport six\n"),
+            Some(ImportOrder::ByModule)
+        );
+    }
+
+    #[test]
+    fn new_imports_sort_in_the_files_order() {
+        let futures = ImportSpec::parse("from concurrent import futures").expect("valid");
+        let errno = ImportSpec::parse("import errno").expect("valid");
+        for (order, futures_first) in [
+            (ImportOrder::ByModule, true),
+            (ImportOrder::PlainFirst, false),
+        ] {
+            assert_eq!(
+                order.spec_key(&futures) < order.spec_key(&errno),
+                futures_first
+            );
+        }
     }
 }

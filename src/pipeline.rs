@@ -35,6 +35,8 @@ pub struct Engine {
     pub all_files: bool,
     /// The oldest Python the project supports, where it declares one (or `--python` says).
     pub python: Option<crate::python::Floor>,
+    /// The import order the project's isort configuration asks for, if it has one.
+    pub import_order: Option<crate::imports::ImportOrder>,
 }
 
 /// A rewrite that was applied.
@@ -207,6 +209,7 @@ impl Engine {
             annotate: false,
             all_files: false,
             python: None,
+            import_order: None,
         }
     }
 
@@ -754,6 +757,7 @@ impl Engine {
             body,
             semantic,
             comments,
+            configured: self.import_order,
         };
         let replaced_module = |module: &str| {
             recipes

@@ -1225,6 +1225,82 @@ fn declared_plugins(paths: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
+/// The import order the isort configuration at the packaging roots of `paths` asks for
+/// (`.isort.cfg`, `[isort]`/`[tool:isort]` in `setup.cfg` or `tox.ini`, `[tool.isort]` in
+/// `pyproject.toml`): `force_sort_within_sections`, or a profile that sets it (`google`,
+/// `open_stack`), sorts by module; any other isort configuration, plain imports first.
+pub fn declared_import_order(paths: &[PathBuf]) -> Option<crate::imports::ImportOrder> {
+    use crate::imports::ImportOrder;
+    let decide = |settings: &BTreeMap<String, String>| {
+        let by_module = settings
+            .get("force_sort_within_sections")
+            .map(|v| v.trim().eq_ignore_ascii_case("true"))
+            .unwrap_or_else(|| {
+                settings.get("profile").is_some_and(|p| {
+                    matches!(p.trim().trim_matches(['"', '\'']), "google" | "open_stack")
+                })
+            });
+        if by_module {
+            ImportOrder::ByModule
+        } else {
+            ImportOrder::PlainFirst
+        }
+    };
+    for root in packaging_roots(paths) {
+        let read = |file: &str| std::fs::read_to_string(root.join(file)).ok();
+        for (file, sections) in [
+            (".isort.cfg", &["settings", "isort"][..]),
+            ("setup.cfg", &["isort", "tool:isort"][..]),
+            ("tox.ini", &["isort", "tool:isort"][..]),
+        ] {
+            if let Some(settings) = read(file).and_then(|t| ini_section(&t, sections)) {
+                return Some(decide(&settings));
+            }
+        }
+        let table = read("pyproject.toml")
+            .and_then(|t| t.parse::<toml::Table>().ok())
+            .and_then(|doc| doc.get("tool")?.get("isort")?.as_table().cloned());
+        if let Some(table) = table {
+            let settings = table
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    )
+                })
+                .collect();
+            return Some(decide(&settings));
+        }
+    }
+    None
+}
+
+/// The `key = value` lines of the first of `sections` an ini file has.
+fn ini_section(text: &str, sections: &[&str]) -> Option<BTreeMap<String, String>> {
+    let mut found: Option<BTreeMap<String, String>> = None;
+    let mut inside = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            if found.is_some() && inside {
+                break;
+            }
+            inside = sections.contains(&name.trim());
+            if inside {
+                found = Some(BTreeMap::new());
+            }
+        } else if inside {
+            if let Some((key, value)) = trimmed.split_once('=') {
+                if let Some(settings) = found.as_mut() {
+                    settings.insert(key.trim().to_string(), value.trim().to_string());
+                }
+            }
+        }
+    }
+    found
+}
+
 /// The nearest directory at or above each path with a `setup.cfg`, `pyproject.toml` or
 /// `setup.py`.
 pub fn packaging_roots(paths: &[PathBuf]) -> BTreeSet<PathBuf> {

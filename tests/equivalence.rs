@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::copy_tree;
+use common::{copy_tree, python_files};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 mod common;
@@ -160,22 +160,6 @@ fn run_python(python: &Path, program: &Path) -> Result<String, String> {
         ));
     }
     Ok(stdout)
-}
-
-fn python_files(path: &Path) -> Vec<PathBuf> {
-    if path.is_file() {
-        return vec![path.to_path_buf()];
-    }
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
-        out.extend(
-            python_files(&entry.path())
-                .into_iter()
-                .filter(|p| p.extension().is_some_and(|e| e == "py")),
-        );
-    }
-    out.sort();
-    out
 }
 
 fn eventlet_imports(path: &Path) -> Vec<String> {

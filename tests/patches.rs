@@ -6,6 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::python_files;
+
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_eventlet-migrate");
 const DATE: &str = "2026-01-01T00:00:00Z";
 const AUTHOR: &str = "Jane Developer <jane@example.org>";
@@ -85,23 +89,6 @@ fn patches(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-fn python_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).expect("ls").flatten() {
-        let path = entry.path();
-        if path.file_name().is_some_and(|n| n == ".git") {
-            continue;
-        }
-        if path.is_dir() {
-            out.extend(python_files(&path));
-        } else if path.extension().is_some_and(|e| e == "py") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 fn tree_contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {

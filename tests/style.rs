@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
 
-use common::copy_tree;
 use common::fixtures::{engine, fixtures, root};
+use common::{copy_tree, python_files};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 mod common;
@@ -237,22 +237,6 @@ fn migrate_project(project: &Path, work: &Path, write: &WriteFn) -> Result<Vec<C
         changed.push(Changed::new(rel, &original, &migrated));
     }
     Ok(changed)
-}
-
-fn python_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            if entry.file_name() != "__pycache__" {
-                out.extend(python_files(&path));
-            }
-        } else if path.extension().is_some_and(|e| e == "py") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Line `row` (1-based) of `text`; empty past the end (W391 and the like).

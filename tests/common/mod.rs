@@ -53,6 +53,27 @@ pub fn read(dir: &Path, path: &str) -> String {
     fs::read_to_string(dir.join(path)).expect("read back")
 }
 
+/// The `.py` files under `path` (or `path` itself, a file), sorted; `.git` and Python
+/// caches left out.
+pub fn python_files(path: &Path) -> Vec<std::path::PathBuf> {
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    for entry in fs::read_dir(path).into_iter().flatten().flatten() {
+        let child = entry.path();
+        if child.is_dir() {
+            if entry.file_name() != ".git" && entry.file_name() != "__pycache__" {
+                out.extend(python_files(&child));
+            }
+        } else if child.extension().is_some_and(|e| e == "py") {
+            out.push(child);
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Copies a directory tree (Python caches left out).
 pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     if from.is_dir() {
