@@ -1757,6 +1757,80 @@ fn note_import(info: &mut ModuleInfo, module: &str, project: &BTreeSet<String>, 
 mod tests {
     use super::*;
 
+    /// A project of `(path, source)` files, indexed as a run indexes them.
+    fn project_of(files: &[(&str, &str)]) -> Project {
+        let catalog = Catalog::builtin().expect("built-in recipes load");
+        let parsed: Vec<_> = files
+            .iter()
+            .map(|(path, text)| {
+                (
+                    PathBuf::from(path),
+                    ruff_python_parser::parse_module(text).expect("parses"),
+                    *text,
+                )
+            })
+            .collect();
+        let names: Vec<String> = files
+            .iter()
+            .map(|(p, _)| p.trim_end_matches(".py").replace('/', "."))
+            .collect();
+        let all: BTreeSet<String> = names.iter().cloned().collect();
+        Project::from_modules(
+            parsed
+                .iter()
+                .zip(&names)
+                .map(|((path, module, text), name)| {
+                    let semantic = Semantic::build(module.syntax());
+                    let source = Source {
+                        module: module.syntax(),
+                        text,
+                    };
+                    index(path, name, source, Some(&semantic), &all, &catalog)
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn inherited_methods_and_super_calls_are_followed_to_the_base() {
+        let project = project_of(&[
+            ("base.py", "import eventlet\n\nclass Base:\n    def setUp(self):\n        self.green()\n\n    def green(self):\n        eventlet.monkey_patch(time=True)\n"),
+            ("child.py", "import base\n\nclass Child(base.Base):\n    def setUp(self):\n        super().setUp()\n\nclass Plain(base.Base):\n    pass\n"),
+        ]);
+        let modules: BTreeSet<String> = ["base", "child"].map(String::from).into();
+        for root in ["child:Child.setUp", "child:Plain.setUp"] {
+            let roots = vec![root.to_string()];
+            let reachable = project.reachable(&modules, &roots);
+            assert!(
+                reachable.contains("base:Base.green"),
+                "{root}: {reachable:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn forwarded_keywords_are_the_callers() {
+        let project = project_of(&[
+            (
+                "hub.py",
+                "import eventlet\n\ndef patch(**kwargs):\n    eventlet.monkey_patch(**kwargs)\n",
+            ),
+            (
+                "cmd.py",
+                "import hub\n\ndef main():\n    hub.patch(thread=False)\n",
+            ),
+        ]);
+        let patch = &project.modules["hub"].patches[0];
+        assert!(patch.forwarded && patch.flags.is_none());
+        let call = &project.modules["cmd"].keyword_calls[0];
+        assert_eq!(
+            (call.caller.as_str(), call.callee.as_str()),
+            ("cmd:main", "hub:patch")
+        );
+        assert!(!call.flags.contains("thread") && call.flags.contains("time"));
+        assert!(project.patching_names().contains("patch"));
+    }
+
     #[test]
     fn imports_are_read_from_lines() {
         let text = "import os, sys as system  # why\nfrom . import a\nfrom ..pkg.mod import (\n    b,  # one\n    c as d,\n)\nfrom x import y, \\\n    z\n    import late\n";
