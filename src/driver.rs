@@ -290,22 +290,34 @@ fn index_file(
             };
             Some((Some(info), None))
         }
-        Ok(None) => {
-            let text = crate::source::SourceText::decode(bytes).ok()?.text;
-            if crate::pipeline::too_deep(&text).is_some() {
-                return None;
-            }
-            let parsed = ruff_python_parser::parse_module(&text).ok()?;
-            let source = Source {
-                module: parsed.syntax(),
-                text: &text,
-            };
-            let info = index(file, name, source, None, all_names, &engine.catalog);
-            Some((Some(info), None))
-        }
+        Ok(None) => Some((
+            Some(index_calls(engine, file, name, bytes, all_names)?),
+            None,
+        )),
     })
     .ok()
     .flatten()
+}
+
+/// Indexes a module that never mentions eventlet from its syntax, for its calls (no names
+/// resolved: nothing in it is migrated); `None` when it does not parse.
+fn index_calls(
+    engine: &Engine,
+    file: &Path,
+    name: &str,
+    bytes: &[u8],
+    all_names: &BTreeSet<String>,
+) -> Option<ModuleInfo> {
+    let text = crate::source::SourceText::decode(bytes).ok()?.text;
+    if crate::pipeline::too_deep(&text).is_some() {
+        return None;
+    }
+    let parsed = ruff_python_parser::parse_module(&text).ok()?;
+    let source = Source {
+        module: parsed.syntax(),
+        text: &text,
+    };
+    Some(index(file, name, source, None, all_names, &engine.catalog))
 }
 
 /// Modules read only as text (they never mention eventlet) may call a project function
@@ -344,25 +356,13 @@ fn read_calls_of_patching_callers(
             return;
         }
         let read = run_all(pool, &todo, |&i| {
-            let text = crate::source::SourceText::decode(contents[i].as_ref().ok()?)
-                .ok()?
-                .text;
-            if crate::pipeline::too_deep(&text).is_some() {
-                return None;
-            }
-            let parsed = ruff_python_parser::parse_module(&text).ok()?;
-            let source = Source {
-                module: parsed.syntax(),
-                text: &text,
-            };
-            Some(index(
+            index_calls(
+                engine,
                 &files[i],
                 &names[i],
-                source,
-                None,
+                contents[i].as_ref().ok()?,
                 &all_names,
-                &engine.catalog,
-            ))
+            )
         });
         let mut changed = false;
         for (i, info) in todo.iter().zip(read) {

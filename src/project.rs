@@ -679,6 +679,22 @@ impl Indexer<'_> {
         }
     }
 
+    /// `module:member` when `value` names a module of the project as imported here
+    /// (`utils` in `utils.patch`, `pkg.base` in `pkg.base.TestCase`).
+    fn member_of_module(&self, value: &Expr, member: &str) -> Option<FunctionId> {
+        let dotted = dotted(value)?;
+        let (head, rest) = dotted.split_once('.').unwrap_or((&dotted, ""));
+        let target = self.aliases.get(head)?;
+        let module = if rest.is_empty() {
+            target.clone()
+        } else {
+            format!("{target}.{rest}")
+        };
+        self.project
+            .contains(&module)
+            .then(|| format!("{module}:{member}"))
+    }
+
     /// The project function a callee denotes, if it can be told.
     fn callee(&self, func: &Expr) -> Option<FunctionId> {
         let module = &self.info.name;
@@ -714,19 +730,7 @@ impl Indexer<'_> {
                     Expr::Name(base) if self.defs.contains(base.id.as_str()) => {
                         Some(format!("{module}:{}.{method}", base.id))
                     }
-                    value => {
-                        let dotted = dotted(value)?;
-                        let (head, rest) = dotted.split_once('.').unwrap_or((&dotted, ""));
-                        let target = self.aliases.get(head)?;
-                        let module = if rest.is_empty() {
-                            target.clone()
-                        } else {
-                            format!("{target}.{rest}")
-                        };
-                        self.project
-                            .contains(&module)
-                            .then(|| format!("{module}:{method}"))
-                    }
+                    value => self.member_of_module(value, method),
                 }
             }
             _ => None,
@@ -787,19 +791,7 @@ impl Indexer<'_> {
                     .get(name.id.as_str())
                     .filter(|t| t.contains(':'))
                     .cloned(),
-                Expr::Attribute(attr) => {
-                    let dotted = dotted(&attr.value)?;
-                    let (head, rest) = dotted.split_once('.').unwrap_or((&dotted, ""));
-                    let target = self.aliases.get(head)?;
-                    let module = if rest.is_empty() {
-                        target.clone()
-                    } else {
-                        format!("{target}.{rest}")
-                    };
-                    self.project
-                        .contains(&module)
-                        .then(|| format!("{module}:{}", attr.attr))
-                }
+                Expr::Attribute(attr) => self.member_of_module(&attr.value, &attr.attr),
                 _ => None,
             })
             .collect();
