@@ -191,7 +191,7 @@ fn applied_diff(original: &Path, migrated: &Path) -> String {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .to_string();
-            out.push_str(&eventlet_migrate::diff::git_diff(&name, &old, &new));
+            out.push_str(&eventlet_migrate::output::diff::git_diff(&name, &old, &new));
         }
     }
     out

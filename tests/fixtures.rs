@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use common::fixtures::{engine, fixtures, root};
-use eventlet_migrate::diff::git_diff;
-use eventlet_migrate::pipeline::Migration;
+use eventlet_migrate::engine_tmp::Migration;
+use eventlet_migrate::output::diff::git_diff;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 mod common;
@@ -77,7 +77,7 @@ fn run(recipe: &str, path: &Path) -> Result<(), Failed> {
         }
         let decoded = String::from_utf8_lossy(&original);
         let decoded = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
-        eventlet_migrate::apply::check_untouched(decoded, text, &migration.edits)?;
+        eventlet_migrate::emit::apply::check_untouched(decoded, text, &migration.edits)?;
     }
 
     let mut settings = insta::Settings::clone_current();

@@ -387,11 +387,11 @@ fn split_by_package_and_recipe() {
 /// where write mode ends, and no patch applies a rewrite write mode does not make.
 #[test]
 fn series_equals_write_mode_for_every_fixture_project() {
-    use eventlet_migrate::patch::{self, Options, SourceFile, SplitBy};
-    use eventlet_migrate::pipeline::Engine;
+    use eventlet_migrate::engine_tmp::Engine;
+    use eventlet_migrate::output::series::{self as patch, Options, SourceFile, SplitBy};
     use eventlet_migrate::recipe::{Catalog, Target};
     let engine = Engine::new(Catalog::builtin().expect("recipes load"), Target::Threading);
-    let pool = eventlet_migrate::driver::pool(2).expect("worker threads");
+    let pool = eventlet_migrate::project::run::pool(2).expect("worker threads");
     let mut projects: Vec<PathBuf> = fs::read_dir(root().join("tests/fixtures"))
         .expect("fixtures")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -421,9 +421,11 @@ fn series_equals_write_mode_for_every_fixture_project() {
                 trailers: Vec::new(),
             };
             let mut failures = Vec::new();
-            let assumption =
-                eventlet_migrate::process::Assumption::parse("all", &engine.catalog.process)
-                    .expect("valid");
+            let assumption = eventlet_migrate::project::processes::Assumption::parse(
+                "all",
+                &engine.catalog.process,
+            )
+            .expect("valid");
             let paths = vec![project.clone()];
             let scope = patch::Scope {
                 paths: &paths,
@@ -450,7 +452,7 @@ fn series_equals_write_mode_for_every_fixture_project() {
             }
             let locations: Vec<PathBuf> = files.iter().map(|f| f.location.clone()).collect();
             let contents: Vec<_> = files.iter().map(|f| Ok(f.contents.clone())).collect();
-            let (write_mode, _) = eventlet_migrate::driver::migrate_project(
+            let (write_mode, _) = eventlet_migrate::project::run::migrate_project(
                 &engine,
                 &pool,
                 &locations,
@@ -537,7 +539,7 @@ fn packages_joined_by_an_object_passed_between_them_share_a_patch() {
 fn a_patch_that_leaves_one_linked_rewrite_out_leaves_them_all_out() {
     // Two Events handed to one helper, whose `done.send()` is rewritten with them: a patch
     // bounded by a plan without the first Event must not rewrite the helper or the second.
-    use eventlet_migrate::pipeline::Engine;
+    use eventlet_migrate::engine_tmp::Engine;
     use eventlet_migrate::recipe::{Catalog, Target};
     let source =
         std::fs::read(root().join("tests/fixtures/event/helper_called_twice.py")).expect("fixture");

@@ -2,7 +2,7 @@
 //! the output parses, a second run changes nothing, and every byte outside the edited ranges
 //! is unchanged.
 
-use eventlet_migrate::pipeline::Engine;
+use eventlet_migrate::engine_tmp::Engine;
 use eventlet_migrate::recipe::{Catalog, Target};
 use proptest::prelude::*;
 
@@ -94,7 +94,7 @@ proptest! {
             prop_assert!(ruff_python_parser::parse_module(&text).is_ok(), "output does not parse:\n{}\n---\n{}", source, text);
             let again = engine.migrate(&output).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert!(again.output.is_none(), "not idempotent:\n{}\n---\n{}\n---\n{}", source, text, String::from_utf8_lossy(&again.output.unwrap_or_default()));
-            if let Err(e) = eventlet_migrate::apply::check_untouched(&source, &text, &migration.edits) {
+            if let Err(e) = eventlet_migrate::emit::apply::check_untouched(&source, &text, &migration.edits) {
                 return Err(TestCaseError::fail(format!("{e}\n{source}\n---\n{text}")));
             }
         }

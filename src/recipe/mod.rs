@@ -18,7 +18,7 @@ pub use model::{
 };
 pub use template::{Filter, Hole, HoleValue, Segment, Template};
 
-use crate::imports::ImportSpec;
+use crate::plan::imports::ImportSpec;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));

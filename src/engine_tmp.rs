@@ -6,18 +6,18 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use ruff_source_file::{LineIndex, LineRanges};
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::apply::apply;
-use crate::comments::Comments;
-use crate::edit::{Edit, Safety};
-use crate::imports::{self, ImportContext, ImportSpec, Request};
-use crate::layout::remove_statements;
-use crate::matcher::{find_sites, Index, Site, SiteNode};
-use crate::objects::{CallRole, LazyParents};
-use crate::process::{monkey_patch_flags, needed_flags, ProcessContext};
+use crate::analyse::objects::{CallRole, LazyParents};
+use crate::analyse::rewrite::{rewrite, Diagnostic, Fix, Outcome, RewriteContext};
+use crate::analyse::sites::{find_sites, Index, Site, SiteNode};
+use crate::emit::apply::apply;
+use crate::fix::edit::{Edit, Safety};
+use crate::plan::imports::{self, ImportContext, ImportSpec, Request};
+use crate::plan::removal::remove_statements;
+use crate::project::processes::{monkey_patch_flags, needed_flags, ProcessContext};
 use crate::recipe::{Action, Catalog, Target};
-use crate::resolve::{ImportBinding, Semantic, StmtId};
-use crate::rewrite::{rewrite, Diagnostic, Fix, Outcome, RewriteContext};
-use crate::source::{indentation_at, line_column, line_ending, SourceText};
+use crate::syntax::comments::Comments;
+use crate::syntax::semantic::{ImportBinding, Semantic, StmtId};
+use crate::syntax::source::{indentation_at, line_column, line_ending, SourceText};
 
 /// Which recipes run, for which target.
 #[derive(Debug, Clone)]
@@ -34,9 +34,9 @@ pub struct Engine {
     /// Parse every file, even those that never mention eventlet (corpus sweeps).
     pub all_files: bool,
     /// The oldest Python the project supports, where it declares one (or `--python` says).
-    pub python: Option<crate::python::Floor>,
+    pub python: Option<crate::project::python::Floor>,
     /// The import order the project's isort configuration asks for, if it has one.
-    pub import_order: Option<crate::imports::ImportOrder>,
+    pub import_order: Option<crate::plan::imports::ImportOrder>,
 }
 
 /// A rewrite that was applied.
@@ -130,7 +130,7 @@ pub enum FileError {
     #[error("{0}")]
     Read(String),
     #[error("{0}")]
-    Decode(#[from] crate::source::DecodeError),
+    Decode(#[from] crate::syntax::source::DecodeError),
     #[error("{line}:{column}: {message}")]
     Syntax {
         line: usize,
@@ -213,10 +213,10 @@ impl Engine {
         }
     }
 
-    fn python_support(&self) -> Option<crate::rewrite::PythonSupport<'_>> {
+    fn python_support(&self) -> Option<crate::analyse::rewrite::PythonSupport<'_>> {
         self.python
             .as_ref()
-            .map(|floor| crate::rewrite::PythonSupport {
+            .map(|floor| crate::analyse::rewrite::PythonSupport {
                 floor,
                 since: &self.catalog.python_since,
             })
@@ -267,11 +267,11 @@ impl Engine {
         }
         // A module alone, as the command line judges a file no entry point reaches: it runs
         // in processes that stay on the hub with everything patched.
-        if !crate::project::is_script(bytes) {
+        if !crate::project::index::is_script(bytes) {
             let context = ProcessContext::staying(
                 "no entry point reaches this module: assumed to run on the hub with `--assume-patched all`".to_string(),
                 self.catalog.process.default_flags.iter().cloned().collect(),
-                crate::process::Patching::Assumed("all".to_string()),
+                crate::project::processes::Patching::Assumed("all".to_string()),
             );
             return self.run(bytes, plan, &context);
         }
@@ -283,7 +283,7 @@ impl Engine {
                 let context = ProcessContext::staying(
                     format!("this module keeps eventlet code at {why}"),
                     native.patches.clone().unwrap_or_default(),
-                    crate::process::Patching::ThisFile,
+                    crate::project::processes::Patching::ThisFile,
                 );
                 self.run(bytes, plan, &context)
             }
@@ -306,7 +306,7 @@ impl Engine {
         let prepared: [std::sync::OnceLock<Result<Prepared, FileError>>; 1] =
             [std::sync::OnceLock::from(Ok(prepared))];
         let answers = std::sync::OnceLock::new();
-        let others = [crate::crossing::Others {
+        let others = [crate::project::crossing::Others {
             contents: &contents,
             except: 0,
             asked: std::sync::Mutex::default(),
@@ -318,7 +318,7 @@ impl Engine {
             None => return Ok(Migration::default()),
         };
         let mut analysed = [Ok(self.analyse(p, &others[0]))];
-        let crossings = crate::crossing::follow(
+        let crossings = crate::project::crossing::follow(
             self,
             None,
             &[std::path::PathBuf::from("this module")],
@@ -361,7 +361,7 @@ impl Engine {
     pub fn analyse<'p>(
         &'p self,
         prepared: &'p Prepared,
-        elsewhere: &'p dyn crate::objects::OtherFiles,
+        elsewhere: &'p dyn crate::analyse::objects::OtherFiles,
     ) -> Option<Analysed<'p>> {
         let parsed = &prepared.parsed;
         let semantic = &prepared.semantic;
@@ -386,7 +386,7 @@ impl Engine {
                 });
             }
         }
-        manual.extend(crate::ambiguous::ambiguous_uses(semantic, text));
+        manual.extend(crate::analyse::ambiguous::ambiguous_uses(semantic, text));
 
         let target = self.target;
         let migrated = |import: &ImportBinding| self.migrated_name(&recipes, import);
@@ -442,7 +442,7 @@ impl Engine {
             let (line, column) = line_column(text, &index, range.start());
             format!("{line}:{column}")
         };
-        let backends = crate::backend::selected_here(body, text, &position);
+        let backends = crate::analyse::backend::selected_here(body, text, &position);
         Some(Analysed {
             index,
             comments,
@@ -483,13 +483,13 @@ impl Engine {
         &self,
         prepared: &Prepared,
         analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::objects::OtherFiles,
+        elsewhere: &dyn crate::analyse::objects::OtherFiles,
         function: &str,
-        slot: &crate::objects::PassedAs,
+        slot: &crate::analyse::objects::PassedAs,
     ) -> Result<(String, BTreeSet<String>, usize), String> {
         let flow = analysed.flow(prepared, elsewhere);
-        let parameter = crate::objects::track_parameter(&flow, function, slot)?;
-        let mut facts = crate::objects::facts(&parameter.tracked, flow.parents);
+        let parameter = crate::analyse::objects::track_parameter(&flow, function, slot)?;
+        let mut facts = crate::analyse::objects::facts(&parameter.tracked, flow.parents);
         // Handed to eventlet there (`eventlet.wsgi.server(sock, ...)`): that code expects
         // the eventlet object, whatever becomes of it.
         let to_eventlet = parameter.tracked.uses.iter().any(|u| {
@@ -498,7 +498,7 @@ impl Engine {
                     .parents
                     .call_of_argument(u.range)
                     .and_then(|call| prepared.semantic.expr_qualified_name(&call.func))
-                    .is_some_and(|name| crate::imports::is_eventlet(&name))
+                    .is_some_and(|name| crate::plan::imports::is_eventlet(&name))
         });
         if to_eventlet {
             facts.insert("to-eventlet".to_string());
@@ -511,10 +511,10 @@ impl Engine {
         &self,
         prepared: &Prepared,
         analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::objects::OtherFiles,
+        elsewhere: &dyn crate::analyse::objects::OtherFiles,
         function: &str,
     ) -> Result<usize, String> {
-        crate::objects::returned_values(&analysed.flow(prepared, elsewhere), function)
+        crate::analyse::objects::returned_values(&analysed.flow(prepared, elsewhere), function)
     }
 
     /// The calls in this file of a function that returns objects (`resolves` tells a call
@@ -524,21 +524,25 @@ impl Engine {
         &self,
         prepared: &Prepared,
         analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::objects::OtherFiles,
+        elsewhere: &dyn crate::analyse::objects::OtherFiles,
         function: &str,
         resolves: &dyn Fn(&str) -> bool,
     ) -> Result<ResultCalls, String> {
         let flow = analysed.flow(prepared, elsewhere);
         let parents = flow.parents;
         let body = analysed.parents.body();
-        let calls = crate::objects::calls_named(&prepared.semantic, body, function, resolves)
-            .into_iter()
-            .map(|call| {
-                let tracked = crate::objects::track_result(&flow, call)?;
-                Ok((call.range(), crate::objects::facts(&tracked, parents)))
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let mentions = crate::objects::mentions_of(&prepared.semantic, parents, function);
+        let calls =
+            crate::analyse::objects::calls_named(&prepared.semantic, body, function, resolves)
+                .into_iter()
+                .map(|call| {
+                    let tracked = crate::analyse::objects::track_result(&flow, call)?;
+                    Ok((
+                        call.range(),
+                        crate::analyse::objects::facts(&tracked, parents),
+                    ))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+        let mentions = crate::analyse::objects::mentions_of(&prepared.semantic, parents, function);
         Ok((calls, mentions))
     }
 
@@ -548,7 +552,7 @@ impl Engine {
         &self,
         prepared: &Prepared,
         analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::objects::OtherFiles,
+        elsewhere: &dyn crate::analyse::objects::OtherFiles,
         call: TextRange,
         made: &Fix,
         rule: usize,
@@ -557,7 +561,7 @@ impl Engine {
             prepared,
             analysed,
             elsewhere,
-            |cx, recipe| crate::rewrite::rewrite_result(cx, recipe, rule, call, made),
+            |cx, recipe| crate::analyse::rewrite::rewrite_result(cx, recipe, rule, call, made),
             made,
         )
     }
@@ -568,8 +572,8 @@ impl Engine {
         &self,
         prepared: &Prepared,
         analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::objects::OtherFiles,
-        passed: (&str, &crate::objects::PassedAs),
+        elsewhere: &dyn crate::analyse::objects::OtherFiles,
+        passed: (&str, &crate::analyse::objects::PassedAs),
         made: &Fix,
         rule: usize,
     ) -> Result<Fix, String> {
@@ -578,7 +582,9 @@ impl Engine {
             analysed,
             elsewhere,
             |cx, recipe| {
-                crate::rewrite::rewrite_parameter(cx, recipe, rule, passed.0, passed.1, made)
+                crate::analyse::rewrite::rewrite_parameter(
+                    cx, recipe, rule, passed.0, passed.1, made,
+                )
             },
             made,
         )
@@ -589,7 +595,7 @@ impl Engine {
         &self,
         prepared: &Prepared,
         analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::objects::OtherFiles,
+        elsewhere: &dyn crate::analyse::objects::OtherFiles,
         f: impl FnOnce(&RewriteContext<'_, '_>, &crate::recipe::Recipe) -> Result<R, String>,
         made: &Fix,
     ) -> Result<R, String> {
@@ -677,7 +683,7 @@ impl Engine {
 
         // Comments a replacement would drop are kept on a line of their own above the statement.
         let mut edits: Vec<Edit> =
-            crate::judge::keep_dropped_comments(text, comments, semantic, &mut fixes);
+            crate::plan::judge::keep_dropped_comments(text, comments, semantic, &mut fixes);
 
         // `--safe-only`: rewrites that need review are reported, not applied.
         if self.safe_only {
@@ -686,22 +692,22 @@ impl Engine {
 
         // A test double of `eventlet.sleep` patched to `time.sleep` would miss code of this
         // module that now imports `sleep` itself: neither is rewritten, both are reported.
-        let stale = crate::judge::stale_patch_target(&fixes);
-        crate::judge::withdraw_where(&mut fixes, &mut manual_items, stale);
+        let stale = crate::plan::judge::stale_patch_target(&fixes);
+        crate::plan::judge::withdraw_where(&mut fixes, &mut manual_items, stale);
 
         // Functions of this module called under a `with` left for a human (`with
         // eventlet.Timeout(...)`) run under it too: their rewrites are held back.
-        crate::judge::withdraw_where(
+        crate::plan::judge::withdraw_where(
             &mut fixes,
             &mut manual_items,
-            crate::judge::under_manual_with(&manual_calls, semantic, parents),
+            crate::plan::judge::under_manual_with(&manual_calls, semantic, parents),
         );
 
         // An object handed to a call left on eventlet must stay the eventlet object.
-        crate::judge::withdraw_where(
+        crate::plan::judge::withdraw_where(
             &mut fixes,
             &mut manual_items,
-            crate::judge::handed_to_manual(&manual_calls, &position),
+            crate::plan::judge::handed_to_manual(&manual_calls, &position),
         );
 
         // What keeps this file on eventlet (monkey patching aside).
@@ -742,7 +748,7 @@ impl Engine {
         let first_left = remaining.or_else(|| context.stays().map(|_| TextRange::default()));
         if let Some(first) = first_left {
             let (line, column) = position(first);
-            crate::judge::withdraw_where(&mut fixes, &mut manual_items, |fix| {
+            crate::plan::judge::withdraw_where(&mut fixes, &mut manual_items, |fix| {
                 fix.last.then(|| match (&remaining, context.stays()) {
                     (Some(_), _) | (None, None) => format!("`{}` kept: Eventlet code in this file is left for a human at {line}:{column}; remove monkey patching last", fix.subject),
                     (None, Some(why)) => format!("`{}` kept: its process stays on eventlet ({why}); remove monkey patching last", fix.subject),
@@ -771,7 +777,7 @@ impl Engine {
         all_removals.extend(settled.removed_stmts.iter().copied());
         // A local whose last reader was removed goes too when assigning it did nothing else;
         // otherwise only its binding goes, and the rewrite that removed its reader says so.
-        edits.extend(crate::judge::drop_dangling_locals(
+        edits.extend(crate::plan::judge::drop_dangling_locals(
             semantic,
             parents,
             &manual_items,
@@ -798,7 +804,7 @@ impl Engine {
         }
         // Rewrites wrapped on their own where several share a line: their display breaks.
         let unwrapped: Vec<Edit> = fixes.iter().flat_map(|f| f.unwrapped.clone()).collect();
-        crate::regroup::regroup(text, body, &mut edits, &unwrapped);
+        crate::emit::regroup::regroup(text, body, &mut edits, &unwrapped);
         edits.extend(settled.edits);
         // After the imports inserted at the same place, which they use.
         edits.extend(definitions);
@@ -1027,9 +1033,9 @@ impl Engine {
         if migration.edits.is_empty() {
             return Ok(());
         }
-        let internal = |e: crate::apply::OverlapError| FileError::Internal(e.to_string());
+        let internal = |e: crate::emit::apply::OverlapError| FileError::Internal(e.to_string());
         let (new_text, realigned) =
-            crate::align::realign(text, prepared.parsed.tokens(), &migration.edits)
+            crate::emit::align::realign(text, prepared.parsed.tokens(), &migration.edits)
                 .map_err(internal)?;
         let new_text = if realigned.is_empty() {
             new_text
@@ -1071,9 +1077,9 @@ impl<'p> Analysed<'p> {
     fn flow<'a>(
         &'a self,
         prepared: &'a Prepared,
-        elsewhere: &'a dyn crate::objects::OtherFiles,
-    ) -> crate::objects::Flow<'a, 'p> {
-        crate::objects::Flow {
+        elsewhere: &'a dyn crate::analyse::objects::OtherFiles,
+    ) -> crate::analyse::objects::Flow<'a, 'p> {
+        crate::analyse::objects::Flow {
             semantic: &prepared.semantic,
             parents: self.parents.get(),
             elsewhere,
@@ -1124,14 +1130,17 @@ pub struct Analysed<'p> {
     manual: Vec<Diagnostic>,
     /// The eventlet backends the file selects itself (a decorated definition, an `if`
     /// branch, a function of its own in a dict keyed `'eventlet'`).
-    backends: Vec<crate::backend::Region>,
+    backends: Vec<crate::analyse::backend::Region>,
 }
 
 impl Analysed<'_> {
     /// The regions of the file that are eventlet backends: those it selects itself and those
     /// other modules select (`backend`).
-    fn backends(&self, backend: &crate::project::ModuleBackend) -> Vec<crate::backend::Region> {
-        crate::backend::with_selected_elsewhere(
+    fn backends(
+        &self,
+        backend: &crate::project::index::ModuleBackend,
+    ) -> Vec<crate::analyse::backend::Region> {
+        crate::analyse::backend::with_selected_elsewhere(
             self.parents.body(),
             &self.backends,
             backend.whole.as_deref(),
@@ -1201,7 +1210,7 @@ fn settle_imports(
             replaced_module,
             &removals,
         );
-        let placed = crate::definitions::place(ictx.text, ictx.body, fixes, &settled.anchors);
+        let placed = crate::plan::definitions::place(ictx.text, ictx.body, fixes, &settled.anchors);
         let stuck: Vec<usize> = (0..fixes.len())
             .filter(|&i| {
                 placed.misplaced.contains(&i)
@@ -1280,7 +1289,7 @@ fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<Diagno
 fn stays(
     text: &str,
     semantic: &Semantic,
-    site: &crate::matcher::Site<'_>,
+    site: &crate::analyse::sites::Site<'_>,
     calls: &mut Vec<(TextRange, String)>,
     objects: &mut Vec<String>,
 ) {
@@ -1307,11 +1316,11 @@ fn check_compiles(
     new_text: &str,
     new: &ruff_python_ast::ModModule,
 ) -> Result<(), FileError> {
-    let after = crate::compile_check::compile_errors(new, new_text);
+    let after = crate::emit::compile_check::compile_errors(new, new_text);
     if after.is_empty() {
         return Ok(());
     }
-    let before: BTreeSet<String> = crate::compile_check::compile_errors(old, old_text)
+    let before: BTreeSet<String> = crate::emit::compile_check::compile_errors(old, old_text)
         .into_iter()
         .map(|e| e.message)
         .collect();
@@ -1367,7 +1376,7 @@ impl Engine {
         let needed = self.flags_needed(fix);
         let mut places: Vec<String> = Vec::new();
         for staying in &context.staying {
-            if staying.patching == crate::process::Patching::ThisFile {
+            if staying.patching == crate::project::processes::Patching::ThisFile {
                 continue;
             }
             for flag in needed
@@ -1408,7 +1417,7 @@ impl Engine {
                 format!("{line}:{column} (`{}`)", first_line(&fix.subject))
             });
         };
-        crate::judge::withdraw_where(fixes, manual_items, |fix| {
+        crate::plan::judge::withdraw_where(fixes, manual_items, |fix| {
             let block = self.blocks_hub(fix, context).filter(|_| !fix.last)?;
             note(fix);
             Some(format!(
@@ -1416,7 +1425,7 @@ impl Engine {
                 fix.subject
             ))
         });
-        crate::judge::withdraw_where(fixes, manual_items, |fix| {
+        crate::plan::judge::withdraw_where(fixes, manual_items, |fix| {
             let why = context.links.cut_off(fix)?;
             note(fix);
             Some(why)
@@ -1428,7 +1437,7 @@ impl Engine {
     /// reports it (with how many eventlet uses it keeps), without holding anything back.
     fn set_aside_backends(
         &self,
-        backends: &[crate::backend::Region],
+        backends: &[crate::analyse::backend::Region],
         fixes: &mut Vec<Fix>,
         manual_items: &mut Vec<Diagnostic>,
     ) -> Vec<Diagnostic> {
@@ -1676,7 +1685,7 @@ pub(crate) fn too_deep(text: &str) -> Option<usize> {
 /// copied into the replacement (an argument the rewrite drops is not handed to anyone).
 fn passes_manual_object(
     text: &str,
-    site: &crate::matcher::Site<'_>,
+    site: &crate::analyse::sites::Site<'_>,
     fix: &Fix,
     objects: &[String],
 ) -> Option<String> {
@@ -1700,7 +1709,7 @@ fn passes_manual_object(
         .iter()
         .flat_map(|e| e.pieces.iter())
         .filter_map(|p| match p {
-            crate::edit::Piece::Source(r) if call.arguments.range.contains_range(*r) => {
+            crate::fix::edit::Piece::Source(r) if call.arguments.range.contains_range(*r) => {
                 Some(&text[*r])
             }
             _ => None,

@@ -8,21 +8,21 @@ use ruff_python_ast::{ArgOrKeyword, Expr, ExprCall};
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextLen, TextRange};
 
-use crate::comments::Comments;
-use crate::edit::{Edit, Piece, Safety};
-use crate::imports::{availability, Availability, ImportSpec, Request};
-use crate::matcher::{Site, SiteNode};
-use crate::objects::{
+use crate::analyse::objects::{
     facts, track, track_elements, LazyParents, Parent, PassedAs, RemoteCallers, RemoteParameter,
     Slot, Tracked,
 };
+use crate::analyse::sites::{Site, SiteNode};
+use crate::emit::wrap::merge_text;
+use crate::fix::edit::{Edit, Piece, Safety};
+use crate::plan::imports::{availability, Availability, ImportSpec, Request};
 use crate::recipe::{
     Action, CompiledMethod, CompiledRule, Filter, HoleValue, MethodAction, Recipe, ResultUse,
     Segment, SiteKind, Target, Template, When,
 };
-use crate::resolve::{BindingKind, ImportBinding, Semantic, StmtId};
-use crate::source::{indentation_at, line_ending, starts_line};
-use crate::wrap::merge_text;
+use crate::syntax::comments::Comments;
+use crate::syntax::semantic::{BindingKind, ImportBinding, Semantic, StmtId};
+use crate::syntax::source::{indentation_at, line_ending, starts_line};
 
 /// A rewrite of one site.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ pub struct Fix {
     /// For a test double: the object it now patches (`time.sleep`).
     pub patch_target: Option<String>,
     /// The family of objects its object belongs to: applied only with all its members.
-    pub family: Option<crate::objects::Family>,
+    pub family: Option<crate::analyse::objects::Family>,
     /// Module-level definitions its replacement names, written once per file.
     pub defines: Vec<crate::recipe::Definition>,
     /// The object is passed to functions of other modules, whose uses of it are rewritten
@@ -172,7 +172,7 @@ pub struct RewriteContext<'a, 'p> {
     /// The canonical name of a qualified name (re-exports resolved).
     pub canonical: &'a dyn Fn(&str) -> String,
     /// The project's other files.
-    pub elsewhere: &'a dyn crate::objects::OtherFiles,
+    pub elsewhere: &'a dyn crate::analyse::objects::OtherFiles,
     /// The oldest Python the project supports, where it declares one.
     pub python: Option<PythonSupport<'a>>,
 }
@@ -181,14 +181,14 @@ pub struct RewriteContext<'a, 'p> {
 /// name appeared in: a replacement needing a newer one is not made.
 #[derive(Clone, Copy)]
 pub struct PythonSupport<'a> {
-    pub floor: &'a crate::python::Floor,
+    pub floor: &'a crate::project::python::Floor,
     pub since: &'a BTreeMap<String, crate::recipe::PythonVersion>,
 }
 
 impl<'a, 'p> RewriteContext<'a, 'p> {
     /// What following an object in this module needs.
-    pub fn flow(&self) -> crate::objects::Flow<'a, 'p> {
-        crate::objects::Flow {
+    pub fn flow(&self) -> crate::analyse::objects::Flow<'a, 'p> {
+        crate::analyse::objects::Flow {
             semantic: self.semantic,
             parents: self.parents.get(),
             elsewhere: self.elsewhere,
@@ -214,7 +214,7 @@ struct Draft {
     requests: Vec<Request>,
     safety: Safety,
     note: Option<String>,
-    family: Option<crate::objects::Family>,
+    family: Option<crate::analyse::objects::Family>,
     crossings: Vec<Crossing>,
     returns: Vec<Return>,
     /// The rule's place among the recipe's rules for the target.
@@ -227,7 +227,7 @@ impl Draft {
     /// Replaces `range` with `pieces`, wrapped if the line would be too long; the edit as it
     /// was before wrapping is kept, for a line where several rewrites are wrapped together.
     fn push_wrapped(&mut self, text: &str, range: TextRange, pieces: Vec<Piece>) {
-        let wrapped = crate::wrap::wrap_long_line(text, range, pieces.clone());
+        let wrapped = crate::emit::wrap::wrap_long_line(text, range, pieces.clone());
         if wrapped != pieces {
             self.unwrapped.push(Edit { range, pieces });
         }
@@ -254,8 +254,8 @@ fn escapes_of(object: &Object<'_>) -> Vec<TextRange> {
 /// The option the statement `stmt` serves: the first line of the `if` test that reads it.
 fn option_guard(cx: &RewriteContext<'_, '_>, stmt: StmtId) -> Option<String> {
     let range = cx.semantic.stmts[stmt].range;
-    let test = crate::guard::option_guard(cx.parents.body(), cx.text, range)?;
-    Some(crate::pipeline::first_line(test).to_string())
+    let test = crate::analyse::guard::option_guard(cx.parents.body(), cx.text, range)?;
+    Some(crate::engine_tmp::first_line(test).to_string())
 }
 
 /// A site left for a human, with the recipe's guide chapter.
@@ -789,7 +789,8 @@ fn object_of<'a>(cx: &RewriteContext<'a, '_>, site: &Site<'_>) -> Object<'a> {
     let bound = bound.or_else(|| cx.parents.get().assigned_to(call.range()));
     let Some(target) = bound else {
         // Passed to a function that can be followed (`serve(eventlet.listen(addr))`).
-        if let Some(tracked) = crate::objects::track_argument(&cx.flow(), call.range(), stmt_range)
+        if let Some(tracked) =
+            crate::analyse::objects::track_argument(&cx.flow(), call.range(), stmt_range)
         {
             return Object::Tracked(tracked, None);
         }
@@ -892,13 +893,17 @@ fn follow(
                 slot,
             }) => match (
                 remote(cx, function, slot),
-                crate::pipeline::last_name(function),
+                crate::engine_tmp::last_name(function),
             ) {
                 (Some(Ok(to)), Some(local)) => draft.crossings.push(Crossing {
                     to: to.clone(),
                     call: call.range(),
                     argument: u.range,
-                    mentions: crate::objects::mentions_of(cx.semantic, cx.parents.get(), local),
+                    mentions: crate::analyse::objects::mentions_of(
+                        cx.semantic,
+                        cx.parents.get(),
+                        local,
+                    ),
                     rule: draft.rule,
                 }),
                 (Some(Err(why)), _) => problems.push(format!(
@@ -1141,7 +1146,7 @@ fn remote<'c>(
     function: &Expr,
     slot: Slot<'_>,
 ) -> Option<Result<&'c RemoteParameter, String>> {
-    let callee = crate::objects::passed_callee(cx.semantic, function)?;
+    let callee = crate::analyse::objects::passed_callee(cx.semantic, function)?;
     cx.elsewhere.parameter(&callee, &slot.owned())
 }
 
@@ -1156,7 +1161,7 @@ fn returning<'c>(
     let name = def.name.as_str();
     // Module-level: the only binding of its name in the module scope is this `def`.
     let module_level = matches!(
-        cx.semantic.bindings_of(crate::resolve::MODULE_SCOPE, name),
+        cx.semantic.bindings_of(crate::syntax::semantic::MODULE_SCOPE, name),
         [b] if cx.semantic.bindings[*b].start == def.range.start()
     );
     module_level.then(|| (name.to_string(), cx.elsewhere.callers(name)))
@@ -1207,12 +1212,12 @@ pub fn rewrite_parameter(
     slot: &PassedAs,
     made: &Fix,
 ) -> Result<Fix, String> {
-    let crate::objects::Parameter {
+    let crate::analyse::objects::Parameter {
         name: parameter,
         range,
         tracked,
         ..
-    } = crate::objects::track_parameter(&cx.flow(), function, slot)?;
+    } = crate::analyse::objects::track_parameter(&cx.flow(), function, slot)?;
     let note = format!(
         "`{parameter}` receives the `{}` its callers make, rewritten with them",
         made.subject
@@ -1236,10 +1241,10 @@ pub fn rewrite_result(
     call: TextRange,
     made: &Fix,
 ) -> Result<Fix, String> {
-    let expr = crate::objects::call_at(cx.parents.body(), call)
+    let expr = crate::analyse::objects::call_at(cx.parents.body(), call)
         .ok_or_else(|| "the call is not found".to_string())?;
-    let tracked = crate::objects::track_result(&cx.flow(), expr)?;
-    let subject = crate::pipeline::first_line(&cx.text[expr.func.range()]).to_string();
+    let tracked = crate::analyse::objects::track_result(&cx.flow(), expr)?;
+    let subject = crate::engine_tmp::first_line(&cx.text[expr.func.range()]).to_string();
     let note = format!(
         "what `{subject}()` returns is the `{}` it makes, rewritten with it",
         made.subject
@@ -1307,7 +1312,7 @@ fn borrowed_fix(
             .filter(|spec| named(spec.bound_name()))
             .map(|spec| Request {
                 spec: spec.clone(),
-                scope: crate::resolve::MODULE_SCOPE,
+                scope: crate::syntax::semantic::MODULE_SCOPE,
                 at,
             })
             .collect();

@@ -7,7 +7,7 @@ use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprStringLiteral, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::recipe::{Catalog, SiteKind, Target};
-use crate::resolve::{BindingId, BindingKind, ScopeId, Semantic, StmtId, MODULE_SCOPE};
+use crate::syntax::semantic::{BindingId, BindingKind, ScopeId, Semantic, StmtId, MODULE_SCOPE};
 
 /// Where a matched name appears.
 #[derive(Debug, Clone, Copy)]

@@ -6,10 +6,10 @@ use std::collections::{BTreeSet, HashSet};
 use ruff_source_file::LineRanges;
 use ruff_text_size::{TextLen, TextRange, TextSize};
 
-use crate::comments::{is_line_pragma, Comments};
-use crate::edit::Edit;
-use crate::resolve::{Semantic, StmtId};
-use crate::source::{indentation_at, is_blank_line, line_ending, starts_line};
+use crate::fix::edit::Edit;
+use crate::syntax::comments::{is_line_pragma, Comments};
+use crate::syntax::semantic::{Semantic, StmtId};
+use crate::syntax::source::{indentation_at, is_blank_line, line_ending, starts_line};
 
 /// The edits that remove `removed`, and the statements whose removal had to move a comment
 /// (those rewrites need review).

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use ruff_python_ast::Expr;
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::objects::LazyParents;
-use crate::resolve::{ScopeKind, Semantic, StmtId};
+use crate::analyse::objects::LazyParents;
+use crate::syntax::semantic::{ScopeKind, Semantic, StmtId};
 
 /// A local whose readers are all removed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
-use crate::apply::{apply_mapped, Copied, OverlapError};
-use crate::edit::Edit;
+use crate::emit::apply::{apply_mapped, Copied, OverlapError};
+use crate::fix::edit::Edit;
 
 /// The text `edits` make, and the edits that re-indent the continuation lines they would
 /// leave misaligned (the text is final when there are none).
@@ -239,7 +239,7 @@ fn column(text: &str, offset: TextSize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apply::apply;
+    use crate::emit::apply::apply;
 
     /// The text after `edits` and the re-indentation they call for.
     fn realigned(text: &str, edits: Vec<Edit>) -> String {
@@ -300,9 +300,9 @@ mod tests {
         let edit = Edit {
             range: call,
             pieces: vec![
-                crate::edit::Piece::Text("ex.submit(".into()),
-                crate::edit::Piece::Source(args),
-                crate::edit::Piece::Text(")".into()),
+                crate::fix::edit::Piece::Text("ex.submit(".into()),
+                crate::fix::edit::Piece::Source(args),
+                crate::fix::edit::Piece::Text(")".into()),
             ],
         };
         assert_eq!(
@@ -321,9 +321,9 @@ mod tests {
         let edit = Edit {
             range: call,
             pieces: vec![
-                crate::edit::Piece::Text("ex.submit(\n    ".into()),
-                crate::edit::Piece::Source(args),
-                crate::edit::Piece::Text(")".into()),
+                crate::fix::edit::Piece::Text("ex.submit(\n    ".into()),
+                crate::fix::edit::Piece::Source(args),
+                crate::fix::edit::Piece::Text(")".into()),
             ],
         };
         assert_eq!(

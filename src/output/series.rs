@@ -10,10 +10,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::diff::git_diff;
-use crate::driver;
-use crate::pipeline::{Engine, FileError, Manual, Migration, Plan};
-use crate::process::{Assumption, ProcessContext};
+use crate::engine_tmp::{Engine, FileError, Manual, Migration, Plan};
+use crate::output::diff::git_diff;
+use crate::project::processes::{Assumption, ProcessContext};
+use crate::project::run as driver;
 use crate::recipe::{Category, Safety};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

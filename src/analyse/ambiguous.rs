@@ -6,9 +6,9 @@
 
 use ruff_text_size::TextSize;
 
-use crate::imports::is_eventlet;
-use crate::resolve::{BindingKind, Semantic};
-use crate::rewrite::Diagnostic;
+use crate::analyse::rewrite::Diagnostic;
+use crate::plan::imports::is_eventlet;
+use crate::syntax::semantic::{BindingKind, Semantic};
 
 /// One manual item per use of such a name.
 pub fn ambiguous_uses(semantic: &Semantic, text: &str) -> Vec<Diagnostic> {

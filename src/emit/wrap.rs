@@ -1,6 +1,6 @@
 //! Replacements that would push a line past 79 columns are wrapped the way a person would.
 //! Only template text is touched: the user's own text (source pieces) is copied as it is,
-//! and lines the user had aligned under a bracket follow it ([`crate::align`]).
+//! and lines the user had aligned under a bracket follow it ([`crate::emit::align`]).
 //!
 //! In order of preference: a hanging indent after the template's outermost call, then one
 //! argument a line, then a hanging indent after the last bracket that encloses the rest of
@@ -12,8 +12,8 @@
 use ruff_source_file::LineRanges;
 use ruff_text_size::TextRange;
 
-use crate::edit::Piece;
-use crate::source::{indentation_at, line_ending};
+use crate::fix::edit::Piece;
+use crate::syntax::source::{indentation_at, line_ending};
 
 /// The longest line OpenStack's style checks accept.
 pub const MAX_LINE: usize = 79;

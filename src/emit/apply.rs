@@ -2,7 +2,7 @@
 
 use ruff_text_size::{TextRange, TextSize};
 
-use crate::edit::{Edit, Piece};
+use crate::fix::edit::{Edit, Piece};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("edits overlap at {0:?} and {1:?}")]

@@ -1,20 +1,22 @@
 //! The command line: `migrate` and `recipes`.
 
+pub mod git;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::diff::git_diff;
-use crate::discovery::{discover, exclude_set};
-use crate::driver;
-use crate::pipeline::{Engine, FileError};
-use crate::process::Assumption;
+use crate::cli::git::SeriesArgs;
+use crate::engine_tmp::{Engine, FileError};
+use crate::output::diff::git_diff;
+use crate::output::report::{summary, FileResult};
+use crate::output::write::replace_file;
+use crate::project::discovery::{discover, exclude_set};
+use crate::project::processes::Assumption;
+use crate::project::run as driver;
 use crate::recipe::{Action, Catalog, Recipe, Target};
-use crate::report::{summary, FileResult};
-use crate::series::SeriesArgs;
-use crate::write::replace_file;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -96,8 +98,8 @@ struct MigrateArgs {
     #[arg(long, conflicts_with = "dry_run")]
     commit: bool,
     /// How to split the series.
-    #[arg(long, value_enum, default_value_t = crate::patch::SplitBy::Category)]
-    split_by: crate::patch::SplitBy,
+    #[arg(long, value_enum, default_value_t = crate::output::series::SplitBy::Category)]
+    split_by: crate::output::series::SplitBy,
     /// Patch author, `Name <email>` (default: git's user.name and user.email).
     #[arg(long)]
     author: Option<String>,
@@ -149,7 +151,7 @@ enum RecipesCommand {
 /// A file's bytes, or why they could not be read.
 type Contents = Result<Vec<u8>, FileError>;
 /// What the engine made of a file.
-type Outcome = Result<crate::pipeline::Migration, FileError>;
+type Outcome = Result<crate::engine_tmp::Migration, FileError>;
 
 /// The names `--target` accepts.
 fn target_names() -> Vec<&'static str> {
@@ -267,16 +269,16 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     engine.annotate = args.annotate;
     engine.all_files = args.all_files;
     engine.python = match args.python {
-        Some(version) => Some(crate::python::Floor {
+        Some(version) => Some(crate::project::python::Floor {
             version,
             source: "--python".to_string(),
         }),
-        None => crate::python::declared(&args.paths_or_here()),
+        None => crate::project::python::declared(&args.paths_or_here()),
     };
-    engine.import_order = crate::project::declared_import_order(&args.paths_or_here());
+    engine.import_order = crate::project::index::declared_import_order(&args.paths_or_here());
 
     if args.patches.is_some() || args.commit {
-        return crate::series::run(
+        return crate::cli::git::run(
             &engine,
             &args.paths,
             &excludes,
@@ -365,7 +367,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.report == ReportFormat::Json {
-        let json = crate::report::json(&results, &walk_errors, target, dry_run);
+        let json = crate::output::report::json(&results, &walk_errors, target, dry_run);
         writeln!(out, "{json}").map_err(|e| format!("cannot write to stdout: {e}"))?;
     } else {
         for (_, diff) in &results {

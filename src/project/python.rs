@@ -58,7 +58,7 @@ fn lowest(floors: impl Iterator<Item = Floor>) -> Option<Floor> {
 /// are several); `None` when none declares one.
 pub fn declared(paths: &[PathBuf]) -> Option<Floor> {
     lowest(
-        crate::project::packaging_roots(paths)
+        crate::project::index::packaging_roots(paths)
             .iter()
             .filter_map(|r| declared_in(r)),
     )

@@ -6,12 +6,12 @@ use std::collections::BTreeSet;
 use ruff_source_file::LineRanges;
 use ruff_text_size::TextRange;
 
-use crate::comments::Comments;
-use crate::edit::{Edit, Safety};
-use crate::objects::LazyParents;
-use crate::resolve::Semantic;
-use crate::rewrite::{Diagnostic, Fix};
-use crate::source::{indentation_at, line_ending};
+use crate::analyse::objects::LazyParents;
+use crate::analyse::rewrite::{Diagnostic, Fix};
+use crate::fix::edit::{Edit, Safety};
+use crate::syntax::comments::Comments;
+use crate::syntax::semantic::Semantic;
+use crate::syntax::source::{indentation_at, line_ending};
 
 /// Withdraws every fix `why` objects to, reporting it with that message; the others stay,
 /// in order.
@@ -174,10 +174,10 @@ pub fn drop_dangling_locals(
     parents: &LazyParents<'_>,
     manual_items: &[Diagnostic],
     fixes: &mut [Fix],
-    all_removals: &mut BTreeSet<crate::resolve::StmtId>,
+    all_removals: &mut BTreeSet<crate::syntax::semantic::StmtId>,
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
-    let dangling = crate::dangling::dangling_locals(semantic, parents, all_removals);
+    let dangling = crate::analyse::dangling::dangling_locals(semantic, parents, all_removals);
     for local in &dangling {
         // An assignment that holds something reported stays, for the human to see it.
         let stmt = local.assignment;

@@ -10,7 +10,7 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{CmpOp, Expr, ExprCall, Stmt, UnaryOp};
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::resolve::{BindingKind, ScopeKind, Semantic};
+use crate::syntax::semantic::{BindingKind, ScopeKind, Semantic};
 
 /// How an expression that denotes the object is used by its parent.
 #[derive(Debug, Clone, Copy)]
@@ -911,7 +911,7 @@ pub fn track_argument<'a>(
 fn uses_of<'a>(
     semantic: &Semantic,
     parents: &Parents<'a>,
-    scope: crate::resolve::ScopeId,
+    scope: crate::syntax::semantic::ScopeId,
     name: &str,
 ) -> Vec<Use<'a>> {
     semantic
@@ -978,7 +978,7 @@ fn passed_to<'a>(
 fn passed_elsewhere<'a>(flow: &Flow<'_, 'a>, argument: TextRange) -> Option<Parent<'a>> {
     let (call, function, slot) = passed_to(flow.parents, argument)?;
     let callee = passed_callee(flow.semantic, function)?;
-    (!crate::imports::is_eventlet(&callee)).then_some(Parent::Passed {
+    (!crate::plan::imports::is_eventlet(&callee)).then_some(Parent::Passed {
         call,
         function,
         slot,
@@ -991,7 +991,7 @@ fn passed_elsewhere<'a>(flow: &Flow<'_, 'a>, argument: TextRange) -> Option<Pare
 pub fn passed_callee(semantic: &Semantic, function: &Expr) -> Option<String> {
     if let Expr::Name(name) = function {
         let reference = semantic.reference_at(name.range.start())?;
-        let module = crate::resolve::MODULE_SCOPE;
+        let module = crate::syntax::semantic::MODULE_SCOPE;
         if reference.resolved == Some(module) {
             return match semantic.bindings_of(module, name.id.as_str()) {
                 [binding] if matches!(semantic.bindings[*binding].kind, BindingKind::Other) => {
@@ -1097,7 +1097,7 @@ pub fn module_def<'a>(
     let Flow {
         semantic, parents, ..
     } = *flow;
-    let [binding] = semantic.bindings_of(crate::resolve::MODULE_SCOPE, function) else {
+    let [binding] = semantic.bindings_of(crate::syntax::semantic::MODULE_SCOPE, function) else {
         return Err(format!("`{function}` is not bound once at module level"));
     };
     let def = parents
@@ -1612,7 +1612,7 @@ fn loop_variable_uses<'a>(
     // The loop variable must be the object everywhere it is read in the loop: the loop's own
     // target is its only binding there (other loops may reuse the name).
     let scope = references.first().and_then(|r| r.resolved);
-    let inside = |s: crate::resolve::ScopeId| {
+    let inside = |s: crate::syntax::semantic::ScopeId| {
         semantic
             .bindings_of(s, var.id.as_str())
             .iter()

@@ -7,10 +7,10 @@ use std::process::Command;
 use globset::GlobSet;
 
 use crate::cli::{EXIT_CHANGES, EXIT_CLEAN, EXIT_ERROR};
-use crate::discovery::discover;
-use crate::driver;
-use crate::patch::{self, Options, SourceFile, SplitBy};
-use crate::pipeline::Engine;
+use crate::engine_tmp::Engine;
+use crate::output::series::{self as patch, Options, SourceFile, SplitBy};
+use crate::project::discovery::discover;
+use crate::project::run as driver;
 
 pub struct SeriesArgs {
     pub patches: Option<PathBuf>,
@@ -24,7 +24,7 @@ pub struct SeriesArgs {
     /// Worker threads (0: one per CPU).
     pub jobs: usize,
     /// How code no entry point reaches is judged.
-    pub assumption: crate::process::Assumption,
+    pub assumption: crate::project::processes::Assumption,
 }
 
 fn git(args: &[&str], cwd: &Path) -> Result<String, String> {

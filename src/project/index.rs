@@ -17,9 +17,9 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use crate::process::monkey_patch_flags;
+use crate::project::processes::monkey_patch_flags;
 use crate::recipe::Catalog;
-use crate::resolve::Semantic;
+use crate::syntax::semantic::Semantic;
 
 /// A function of the project: `module:Class.method`, `module:function`; `module:` is the
 /// module's own code (run when it is imported), `module:__main__` its
@@ -389,7 +389,9 @@ impl Project {
         let is_module = |m: &str| self.modules.contains_key(m);
         for info in self.modules.values() {
             for (dotted, at) in &info.selects {
-                let Some((module, name)) = crate::backend::resolve_named(dotted, &is_module) else {
+                let Some((module, name)) =
+                    crate::analyse::backend::resolve_named(dotted, &is_module)
+                else {
                     continue;
                 };
                 let why = format!("selected by name at {at}");
@@ -557,9 +559,9 @@ fn own_backends(
     path: &Path,
     source: Source<'_>,
 ) -> (Vec<ruff_text_size::TextRange>, Vec<(String, String)>) {
-    use crate::backend::{definition, selections, Selected};
+    use crate::analyse::backend::{definition, selections, Selected};
     let (mut here, mut named) = (Vec::new(), Vec::new());
-    if !crate::backend::may_select(source.text) {
+    if !crate::analyse::backend::may_select(source.text) {
         return (here, named);
     }
     let body = &source.module.body;
@@ -646,7 +648,7 @@ impl Indexer<'_> {
                             (top.clone(), top)
                         }
                     };
-                    if crate::imports::is_eventlet(&target) {
+                    if crate::plan::imports::is_eventlet(&target) {
                         self.info
                             .eventlet_bindings
                             .insert(local.clone(), target.clone());
@@ -662,7 +664,7 @@ impl Indexer<'_> {
                     let full = format!("{base}.{member}");
                     self.note_import(&full);
                     let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                    if crate::imports::is_eventlet(&full) {
+                    if crate::plan::imports::is_eventlet(&full) {
                         self.info
                             .eventlet_bindings
                             .insert(local.clone(), full.clone());
@@ -832,7 +834,7 @@ fn dotted(expr: &Expr) -> Option<String> {
 
 /// Whether a module's source has an `if __name__ == "__main__":` block at its top level.
 pub fn is_script(bytes: &[u8]) -> bool {
-    let Ok(source) = crate::source::SourceText::decode(bytes) else {
+    let Ok(source) = crate::syntax::source::SourceText::decode(bytes) else {
         return false;
     };
     let Ok(parsed) = ruff_python_parser::parse_module(&source.text) else {
@@ -975,8 +977,8 @@ impl<'a> Visitor<'a> for Indexer<'_> {
             let canonical = self
                 .semantic
                 .filter(|_| {
-                    crate::pipeline::last_name(&call.func).is_some()
-                        && crate::pipeline::last_name(&call.func) == patch_name
+                    crate::engine_tmp::last_name(&call.func).is_some()
+                        && crate::engine_tmp::last_name(&call.func) == patch_name
                 })
                 .and_then(|semantic| semantic.expr_qualified_name(&call.func))
                 .map(|q| self.catalog.canonical(&q));
@@ -1221,8 +1223,8 @@ fn declared_plugins(paths: &[PathBuf]) -> Vec<String> {
 /// (`.isort.cfg`, `[isort]`/`[tool:isort]` in `setup.cfg` or `tox.ini`, `[tool.isort]` in
 /// `pyproject.toml`): `force_sort_within_sections`, or a profile that sets it (`google`,
 /// `open_stack`), sorts by module; any other isort configuration, plain imports first.
-pub fn declared_import_order(paths: &[PathBuf]) -> Option<crate::imports::ImportOrder> {
-    use crate::imports::ImportOrder;
+pub fn declared_import_order(paths: &[PathBuf]) -> Option<crate::plan::imports::ImportOrder> {
+    use crate::plan::imports::ImportOrder;
     let decide = |settings: &BTreeMap<String, String>| {
         let by_module = settings
             .get("force_sort_within_sections")

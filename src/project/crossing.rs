@@ -13,9 +13,9 @@ use std::sync::{Mutex, OnceLock};
 
 use ruff_text_size::TextSize;
 
-use crate::objects::{OtherFiles, PassedAs, RemoteCallers, RemoteParameter};
-use crate::pipeline::{Analysed, Engine, FileError, Prepared};
-use crate::rewrite::{Crossing, Fix, Return};
+use crate::analyse::objects::{OtherFiles, PassedAs, RemoteCallers, RemoteParameter};
+use crate::analyse::rewrite::{Crossing, Fix, Return};
+use crate::engine_tmp::{Analysed, Engine, FileError, Prepared};
 
 /// What the project plan says of one file's linked fixes; part of the file's context.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -167,7 +167,7 @@ pub fn resolve(
         rest if rest.len() == callee.len() => callee.to_string(),
         rest => {
             let level = callee.len() - rest.len();
-            let mut base = crate::project::package_of(path, caller);
+            let mut base = crate::project::index::package_of(path, caller);
             for _ in 1..level {
                 base = base
                     .rsplit_once('.')
@@ -705,12 +705,12 @@ pub fn follow<'p>(
     let _ = answers.set(found);
     let askers: Vec<usize> = askers.into_iter().collect();
     let analyse = |&i: &usize| match prepared[i].get() {
-        Some(Ok(p)) => crate::driver::guarded(|| Ok(engine.analyse(p, &others[i]))),
+        Some(Ok(p)) => crate::project::run::guarded(|| Ok(engine.analyse(p, &others[i]))),
         Some(Err(e)) => Err(e.clone()),
         None => Ok(None),
     };
     let again = match pool {
-        Some(pool) => crate::driver::run_all(pool, &askers, analyse),
+        Some(pool) => crate::project::run::run_all(pool, &askers, analyse),
         None => askers.iter().map(analyse).collect(),
     };
     for (i, result) in askers.into_iter().zip(again) {
@@ -749,7 +749,7 @@ pub fn follow<'p>(
 
 /// A path as reports show it (without a leading `./`).
 fn shown(path: &Path) -> String {
-    crate::driver::shown(path).to_string()
+    crate::project::run::shown(path).to_string()
 }
 
 impl Plan {

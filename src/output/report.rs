@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::pipeline::{Applied, FileError, Migration};
+use crate::engine_tmp::{Applied, FileError, Migration};
 use crate::recipe::Safety;
 use crate::recipe::Target;
 

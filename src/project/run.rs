@@ -10,11 +10,13 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, OnceLock};
 
-use crate::crossing::{self, Others};
-use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
-use crate::process::{self, processes, Assumption, Process, ProcessContext};
-use crate::project::{entry_points, index, index_text, module_names, ModuleInfo, Project, Source};
-use crate::rounds;
+use crate::engine_tmp::{Analysed, Engine, FileError, Migration, Prepared};
+use crate::project::crossing::{self, Others};
+use crate::project::index::{
+    entry_points, index, index_text, module_names, ModuleInfo, Project, Source,
+};
+use crate::project::processes::{self as process, processes, Assumption, Process, ProcessContext};
+use crate::project::rounds;
 use crate::trace;
 
 /// Deeply nested expressions recurse deeply in the parser and the visitors.
@@ -286,7 +288,7 @@ fn index_file(
             let info = match std::str::from_utf8(bytes) {
                 // No copy for the common case: only imports and names are read.
                 Ok(text) => trace::timed("index text", || by_text(text)),
-                Err(_) => by_text(&crate::source::SourceText::decode(bytes).ok()?.text),
+                Err(_) => by_text(&crate::syntax::source::SourceText::decode(bytes).ok()?.text),
             };
             Some((Some(info), None))
         }
@@ -308,8 +310,8 @@ fn index_calls(
     bytes: &[u8],
     all_names: &BTreeSet<String>,
 ) -> Option<ModuleInfo> {
-    let text = crate::source::SourceText::decode(bytes).ok()?.text;
-    if crate::pipeline::too_deep(&text).is_some() {
+    let text = crate::syntax::source::SourceText::decode(bytes).ok()?.text;
+    if crate::engine_tmp::too_deep(&text).is_some() {
         return None;
     }
     let parsed = ruff_python_parser::parse_module(&text).ok()?;

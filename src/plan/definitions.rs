@@ -8,10 +8,10 @@ use ruff_python_ast::Stmt;
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::edit::Edit;
+use crate::analyse::rewrite::Fix;
+use crate::fix::edit::Edit;
 use crate::recipe::Definition;
-use crate::rewrite::Fix;
-use crate::source::line_ending;
+use crate::syntax::source::line_ending;
 
 /// The insertions, and the fixes whose definition would come before an import it needs
 /// (new imports placed below the use): those cannot be applied.
@@ -89,7 +89,7 @@ fn insertion_point(text: &str, body: &[Stmt], range: TextRange) -> Option<TextSi
 
 /// Blank lines right above `at` (a line start); two when nothing is above.
 fn blank_lines_above(text: &str, at: TextSize) -> usize {
-    let above = crate::layout::blank_lines_above(text, at);
+    let above = crate::plan::removal::blank_lines_above(text, at);
     let first = above.last().map_or(at, |line| line.start());
     if first == TextSize::from(0) {
         2

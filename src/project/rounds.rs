@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use crate::crossing::{self, FileLinks};
-use crate::driver::{guarded, run_all, shown};
-use crate::pipeline::{Analysed, Engine, FileError, Migration, Prepared};
-use crate::process::{contexts, Assumption, Groups, Process, ProcessContext};
-use crate::project::ModuleBackend;
+use crate::engine_tmp::{Analysed, Engine, FileError, Migration, Prepared};
+use crate::project::crossing::{self, FileLinks};
+use crate::project::index::ModuleBackend;
+use crate::project::processes::{contexts, Assumption, Groups, Process, ProcessContext};
+use crate::project::run::{guarded, run_all, shown};
 use crate::trace;
 
 /// What every round reads: the files, their analyses, the processes and the links.
@@ -33,7 +33,7 @@ pub struct Inputs<'r, 'p> {
     /// Code of each module that others select by name as an eventlet backend.
     pub backends: &'r BTreeMap<String, ModuleBackend>,
     /// Test doubles that name eventlet through a project module.
-    pub doubles: &'r [crate::project::DoubleThrough],
+    pub doubles: &'r [crate::project::index::DoubleThrough],
 }
 
 /// What the rounds settle on.
@@ -296,7 +296,7 @@ fn judged_again(
 /// never names eventlet itself counts too.
 fn freeze_doubled_through_modules(
     frozen: &mut BTreeMap<String, BTreeMap<String, String>>,
-    doubles: &[crate::project::DoubleThrough],
+    doubles: &[crate::project::index::DoubleThrough],
 ) {
     for double in doubles {
         let what = if double.whole_module {

@@ -7,12 +7,12 @@ use ruff_python_ast::Stmt;
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
 
-use crate::comments::Comments;
-use crate::edit::Edit;
-use crate::resolve::{
+use crate::fix::edit::Edit;
+use crate::syntax::comments::Comments;
+use crate::syntax::semantic::{
     BindingId, BindingKind, ImportBinding, ScopeId, Semantic, StmtId, MODULE_SCOPE,
 };
-use crate::source::{indentation_at, line_ending, starts_line};
+use crate::syntax::source::{indentation_at, line_ending, starts_line};
 
 /// One import statement a replacement needs: `import time`, `from concurrent import futures`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -10,8 +10,8 @@ use ruff_python_ast::{Expr, Stmt};
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::edit::{Edit, Piece};
-use crate::source::{indentation_at, line_ending};
+use crate::fix::edit::{Edit, Piece};
+use crate::syntax::source::{indentation_at, line_ending};
 
 /// Regroups, in `edits`, the wrapped rewrites (`unwrapped`: as they were before wrapping)
 /// that share a line with another.
@@ -85,7 +85,7 @@ pub fn regroup(text: &str, body: &[Stmt], edits: &mut Vec<Edit>, unwrapped: &[Ed
         edits.retain(|e| !span.contains_range(e.range));
         edits.push(Edit {
             range: span,
-            pieces: crate::wrap::merge_text(pieces),
+            pieces: crate::emit::wrap::merge_text(pieces),
         });
     }
 }
@@ -178,7 +178,7 @@ mod tests {
             edit(at("spawn(b)"), "run(\n        b)"),
         ];
         regroup(text, &parsed.syntax().body, &mut edits, &unwrapped);
-        let new = crate::apply::apply(text, &edits).expect("applies");
+        let new = crate::emit::apply::apply(text, &edits).expect("applies");
         assert_eq!(
             new,
             "def f():\n    ts = [\n        run(a),\n        run(b)]\n"

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ruff_python_ast::{Expr, ExprCall};
 
-use crate::project::{EntryPoint, Project};
+use crate::project::index::{EntryPoint, Project};
 use crate::recipe::model::ProcessData;
 
 /// What the processes running a file look like after this run.
@@ -22,9 +22,9 @@ pub struct ProcessContext {
     /// and cannot follow: their sites stay as they are, and why.
     pub frozen: BTreeMap<String, String>,
     /// The file's fixes linked to fixes of other files (objects passed between modules).
-    pub links: crate::crossing::FileLinks,
+    pub links: crate::project::crossing::FileLinks,
     /// Its code that other modules select by name as an eventlet backend: left as it is.
-    pub backend: crate::project::ModuleBackend,
+    pub backend: crate::project::index::ModuleBackend,
 }
 
 /// A process that stays on the hub after this run.
@@ -126,7 +126,7 @@ impl ProcessContext {
             }],
             depends_on: None,
             frozen: BTreeMap::new(),
-            links: crate::crossing::FileLinks::default(),
+            links: crate::project::crossing::FileLinks::default(),
             backend: Default::default(),
         }
     }
@@ -298,8 +298,8 @@ fn forwarding_calls<'a>(
     project: &'a Project,
     modules: &'a BTreeSet<String>,
     reachable: &'a rustc_hash::FxHashSet<&str>,
-    patch: &'a crate::project::Patch,
-) -> impl Iterator<Item = &'a crate::project::KeywordCall> + 'a {
+    patch: &'a crate::project::index::Patch,
+) -> impl Iterator<Item = &'a crate::project::index::KeywordCall> + 'a {
     modules
         .iter()
         .filter_map(|m| project.modules.get(m))
@@ -463,7 +463,7 @@ fn context_of(
         depends_on: (!others.is_empty())
             .then(|| format!("the other modules of {}", others.join(", "))),
         frozen: BTreeMap::new(),
-        links: crate::crossing::FileLinks::default(),
+        links: crate::project::crossing::FileLinks::default(),
         backend: Default::default(),
     }
 }
@@ -474,7 +474,7 @@ mod tests {
 
     fn data() -> ProcessData {
         let names: crate::recipe::model::NamesFile =
-            toml::from_str(include_str!("../transforms/names.toml")).expect("names.toml");
+            toml::from_str(include_str!("../../transforms/names.toml")).expect("names.toml");
         names.process
     }
 

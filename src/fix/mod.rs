@@ -1,0 +1,3 @@
+//! The types every phase shares: edits over the original text.
+
+pub mod edit;

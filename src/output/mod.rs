@@ -1,0 +1,6 @@
+//! What a run gives back.
+
+pub mod diff;
+pub mod report;
+pub mod series;
+pub mod write;

@@ -1,0 +1,9 @@
+//! The run over many files.
+
+pub mod crossing;
+pub mod discovery;
+pub mod index;
+pub mod processes;
+pub mod python;
+pub mod rounds;
+pub mod run;

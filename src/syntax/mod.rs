@@ -1,0 +1,6 @@
+//! One module's source as the other phases see it: decoded text and positions, comments and
+//! suppressions, and the semantic model (scopes, bindings, references).
+
+pub mod comments;
+pub mod semantic;
+pub mod source;
