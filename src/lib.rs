@@ -8,7 +8,6 @@
 pub mod analyse;
 pub mod cli;
 pub mod emit;
-pub mod engine_tmp;
 pub mod fix;
 pub mod output;
 pub mod plan;

@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use common::fixtures::{engine, fixtures, root};
-use eventlet_migrate::engine_tmp::Migration;
 use eventlet_migrate::output::diff::git_diff;
+use eventlet_migrate::plan::migration::Migration;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 mod common;

@@ -387,7 +387,7 @@ fn split_by_package_and_recipe() {
 /// where write mode ends, and no patch applies a rewrite write mode does not make.
 #[test]
 fn series_equals_write_mode_for_every_fixture_project() {
-    use eventlet_migrate::engine_tmp::Engine;
+    use eventlet_migrate::analyse::engine::Engine;
     use eventlet_migrate::output::series::{self as patch, Options, SourceFile, SplitBy};
     use eventlet_migrate::recipe::{Catalog, Target};
     let engine = Engine::new(Catalog::builtin().expect("recipes load"), Target::Threading);
@@ -539,7 +539,7 @@ fn packages_joined_by_an_object_passed_between_them_share_a_patch() {
 fn a_patch_that_leaves_one_linked_rewrite_out_leaves_them_all_out() {
     // Two Events handed to one helper, whose `done.send()` is rewritten with them: a patch
     // bounded by a plan without the first Event must not rewrite the helper or the second.
-    use eventlet_migrate::engine_tmp::Engine;
+    use eventlet_migrate::analyse::engine::Engine;
     use eventlet_migrate::recipe::{Catalog, Target};
     let source =
         std::fs::read(root().join("tests/fixtures/event/helper_called_twice.py")).expect("fixture");

@@ -2,7 +2,7 @@
 //! the output parses, a second run changes nothing, and every byte outside the edited ranges
 //! is unchanged.
 
-use eventlet_migrate::engine_tmp::Engine;
+use eventlet_migrate::analyse::engine::Engine;
 use eventlet_migrate::recipe::{Catalog, Target};
 use proptest::prelude::*;
 

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use eventlet_migrate::engine_tmp::Engine;
+use eventlet_migrate::analyse::engine::Engine;
 use eventlet_migrate::recipe::{Catalog, Target};
 use libfuzzer_sys::fuzz_target;
 

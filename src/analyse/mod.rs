@@ -2,9 +2,12 @@
 //! site would become.
 
 pub mod ambiguous;
+pub mod analysis;
 pub mod backend;
 pub mod dangling;
+pub mod engine;
 pub mod guard;
 pub mod objects;
+pub mod queries;
 pub mod rewrite;
 pub mod sites;

@@ -255,7 +255,7 @@ fn escapes_of(object: &Object<'_>) -> Vec<TextRange> {
 fn option_guard(cx: &RewriteContext<'_, '_>, stmt: StmtId) -> Option<String> {
     let range = cx.semantic.stmts[stmt].range;
     let test = crate::analyse::guard::option_guard(cx.parents.body(), cx.text, range)?;
-    Some(crate::engine_tmp::first_line(test).to_string())
+    Some(crate::syntax::names::first_line(test).to_string())
 }
 
 /// A site left for a human, with the recipe's guide chapter.
@@ -893,7 +893,7 @@ fn follow(
                 slot,
             }) => match (
                 remote(cx, function, slot),
-                crate::engine_tmp::last_name(function),
+                crate::syntax::names::last_name(function),
             ) {
                 (Some(Ok(to)), Some(local)) => draft.crossings.push(Crossing {
                     to: to.clone(),
@@ -1244,7 +1244,7 @@ pub fn rewrite_result(
     let expr = crate::analyse::objects::call_at(cx.parents.body(), call)
         .ok_or_else(|| "the call is not found".to_string())?;
     let tracked = crate::analyse::objects::track_result(&cx.flow(), expr)?;
-    let subject = crate::engine_tmp::first_line(&cx.text[expr.func.range()]).to_string();
+    let subject = crate::syntax::names::first_line(&cx.text[expr.func.range()]).to_string();
     let note = format!(
         "what `{subject}()` returns is the `{}` it makes, rewritten with it",
         made.subject

@@ -6,8 +6,8 @@ use std::process::Command;
 
 use globset::GlobSet;
 
+use crate::analyse::engine::Engine;
 use crate::cli::{EXIT_CHANGES, EXIT_CLEAN, EXIT_ERROR};
-use crate::engine_tmp::Engine;
 use crate::output::series::{self as patch, Options, SourceFile, SplitBy};
 use crate::project::discovery::discover;
 use crate::project::run as driver;

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::analyse::engine::Engine;
 use crate::cli::git::SeriesArgs;
-use crate::engine_tmp::{Engine, FileError};
 use crate::output::diff::git_diff;
 use crate::output::report::{summary, FileResult};
 use crate::output::write::replace_file;
@@ -17,6 +17,7 @@ use crate::project::discovery::{discover, exclude_set};
 use crate::project::processes::Assumption;
 use crate::project::run as driver;
 use crate::recipe::{Action, Catalog, Recipe, Target};
+use crate::syntax::prepared::FileError;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -151,7 +152,7 @@ enum RecipesCommand {
 /// A file's bytes, or why they could not be read.
 type Contents = Result<Vec<u8>, FileError>;
 /// What the engine made of a file.
-type Outcome = Result<crate::engine_tmp::Migration, FileError>;
+type Outcome = Result<crate::plan::migration::Migration, FileError>;
 
 /// The names `--target` accepts.
 fn target_names() -> Vec<&'static str> {

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::engine_tmp::{Applied, FileError, Migration};
+use crate::plan::migration::{Applied, Migration};
 use crate::recipe::Safety;
 use crate::recipe::Target;
+use crate::syntax::prepared::FileError;
 
 /// What happened to one file.
 #[derive(Debug)]

@@ -10,11 +10,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::engine_tmp::{Engine, FileError, Manual, Migration, Plan};
+use crate::analyse::engine::Engine;
 use crate::output::diff::git_diff;
+use crate::plan::migration::{Manual, Migration, Plan};
 use crate::project::processes::{Assumption, ProcessContext};
 use crate::project::run as driver;
 use crate::recipe::{Category, Safety};
+use crate::syntax::prepared::FileError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SplitBy {

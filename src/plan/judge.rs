@@ -1,7 +1,7 @@
 //! The constraints a file's plan puts on its fixes, each a named step: a fix a step objects
 //! to is withdrawn and reported with the step's reason ([`withdraw_where`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ruff_source_file::LineRanges;
 use ruff_text_size::TextRange;
@@ -208,4 +208,43 @@ pub fn drop_dangling_locals(
         }
     }
     edits
+}
+/// Objects bound to one name by the same constructor are rewritten together: when a member
+/// of a family is not rewritten, the others' rewrites (which rename the name's methods for
+/// all of them) are withdrawn and reported.
+pub fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<Diagnostic>) {
+    let mut accepted: BTreeMap<&str, usize> = BTreeMap::new();
+    for family in fixes.iter().filter_map(|f| f.family.as_ref()) {
+        *accepted.entry(family.key.as_str()).or_default() += 1;
+    }
+    let partial: BTreeSet<String> = fixes
+        .iter()
+        .filter_map(|f| f.family.as_ref())
+        .filter(|family| accepted[family.key.as_str()] < family.members)
+        .map(|family| family.key.clone())
+        .collect();
+    if partial.is_empty() {
+        return;
+    }
+    let (withdrawn, kept): (Vec<Fix>, Vec<Fix>) = std::mem::take(fixes)
+        .into_iter()
+        .partition(|f| f.family.as_ref().is_some_and(|g| partial.contains(&g.key)));
+    *fixes = kept;
+    for fix in withdrawn {
+        // Only fixes of a family are withdrawn here.
+        let (name, held) = fix
+            .family
+            .as_ref()
+            .map_or(("", false), |f| (f.name.as_str(), f.held));
+        let how = if held {
+            "also holds"
+        } else {
+            "is also bound to"
+        };
+        let message = format!(
+            "`{}` not rewritten: `{name}` {how} another object made the same way that is not rewritten; migrate them together",
+            fix.subject
+        );
+        manual_items.push(fix.withdraw(message));
+    }
 }

@@ -1,6 +1,10 @@
 //! Judging one file's fixes in the context its processes give it.
 
+pub mod decide;
 pub mod definitions;
+pub mod hold;
 pub mod imports;
 pub mod judge;
+pub mod migration;
 pub mod removal;
+pub mod triage;

@@ -13,9 +13,11 @@ use std::sync::{Mutex, OnceLock};
 
 use ruff_text_size::TextSize;
 
+use crate::analyse::analysis::Analysed;
+use crate::analyse::engine::Engine;
 use crate::analyse::objects::{OtherFiles, PassedAs, RemoteCallers, RemoteParameter};
 use crate::analyse::rewrite::{Crossing, Fix, Return};
-use crate::engine_tmp::{Analysed, Engine, FileError, Prepared};
+use crate::syntax::prepared::{FileError, Prepared};
 
 /// What the project plan says of one file's linked fixes; part of the file's context.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

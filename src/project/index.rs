@@ -977,8 +977,8 @@ impl<'a> Visitor<'a> for Indexer<'_> {
             let canonical = self
                 .semantic
                 .filter(|_| {
-                    crate::engine_tmp::last_name(&call.func).is_some()
-                        && crate::engine_tmp::last_name(&call.func) == patch_name
+                    crate::syntax::names::last_name(&call.func).is_some()
+                        && crate::syntax::names::last_name(&call.func) == patch_name
                 })
                 .and_then(|semantic| semantic.expr_qualified_name(&call.func))
                 .map(|q| self.catalog.canonical(&q));

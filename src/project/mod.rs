@@ -7,3 +7,4 @@ pub mod processes;
 pub mod python;
 pub mod rounds;
 pub mod run;
+pub mod single;

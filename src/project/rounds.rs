@@ -8,11 +8,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use crate::engine_tmp::{Analysed, Engine, FileError, Migration, Prepared};
+use crate::analyse::analysis::Analysed;
+use crate::analyse::engine::Engine;
+use crate::plan::migration::Migration;
 use crate::project::crossing::{self, FileLinks};
 use crate::project::index::ModuleBackend;
 use crate::project::processes::{contexts, Assumption, Groups, Process, ProcessContext};
 use crate::project::run::{guarded, run_all, shown};
+use crate::syntax::prepared::{FileError, Prepared};
 use crate::trace;
 
 /// What every round reads: the files, their analyses, the processes and the links.
@@ -204,7 +207,7 @@ impl State {
                 &mut self.cut,
             ),
         }
-        self.pending[i] = result.as_ref().is_ok_and(|m| !m.edits.is_empty());
+        self.pending[i] = result.as_ref().is_ok_and(|m| !m.layout.is_empty());
         self.results[i] = result;
         self.current[i] = Some(wanted.clone());
     }

@@ -10,13 +10,16 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, OnceLock};
 
-use crate::engine_tmp::{Analysed, Engine, FileError, Migration, Prepared};
+use crate::analyse::analysis::Analysed;
+use crate::analyse::engine::Engine;
+use crate::plan::migration::Migration;
 use crate::project::crossing::{self, Others};
 use crate::project::index::{
     entry_points, index, index_text, module_names, ModuleInfo, Project, Source,
 };
 use crate::project::processes::{self as process, processes, Assumption, Process, ProcessContext};
 use crate::project::rounds;
+use crate::syntax::prepared::{FileError, Prepared};
 use crate::trace;
 
 /// Deeply nested expressions recurse deeply in the parser and the visitors.
@@ -311,7 +314,7 @@ fn index_calls(
     all_names: &BTreeSet<String>,
 ) -> Option<ModuleInfo> {
     let text = crate::syntax::source::SourceText::decode(bytes).ok()?.text;
-    if crate::engine_tmp::too_deep(&text).is_some() {
+    if crate::syntax::prepared::too_deep(&text).is_some() {
         return None;
     }
     let parsed = ruff_python_parser::parse_module(&text).ok()?;

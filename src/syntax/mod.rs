@@ -2,5 +2,7 @@
 //! suppressions, and the semantic model (scopes, bindings, references).
 
 pub mod comments;
+pub mod names;
+pub mod prepared;
 pub mod semantic;
 pub mod source;

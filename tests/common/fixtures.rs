@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use eventlet_migrate::engine_tmp::Engine;
+use eventlet_migrate::analyse::engine::Engine;
 use eventlet_migrate::recipe::{Catalog, Target};
 
 pub fn root() -> PathBuf {
