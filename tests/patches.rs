@@ -389,9 +389,10 @@ fn split_by_package_and_recipe() {
 fn series_equals_write_mode_for_every_fixture_project() {
     use eventlet_migrate::analyse::engine::Engine;
     use eventlet_migrate::output::series::{self as patch, Options, SourceFile, SplitBy};
-    use eventlet_migrate::recipe::{Catalog, Target};
+    use eventlet_migrate::recipe::Catalog;
+    use eventlet_migrate::recipe::Target;
     let engine = Engine::new(Catalog::builtin().expect("recipes load"), Target::Threading);
-    let pool = eventlet_migrate::project::run::pool(2).expect("worker threads");
+    let pool = eventlet_migrate::project::workers::pool(2).expect("worker threads");
     let mut projects: Vec<PathBuf> = fs::read_dir(root().join("tests/fixtures"))
         .expect("fixtures")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -540,7 +541,8 @@ fn a_patch_that_leaves_one_linked_rewrite_out_leaves_them_all_out() {
     // Two Events handed to one helper, whose `done.send()` is rewritten with them: a patch
     // bounded by a plan without the first Event must not rewrite the helper or the second.
     use eventlet_migrate::analyse::engine::Engine;
-    use eventlet_migrate::recipe::{Catalog, Target};
+    use eventlet_migrate::recipe::Catalog;
+    use eventlet_migrate::recipe::Target;
     let source =
         std::fs::read(root().join("tests/fixtures/event/helper_called_twice.py")).expect("fixture");
     let engine = Engine::new(Catalog::builtin().expect("recipes load"), Target::Threading);

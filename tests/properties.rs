@@ -3,7 +3,8 @@
 //! is unchanged.
 
 use eventlet_migrate::analyse::engine::Engine;
-use eventlet_migrate::recipe::{Catalog, Target};
+use eventlet_migrate::recipe::Catalog;
+use eventlet_migrate::recipe::Target;
 use proptest::prelude::*;
 
 /// Statements that mix Eventlet with ordinary code, in every import form.

@@ -5,7 +5,8 @@
 use std::sync::OnceLock;
 
 use eventlet_migrate::analyse::engine::Engine;
-use eventlet_migrate::recipe::{Catalog, Target};
+use eventlet_migrate::recipe::Catalog;
+use eventlet_migrate::recipe::Target;
 use libfuzzer_sys::fuzz_target;
 
 fn engine() -> &'static Engine {

@@ -6,8 +6,8 @@
 
 use ruff_text_size::TextSize;
 
-use crate::analyse::rewrite::Diagnostic;
-use crate::plan::imports::is_eventlet;
+use crate::fix::Diagnostic;
+use crate::syntax::imports::is_eventlet;
 use crate::syntax::semantic::{BindingKind, Semantic};
 
 /// One manual item per use of such a name.

@@ -6,10 +6,14 @@ use ruff_source_file::LineIndex;
 use ruff_text_size::TextRange;
 
 use crate::analyse::engine::Engine;
-use crate::analyse::objects::{CallRole, LazyParents};
-use crate::analyse::rewrite::{rewrite, Diagnostic, Fix, Outcome, RewriteContext};
+use crate::analyse::objects::CallRole;
+use crate::analyse::objects::LazyParents;
+use crate::analyse::rewrite::rewrite;
+use crate::analyse::rewrite::Outcome;
+use crate::analyse::rewrite::RewriteContext;
 use crate::analyse::sites::{find_sites, Index, Site};
-use crate::plan::imports;
+use crate::fix::Diagnostic;
+use crate::fix::Fix;
 use crate::syntax::comments::Comments;
 use crate::syntax::names::last_name;
 use crate::syntax::prepared::Prepared;
@@ -38,7 +42,7 @@ impl Engine {
         }
         let mut manual: Vec<Diagnostic> = Vec::new();
         for (stmt, module) in &semantic.star_imports {
-            if imports::is_eventlet(module) {
+            if crate::syntax::imports::is_eventlet(module) {
                 manual.push(Diagnostic {
                     recipe: "imports".to_string(),
                     range: semantic.stmts[*stmt].range,
@@ -153,21 +157,5 @@ impl<'p> Analysed<'p> {
             }
             _ => None,
         })
-    }
-}
-
-impl Analysed<'_> {
-    /// The regions of the file that are eventlet backends: those it selects itself and those
-    /// other modules select (`backend`).
-    pub(crate) fn backends(
-        &self,
-        backend: &crate::project::index::ModuleBackend,
-    ) -> Vec<crate::analyse::backend::Region> {
-        crate::analyse::backend::with_selected_elsewhere(
-            self.parents.body(),
-            &self.backends,
-            backend.whole.as_deref(),
-            &backend.defs,
-        )
     }
 }

@@ -1,7 +1,9 @@
 //! The settings of a run: which recipes, for which target, under which project facts.
 
 use crate::analyse::sites::Index;
-use crate::recipe::{Action, Catalog, Target};
+use crate::recipe::Action;
+use crate::recipe::Catalog;
+use crate::recipe::Target;
 use crate::syntax::semantic::ImportBinding;
 
 /// Which recipes run, for which target.
@@ -19,9 +21,9 @@ pub struct Engine {
     /// Parse every file, even those that never mention eventlet (corpus sweeps).
     pub all_files: bool,
     /// The oldest Python the project supports, where it declares one (or `--python` says).
-    pub python: Option<crate::project::python::Floor>,
+    pub python: Option<crate::analyse::python::Floor>,
     /// The import order the project's isort configuration asks for, if it has one.
-    pub import_order: Option<crate::plan::imports::ImportOrder>,
+    pub import_order: Option<crate::syntax::imports::ImportOrder>,
 }
 
 impl Engine {
@@ -39,10 +41,10 @@ impl Engine {
         }
     }
 
-    pub(crate) fn python_support(&self) -> Option<crate::analyse::rewrite::PythonSupport<'_>> {
+    pub(crate) fn python_support(&self) -> Option<crate::analyse::python::PythonSupport<'_>> {
         self.python
             .as_ref()
-            .map(|floor| crate::analyse::rewrite::PythonSupport {
+            .map(|floor| crate::analyse::python::PythonSupport {
                 floor,
                 since: &self.catalog.python_since,
             })

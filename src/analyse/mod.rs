@@ -3,11 +3,14 @@
 
 pub mod ambiguous;
 pub mod analysis;
+pub mod availability;
 pub mod backend;
 pub mod dangling;
 pub mod engine;
 pub mod guard;
 pub mod objects;
+pub mod patching;
+pub mod python;
 pub mod queries;
 pub mod rewrite;
 pub mod sites;

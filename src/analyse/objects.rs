@@ -10,6 +10,7 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{CmpOp, Expr, ExprCall, Stmt, UnaryOp};
 use ruff_text_size::{Ranged, TextRange};
 
+use crate::fix::{Family, PassedAs, RemoteCallers, RemoteParameter};
 use crate::syntax::semantic::{BindingKind, ScopeKind, Semantic};
 
 /// How an expression that denotes the object is used by its parent.
@@ -200,13 +201,6 @@ impl Slot<'_> {
             Slot::Keyword(k) => PassedAs::Keyword(k.to_string()),
         }
     }
-}
-
-/// [`Slot`], owned: how an argument reaches a function of another module.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PassedAs {
-    Position(usize),
-    Keyword(String),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -656,19 +650,6 @@ impl<'a> Tracked<'a> {
     }
 }
 
-/// Objects bound to one name by the same constructor: all their uses are the name's, so
-/// they are rewritten together or not at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Family {
-    /// The scope and name, for grouping the members' rewrites.
-    pub key: String,
-    pub members: usize,
-    /// The name the members are bound to, or of the container holding them.
-    pub name: String,
-    /// The members are the objects a list, set or dict holds (not a name's bindings).
-    pub held: bool,
-}
-
 /// Why an object cannot be followed.
 pub type Untrackable = String;
 
@@ -705,38 +686,6 @@ pub trait OtherFiles: Sync {
     fn callers(&self, _function: &str) -> Option<Result<&RemoteCallers, String>> {
         None
     }
-}
-
-/// The callers of a function that returns an object, as the project plan found them: each
-/// call (by file and range) and what the callers do with the result (the facts recipes
-/// test).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteCallers {
-    /// The file (by its index in the run) that defines the function, and the function.
-    pub file: usize,
-    pub path: String,
-    pub function: String,
-    /// How many of its `return` statements return something other than `None`.
-    pub returns: usize,
-    pub calls: Vec<(usize, TextRange)>,
-    pub facts: BTreeSet<String>,
-}
-
-/// A parameter of a function of another module that an object is passed to, as the project
-/// plan found it: where, and what its uses there do (the facts recipes test).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteParameter {
-    /// The file (by its index in the run) that defines the function.
-    pub file: usize,
-    /// The module's path as reports show it.
-    pub path: String,
-    pub function: String,
-    pub parameter: String,
-    /// How the first caller that asked passes it (the parameter is found again from it).
-    pub slot: PassedAs,
-    pub facts: BTreeSet<String>,
-    /// How many times the function is named in its own module.
-    pub mentions: usize,
 }
 
 /// A file judged alone: it is the whole project.
@@ -978,7 +927,7 @@ fn passed_to<'a>(
 fn passed_elsewhere<'a>(flow: &Flow<'_, 'a>, argument: TextRange) -> Option<Parent<'a>> {
     let (call, function, slot) = passed_to(flow.parents, argument)?;
     let callee = passed_callee(flow.semantic, function)?;
-    (!crate::plan::imports::is_eventlet(&callee)).then_some(Parent::Passed {
+    (!crate::syntax::imports::is_eventlet(&callee)).then_some(Parent::Passed {
         call,
         function,
         slot,

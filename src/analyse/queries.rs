@@ -7,8 +7,9 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::analyse::analysis::Analysed;
 use crate::analyse::engine::Engine;
-use crate::analyse::rewrite::{Fix, RewriteContext};
+use crate::analyse::rewrite::RewriteContext;
 use crate::analyse::sites::Index;
+use crate::fix::Fix;
 use crate::syntax::prepared::Prepared;
 use crate::syntax::semantic::ImportBinding;
 
@@ -22,7 +23,7 @@ impl Engine {
         analysed: &Analysed<'_>,
         elsewhere: &dyn crate::analyse::objects::OtherFiles,
         function: &str,
-        slot: &crate::analyse::objects::PassedAs,
+        slot: &crate::fix::PassedAs,
     ) -> Result<(String, BTreeSet<String>, usize), String> {
         let flow = analysed.flow(prepared, elsewhere);
         let parameter = crate::analyse::objects::track_parameter(&flow, function, slot)?;
@@ -35,7 +36,7 @@ impl Engine {
                     .parents
                     .call_of_argument(u.range)
                     .and_then(|call| prepared.semantic.expr_qualified_name(&call.func))
-                    .is_some_and(|name| crate::plan::imports::is_eventlet(&name))
+                    .is_some_and(|name| crate::syntax::imports::is_eventlet(&name))
         });
         if to_eventlet {
             facts.insert("to-eventlet".to_string());
@@ -110,7 +111,7 @@ impl Engine {
         prepared: &Prepared,
         analysed: &Analysed<'_>,
         elsewhere: &dyn crate::analyse::objects::OtherFiles,
-        passed: (&str, &crate::analyse::objects::PassedAs),
+        passed: (&str, &crate::fix::PassedAs),
         made: &Fix,
         rule: usize,
     ) -> Result<Fix, String> {

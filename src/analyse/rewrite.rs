@@ -2,107 +2,49 @@
 //! user's own text, follow the object a constructor creates to rewrite its methods, and say
 //! which imports the result needs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use ruff_python_ast::{ArgOrKeyword, Expr, ExprCall};
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextLen, TextRange};
 
-use crate::analyse::objects::{
-    facts, track, track_elements, LazyParents, Parent, PassedAs, RemoteCallers, RemoteParameter,
-    Slot, Tracked,
-};
+use crate::analyse::availability::availability;
+use crate::analyse::availability::Availability;
+use crate::analyse::objects::facts;
+use crate::analyse::objects::track;
+use crate::analyse::objects::track_elements;
+use crate::analyse::objects::LazyParents;
+use crate::analyse::objects::Parent;
+use crate::analyse::objects::Slot;
+use crate::analyse::objects::Tracked;
+use crate::analyse::python::PythonSupport;
 use crate::analyse::sites::{Site, SiteNode};
-use crate::emit::wrap::merge_text;
-use crate::fix::edit::{Edit, Piece, Safety};
-use crate::plan::imports::{availability, Availability, ImportSpec, Request};
-use crate::recipe::{
-    Action, CompiledMethod, CompiledRule, Filter, HoleValue, MethodAction, Recipe, ResultUse,
-    Segment, SiteKind, Target, Template, When,
-};
+use crate::fix::edit::merge_text;
+use crate::fix::edit::Edit;
+use crate::fix::edit::Piece;
+use crate::fix::PassedAs;
+use crate::fix::RemoteCallers;
+use crate::fix::RemoteParameter;
+use crate::fix::Request;
+use crate::fix::Safety;
+use crate::fix::{Crossing, Diagnostic, Fix, Return};
+use crate::recipe::Action;
+use crate::recipe::CompiledMethod;
+use crate::recipe::CompiledRule;
+use crate::recipe::Filter;
+use crate::recipe::HoleValue;
+use crate::recipe::MethodAction;
+use crate::recipe::Recipe;
+use crate::recipe::ResultUse;
+use crate::recipe::Segment;
+use crate::recipe::SiteKind;
+use crate::recipe::Target;
+use crate::recipe::Template;
+use crate::recipe::When;
 use crate::syntax::comments::Comments;
+use crate::syntax::imports::ImportSpec;
 use crate::syntax::semantic::{BindingKind, ImportBinding, Semantic, StmtId};
 use crate::syntax::source::{indentation_at, line_ending, starts_line};
-
-/// A rewrite of one site.
-#[derive(Debug, Clone)]
-pub struct Fix {
-    pub recipe: String,
-    pub safety: Safety,
-    pub note: Option<String>,
-    pub range: TextRange,
-    pub edits: Vec<Edit>,
-    /// Statements to delete (`remove-statement`).
-    pub removals: Vec<StmtId>,
-    pub requests: Vec<Request>,
-    /// An import binding to rebind to another module, keeping its name.
-    pub rebind: Option<(usize, ImportSpec)>,
-    /// Eventlet import bindings that must go for this fix's imports to be usable.
-    pub needs_removed: Vec<usize>,
-    /// Where comments the fix would drop are re-inserted, if any.
-    pub kept_comments: Option<ruff_text_size::TextSize>,
-    /// The matched code as written (`eventlet.sleep`), for messages.
-    pub subject: String,
-    /// The canonical name matched (`eventlet.greenthread.sleep`).
-    pub name: String,
-    pub guide: Option<String>,
-    /// Withdrawn when anything else in the file is left for a human.
-    pub last: bool,
-    /// Right in a process that stays on the hub, given the flags its imports need.
-    pub dual_mode: bool,
-    /// For a test double: the object it now patches (`time.sleep`).
-    pub patch_target: Option<String>,
-    /// The family of objects its object belongs to: applied only with all its members.
-    pub family: Option<crate::analyse::objects::Family>,
-    /// Module-level definitions its replacement names, written once per file.
-    pub defines: Vec<crate::recipe::Definition>,
-    /// The object is passed to functions of other modules, whose uses of it are rewritten
-    /// there by the same rule: applied only together ([`Fix::link`]).
-    pub crossings: Vec<Crossing>,
-    /// The object is returned by a function whose callers' uses of it are rewritten in
-    /// their modules by the same rule: applied only together ([`Fix::link`]).
-    pub returns: Vec<Return>,
-    /// The fixes in several files this one is applied with, or not at all: set by the
-    /// project plan.
-    pub link: Option<String>,
-    /// Modules the new object comes from when the fix imports none of them (the uses of an
-    /// object made in another module): the monkey patching it needs in a process that stays.
-    pub denotes: Vec<String>,
-    /// Its edits that were wrapped, as they were before (same ranges).
-    pub unwrapped: Vec<Edit>,
-    /// Where its object is handed to code that is not followed (an argument of a call the
-    /// tool does not know, stored, …): if that code stays on eventlet, so must the object.
-    pub escapes: Vec<TextRange>,
-    /// For a removed statement: the option it serves (the test of the `if` around it, as
-    /// written), which does nothing once it goes.
-    pub guard: Option<String>,
-}
-
-/// An object a module-level function returns, followed into every call of it: the uses of
-/// each call's result are rewritten, where the call is, by the rule that rewrote it here.
-#[derive(Debug, Clone)]
-pub struct Return {
-    pub to: RemoteCallers,
-    /// The returned expression.
-    pub at: TextRange,
-    /// The rule, by its place among the recipe's rules for the target.
-    pub rule: usize,
-}
-
-/// An object passed to a function of another module, followed there: the uses of the
-/// parameter it reaches are rewritten by the rule that rewrote it here, in that module.
-#[derive(Debug, Clone)]
-pub struct Crossing {
-    pub to: RemoteParameter,
-    /// The call that passes it, and the argument.
-    pub call: TextRange,
-    pub argument: TextRange,
-    /// How many times the callee's name appears in this module: each must be such a call,
-    /// or something here calls the function with another object.
-    pub mentions: usize,
-    /// The rule, by its place among the recipe's rules for the target.
-    pub rule: usize,
-}
 
 /// The line of a `for` loop anywhere in the module whose target binds `name`, if any: a new
 /// module-level import of that name would be shadowed there (pyflakes' F402), so the rule
@@ -124,32 +66,6 @@ fn loop_variable(cx: &RewriteContext<'_, '_>, name: &str) -> Option<usize> {
             (usize::from(b.start) < target_end)
                 .then(|| cx.text[..usize::from(b.start)].matches('\n').count() + 1)
         })
-}
-
-/// What is reported about a site that is left as it is (as ruff's `Diagnostic`): the
-/// message, the place, the guide chapter. What is applied is a [`Fix`], with its [`Safety`];
-/// a fix the plan does not apply becomes a diagnostic ([`Fix::withdraw`]).
-#[derive(Debug, Clone)]
-pub struct Diagnostic {
-    pub recipe: String,
-    pub range: TextRange,
-    pub message: String,
-    pub guide: Option<String>,
-    /// A withdrawn fix's link: the fixes of other files linked to it go too.
-    pub link: Option<String>,
-}
-
-impl Fix {
-    /// Not applied after all: what is reported instead, at the same place.
-    pub fn withdraw(self, message: String) -> Diagnostic {
-        Diagnostic {
-            recipe: self.recipe,
-            range: self.range,
-            message,
-            guide: self.guide,
-            link: self.link,
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -175,14 +91,6 @@ pub struct RewriteContext<'a, 'p> {
     pub elsewhere: &'a dyn crate::analyse::objects::OtherFiles,
     /// The oldest Python the project supports, where it declares one.
     pub python: Option<PythonSupport<'a>>,
-}
-
-/// The oldest Python a project supports, and the version each standard-library module or
-/// name appeared in: a replacement needing a newer one is not made.
-#[derive(Clone, Copy)]
-pub struct PythonSupport<'a> {
-    pub floor: &'a crate::project::python::Floor,
-    pub since: &'a BTreeMap<String, crate::recipe::PythonVersion>,
 }
 
 impl<'a, 'p> RewriteContext<'a, 'p> {
@@ -214,27 +122,22 @@ struct Draft {
     requests: Vec<Request>,
     safety: Safety,
     note: Option<String>,
-    family: Option<crate::analyse::objects::Family>,
+    family: Option<crate::fix::Family>,
     crossings: Vec<Crossing>,
     returns: Vec<Return>,
     /// The rule's place among the recipe's rules for the target.
     rule: usize,
-    unwrapped: Vec<Edit>,
+    /// The ranges of its edits written from templates, wrapped when emitted.
+    wrap: Vec<TextRange>,
     guard: Option<String>,
 }
 
 impl Draft {
-    /// Replaces `range` with `pieces`, wrapped if the line would be too long; the edit as it
-    /// was before wrapping is kept, for a line where several rewrites are wrapped together.
-    fn push_wrapped(&mut self, text: &str, range: TextRange, pieces: Vec<Piece>) {
-        let wrapped = crate::emit::wrap::wrap_long_line(text, range, pieces.clone());
-        if wrapped != pieces {
-            self.unwrapped.push(Edit { range, pieces });
-        }
-        self.edits.push(Edit {
-            range,
-            pieces: wrapped,
-        });
+    /// Replaces `range` with `pieces` rendered from a template: wrapped when emitted if the
+    /// line would be too long.
+    fn push_template(&mut self, range: TextRange, pieces: Vec<Piece>) {
+        self.wrap.push(range);
+        self.edits.push(Edit { range, pieces });
     }
 }
 
@@ -372,7 +275,7 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
             returns: draft.returns,
             link: None,
             denotes: Vec::new(),
-            unwrapped: draft.unwrapped,
+            wrap: draft.wrap,
             escapes: escapes_of(&object),
             guard: draft.guard,
         }));
@@ -400,7 +303,7 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
 
 /// Whether the text `edits` write, or `definitions`, names `bound` (as a whole name, not
 /// an attribute: `futures.Future()`, not `concurrent.futures`).
-fn names(edits: &[Edit], definitions: &[crate::recipe::Definition], bound: &str) -> bool {
+fn names(edits: &[Edit], definitions: &[crate::fix::Definition], bound: &str) -> bool {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     let named = |text: &str| {
         text.match_indices(bound).any(|(at, _)| {
@@ -462,7 +365,7 @@ fn too_new(python: PythonSupport<'_>, rule: &CompiledRule, draft: &Draft) -> Opt
 /// (`create_server` of `socket.create_server(...)`).
 fn attributes(
     edits: &[Edit],
-    definitions: &[crate::recipe::Definition],
+    definitions: &[crate::fix::Definition],
     bound: &str,
 ) -> BTreeSet<String> {
     let word = |c: char| c.is_alphanumeric() || c == '_';
@@ -558,7 +461,7 @@ fn draft(
         crossings: Vec::new(),
         returns: Vec::new(),
         rule: index,
-        unwrapped: Vec::new(),
+        wrap: Vec::new(),
         guard: None,
     };
     match (&rule.action, site.node) {
@@ -577,7 +480,7 @@ fn draft(
                 return Ok(None);
             };
             draft.requests.extend(module_requests(template, call, site));
-            draft.push_wrapped(cx.text, call.range(), pieces);
+            draft.push_template(call.range(), pieces);
             if !rule.methods.is_empty() || rule.append.is_some() {
                 follow(cx, rule, object, &mut draft)?;
             }
@@ -724,7 +627,7 @@ fn follow_result(
         let name = attr.attr.as_str();
         let method = pick_method(methods, name, Some((inner, discarded)))
             .ok_or_else(|| format!("`.{name}()` has no equivalent in the new API"))?;
-        rewrite_method_call(cx, method, inner, attr, draft)
+        rewrite_method_call(method, inner, attr, draft)
             .map_err(|why| format!("`.{name}()`{why}"))?;
     }
     Ok(())
@@ -733,7 +636,6 @@ fn follow_result(
 /// Rewrites one call of a method of a followed object with its rule; the error completes a
 /// sentence about the call (`: why`, ` does not fit its template`).
 fn rewrite_method_call(
-    cx: &RewriteContext<'_, '_>,
     method: &CompiledMethod,
     call: &ExprCall,
     attr: &ruff_python_ast::ExprAttribute,
@@ -757,7 +659,7 @@ fn rewrite_method_call(
             };
             let pieces =
                 render(template, &holes).ok_or(" does not fit its template".to_string())?;
-            draft.push_wrapped(cx.text, call.range(), pieces);
+            draft.push_template(call.range(), pieces);
         }
     }
     raise(draft, method);
@@ -938,7 +840,7 @@ fn follow(
                                     }
                                     _ => pieces,
                                 };
-                                draft.push_wrapped(cx.text, u.range, pieces);
+                                draft.push_template(u.range, pieces);
                                 raise(draft, method);
                             }
                             None => problems.push(format!(
@@ -988,7 +890,7 @@ fn follow(
                     ));
                     continue;
                 }
-                if let Err(why) = rewrite_method_call(cx, method, call, attr, draft) {
+                if let Err(why) = rewrite_method_call(method, call, attr, draft) {
                     problems.push(format!("`.{name}()` at {at}{why}"));
                 }
                 if !discarded && !method.result.is_empty() {
@@ -1291,7 +1193,7 @@ fn borrowed_fix(
         crossings: Vec::new(),
         returns: Vec::new(),
         rule,
-        unwrapped: Vec::new(),
+        wrap: Vec::new(),
         guard: None,
     };
     let object = Object::Tracked(found.tracked, None);
@@ -1346,7 +1248,7 @@ fn borrowed_fix(
             .iter()
             .map(|spec| spec.denotes_module())
             .collect(),
-        unwrapped: draft.unwrapped,
+        wrap: draft.wrap,
         escapes,
         guard: None,
     })
@@ -2031,7 +1933,7 @@ fn rewrite_patch(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) 
             returns: Vec::new(),
             link: None,
             denotes: Vec::new(),
-            unwrapped: Vec::new(),
+            wrap: Vec::new(),
             escapes: Vec::new(),
             guard: None,
         }))

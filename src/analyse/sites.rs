@@ -6,7 +6,9 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, ExprContext, ExprStringLiteral, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::recipe::{Catalog, SiteKind, Target};
+use crate::recipe::Catalog;
+use crate::recipe::SiteKind;
+use crate::recipe::Target;
 use crate::syntax::semantic::{BindingId, BindingKind, ScopeId, Semantic, StmtId, MODULE_SCOPE};
 
 /// Where a matched name appears.

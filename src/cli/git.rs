@@ -7,7 +7,7 @@ use std::process::Command;
 use globset::GlobSet;
 
 use crate::analyse::engine::Engine;
-use crate::cli::{EXIT_CHANGES, EXIT_CLEAN, EXIT_ERROR};
+use crate::cli::exit::{EXIT_CHANGES, EXIT_CLEAN, EXIT_ERROR};
 use crate::output::series::{self as patch, Options, SourceFile, SplitBy};
 use crate::project::discovery::discover;
 use crate::project::run as driver;
@@ -140,7 +140,7 @@ pub fn run(
         prefix: args.prefix.clone(),
         trailers: args.trailers.clone(),
     };
-    let pool = driver::pool(args.jobs)?;
+    let pool = crate::project::workers::pool(args.jobs)?;
     let scope = patch::Scope {
         paths: &paths,
         assumption: &args.assumption,
@@ -207,8 +207,8 @@ pub fn run(
     if !args.quiet || !failures.is_empty() {
         eprintln!(
             "eventlet-migrate: {} scanned, {}",
-            crate::cli::plural(files.len(), "file", "files"),
-            crate::cli::plural(total, "patch", "patches")
+            crate::output::report::plural(files.len(), "file", "files"),
+            crate::output::report::plural(total, "patch", "patches")
         );
         if !failures.is_empty() {
             eprintln!("could not process ({}):", failures.len());

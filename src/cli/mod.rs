@@ -1,6 +1,9 @@
 //! The command line: `migrate` and `recipes`.
 
+pub mod exit;
 pub mod git;
+
+pub use exit::{EXIT_CHANGES, EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED};
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -16,7 +19,10 @@ use crate::output::write::replace_file;
 use crate::project::discovery::{discover, exclude_set};
 use crate::project::processes::Assumption;
 use crate::project::run as driver;
-use crate::recipe::{Action, Catalog, Recipe, Target};
+use crate::recipe::Action;
+use crate::recipe::Catalog;
+use crate::recipe::Recipe;
+use crate::recipe::Target;
 use crate::syntax::prepared::FileError;
 
 #[derive(Debug, Parser)]
@@ -159,18 +165,6 @@ fn target_names() -> Vec<&'static str> {
     Target::ALL.iter().map(|t| t.name()).collect()
 }
 
-/// `1 file`, `2 files`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Exit statuses.
-pub const EXIT_CLEAN: i32 = 0;
-pub const EXIT_CHANGES: i32 = 1;
-pub const EXIT_ERROR: i32 = 2;
-/// Interrupted (SIGINT): 128 + 2, as shells report it.
-pub const EXIT_INTERRUPTED: i32 = 130;
-
 /// Set by SIGINT: files not yet started are skipped; a write in progress completes (it is a
 /// rename of a fully written temporary file), so every file is either old or new.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -270,7 +264,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     engine.annotate = args.annotate;
     engine.all_files = args.all_files;
     engine.python = match args.python {
-        Some(version) => Some(crate::project::python::Floor {
+        Some(version) => Some(crate::analyse::python::Floor {
             version,
             source: "--python".to_string(),
         }),
@@ -309,9 +303,9 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
         return Err(driver::eventlet_itself_message(&package));
     }
 
-    let pool = driver::pool(args.jobs.map_or(0, usize::from))?;
+    let pool = crate::project::workers::pool(args.jobs.map_or(0, usize::from))?;
     let dry_run = args.dry_run;
-    let contents: Vec<Contents> = driver::run_all(&pool, &found.files, |path| {
+    let contents: Vec<Contents> = crate::project::workers::run_all(&pool, &found.files, |path| {
         std::fs::read(path).map_err(|e| FileError::Read(e.to_string()))
     });
     let (outcomes, _) =
@@ -324,7 +318,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
         .map(|((p, c), o)| (p, c, o))
         .collect();
     let mut results: Vec<(FileResult, Option<String>)> =
-        driver::run_all(&pool, &work, |(path, original, outcome)| {
+        crate::project::workers::run_all(&pool, &work, |(path, original, outcome)| {
             let display = display_path(path, &cwd);
             if INTERRUPTED.load(Ordering::SeqCst) {
                 let outcome = Err(FileError::Read("not processed: interrupted".to_string()));

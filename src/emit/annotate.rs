@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use ruff_source_file::LineRanges;
 use ruff_text_size::TextRange;
 
-use crate::analyse::rewrite::Diagnostic;
 use crate::fix::edit::Edit;
+use crate::fix::Diagnostic;
 use crate::syntax::semantic::Semantic;
 use crate::syntax::source::{indentation_at, line_ending};
 

@@ -2,7 +2,8 @@
 
 use ruff_text_size::{TextRange, TextSize};
 
-use crate::fix::edit::{Edit, Piece};
+use crate::fix::edit::Edit;
+use crate::fix::edit::Piece;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("edits overlap at {0:?} and {1:?}")]

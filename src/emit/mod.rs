@@ -97,14 +97,26 @@ fn check_compiles(
     }
 }
 
-/// The plan's edits in the order they apply: the fixes' own, regrouped where rewrites that
-/// share a line were each wrapped on their own (their display breaks instead), then imports,
-/// definitions and removals, then `--annotate`'s comments.
+/// The plan's edits in the order they apply: the fixes' own, wrapped where a replacement
+/// makes its line too long, and regrouped where rewrites that share a line were each wrapped
+/// on their own (their display breaks instead); then imports, definitions and removals;
+/// then `--annotate`'s comments.
 fn lay_out(prepared: &Prepared, migration: &mut Migration) {
     let layout = std::mem::take(&mut migration.layout);
     let text = prepared.text();
     let mut edits = layout.fixes;
-    regroup::regroup(text, &prepared.module().body, &mut edits, &layout.unwrapped);
+    let mut unwrapped = Vec::new();
+    for edit in layout.wrap {
+        let wrapped = wrap::wrap_long_line(text, edit.range, edit.pieces.clone());
+        if wrapped == edit.pieces {
+            continue;
+        }
+        for e in edits.iter_mut().filter(|e| **e == edit) {
+            e.pieces = wrapped.clone();
+        }
+        unwrapped.push(edit);
+    }
+    regroup::regroup(text, &prepared.module().body, &mut edits, &unwrapped);
     edits.extend(layout.placed);
     if !layout.annotate.is_empty() {
         let notes = annotate::annotations(text, prepared.semantic(), &layout.annotate, &edits);

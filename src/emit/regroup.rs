@@ -10,7 +10,8 @@ use ruff_python_ast::{Expr, Stmt};
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::fix::edit::{Edit, Piece};
+use crate::fix::edit::Edit;
+use crate::fix::edit::Piece;
 use crate::syntax::source::{indentation_at, line_ending};
 
 /// Regroups, in `edits`, the wrapped rewrites (`unwrapped`: as they were before wrapping)
@@ -85,7 +86,7 @@ pub fn regroup(text: &str, body: &[Stmt], edits: &mut Vec<Edit>, unwrapped: &[Ed
         edits.retain(|e| !span.contains_range(e.range));
         edits.push(Edit {
             range: span,
-            pieces: crate::emit::wrap::merge_text(pieces),
+            pieces: crate::fix::edit::merge_text(pieces),
         });
     }
 }

@@ -12,7 +12,7 @@
 use ruff_source_file::LineRanges;
 use ruff_text_size::TextRange;
 
-use crate::fix::edit::Piece;
+use crate::fix::edit::{merge_text, Piece};
 use crate::syntax::source::{indentation_at, line_ending};
 
 /// The longest line OpenStack's style checks accept.
@@ -383,17 +383,6 @@ fn closers(tokens: &[Token<'_>]) -> Vec<usize> {
                 }
             }
             _ => {}
-        }
-    }
-    out
-}
-
-pub fn merge_text(pieces: Vec<Piece>) -> Vec<Piece> {
-    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
-    for piece in pieces {
-        match (out.last_mut(), piece) {
-            (Some(Piece::Text(a)), Piece::Text(b)) => a.push_str(&b),
-            (_, piece) => out.push(piece),
         }
     }
     out

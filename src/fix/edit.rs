@@ -6,8 +6,6 @@
 
 use ruff_text_size::{TextRange, TextSize};
 
-pub use crate::recipe::Safety;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
     Text(String),
@@ -76,4 +74,16 @@ impl Edit {
         }
         a.start() < b.end() && b.start() < a.end()
     }
+}
+
+/// Adjacent text pieces joined into one.
+pub fn merge_text(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match (out.last_mut(), piece) {
+            (Some(Piece::Text(a)), Piece::Text(b)) => a.push_str(&b),
+            (_, piece) => out.push(piece),
+        }
+    }
+    out
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::fix::Safety;
 use crate::plan::migration::{Applied, Migration};
-use crate::recipe::Safety;
 use crate::recipe::Target;
 use crate::syntax::prepared::FileError;
 
@@ -58,7 +58,7 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
     writeln!(
         out,
         "eventlet-migrate: {} scanned, {changed} {verb}{}",
-        crate::cli::plural(files.len(), "file", "files"),
+        crate::output::report::plural(files.len(), "file", "files"),
         if dry_run {
             " (dry run: nothing written)"
         } else {
@@ -73,7 +73,7 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
         writeln!(
             out,
             "  {recipe:<20} {:>11} ({})",
-            crate::cli::plural(total, "edit", "edits"),
+            crate::output::report::plural(total, "edit", "edits"),
             detail.join(", ")
         )
         .ok();
@@ -227,4 +227,9 @@ pub fn json(
         "files": entries,
     });
     serde_json::to_string_pretty(&document).unwrap_or_default()
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

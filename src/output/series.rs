@@ -11,11 +11,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::analyse::engine::Engine;
+use crate::fix::Safety;
 use crate::output::diff::git_diff;
+use crate::plan::context::ProcessContext;
 use crate::plan::migration::{Manual, Migration, Plan};
-use crate::project::processes::{Assumption, ProcessContext};
+use crate::project::processes::Assumption;
 use crate::project::run as driver;
-use crate::recipe::{Category, Safety};
+use crate::recipe::Category;
 use crate::syntax::prepared::FileError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -164,7 +166,7 @@ pub fn series(
                 .as_ref()
                 .is_none_or(|package| joined.get(&p.file.package) == Some(package))
         };
-        let states = driver::run_all(pool, &planned, |p| {
+        let states = crate::project::workers::run_all(pool, &planned, |p| {
             if !in_group(p) {
                 return None;
             }
@@ -172,7 +174,7 @@ pub fn series(
             if last || group.package.is_some() {
                 return Some(Ok(p.full.clone()));
             }
-            Some(driver::guarded(|| {
+            Some(crate::project::workers::guarded(|| {
                 group_engine.migrate_within(&p.file.contents, &p.full.plan(), Some(&p.context))
             }))
         });
@@ -225,19 +227,20 @@ pub fn series(
         // What is still left for a human in the touched files, by every recipe.
         let mut all = engine.clone();
         all.select = None;
-        let left: Vec<(String, Manual)> = driver::run_all(pool, &changed, |(path, _, new)| {
-            driver::migrate_file(&all, new)
-                .map(|m| {
-                    m.manual
-                        .into_iter()
-                        .map(|item| (path.clone(), item))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>();
+        let left: Vec<(String, Manual)> =
+            crate::project::workers::run_all(pool, &changed, |(path, _, new)| {
+                driver::migrate_file(&all, new)
+                    .map(|m| {
+                        m.manual
+                            .into_iter()
+                            .map(|item| (path.clone(), item))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            })
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>();
         let subject = subject(engine, group, &applied, &options.prefix);
         let body = body(engine, &applied, &left, &options.trailers);
         let files = changed

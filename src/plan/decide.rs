@@ -6,15 +6,20 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::analyse::analysis::Analysed;
 use crate::analyse::engine::Engine;
-use crate::analyse::rewrite::{Diagnostic, Fix};
 use crate::analyse::sites::Index;
-use crate::fix::edit::{Edit, Safety};
-use crate::plan::imports::{self, ImportContext, ImportSpec, Request};
+use crate::fix::edit::Edit;
+use crate::fix::Diagnostic;
+use crate::fix::Fix;
+use crate::fix::Request;
+use crate::fix::Safety;
+use crate::plan::context::ProcessContext;
+use crate::plan::imports;
+use crate::plan::imports::ImportContext;
 use crate::plan::judge::withdraw_partial_families;
 use crate::plan::migration::{Applied, Layout, Manual, Migration, Plan};
 use crate::plan::removal::remove_statements;
 use crate::plan::triage::Triage;
-use crate::project::processes::ProcessContext;
+use crate::syntax::imports::ImportSpec;
 use crate::syntax::names::first_line;
 use crate::syntax::prepared::Prepared;
 use crate::syntax::semantic::StmtId;
@@ -202,7 +207,11 @@ impl Engine {
                 edits.push(edit.clone());
             }
         }
-        let unwrapped: Vec<Edit> = fixes.iter().flat_map(|f| f.unwrapped.clone()).collect();
+        let wrap: Vec<Edit> = fixes
+            .iter()
+            .flat_map(|f| f.edits.iter().filter(|e| f.wrap.contains(&e.range)))
+            .cloned()
+            .collect();
         let mut placed = settled.edits;
         // After the imports inserted at the same place, which they use.
         placed.extend(definitions);
@@ -222,7 +231,7 @@ impl Engine {
         migration.imports_added = settled.added;
         migration.layout = Layout {
             fixes: edits,
-            unwrapped,
+            wrap,
             placed,
             annotate: if self.annotate {
                 manual_items.clone()

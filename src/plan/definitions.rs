@@ -8,9 +8,9 @@ use ruff_python_ast::Stmt;
 use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::analyse::rewrite::Fix;
 use crate::fix::edit::Edit;
-use crate::recipe::Definition;
+use crate::fix::Definition;
+use crate::fix::Fix;
 use crate::syntax::source::line_ending;
 
 /// The insertions, and the fixes whose definition would come before an import it needs

@@ -5,10 +5,14 @@ use std::collections::BTreeSet;
 
 use ruff_text_size::TextRange;
 
+use crate::analyse::analysis::Analysed;
 use crate::analyse::engine::Engine;
-use crate::analyse::rewrite::{Diagnostic, Fix};
+use crate::analyse::patching::monkey_patch_flags;
+use crate::analyse::patching::needed_flags;
+use crate::fix::Diagnostic;
+use crate::fix::Fix;
+use crate::plan::context::ProcessContext;
 use crate::plan::migration::Sensitivity;
-use crate::project::processes::{monkey_patch_flags, needed_flags, ProcessContext};
 use crate::syntax::names::first_line;
 
 impl Engine {
@@ -50,7 +54,7 @@ impl Engine {
         let needed = self.flags_needed(fix);
         let mut places: Vec<String> = Vec::new();
         for staying in &context.staying {
-            if staying.patching == crate::project::processes::Patching::ThisFile {
+            if staying.patching == crate::plan::context::Patching::ThisFile {
                 continue;
             }
             for flag in needed
@@ -186,5 +190,21 @@ impl Engine {
             all.extend(monkey_patch_flags(call, &self.catalog.process)?);
         }
         Some(all)
+    }
+}
+
+impl Analysed<'_> {
+    /// The regions of the file that are eventlet backends: those it selects itself and those
+    /// other modules select (`backend`).
+    pub(crate) fn backends(
+        &self,
+        backend: &crate::plan::context::ModuleBackend,
+    ) -> Vec<crate::analyse::backend::Region> {
+        crate::analyse::backend::with_selected_elsewhere(
+            self.parents.body(),
+            &self.backends,
+            backend.whole.as_deref(),
+            &backend.defs,
+        )
     }
 }

@@ -7,8 +7,10 @@ use ruff_source_file::LineRanges;
 use ruff_text_size::TextRange;
 
 use crate::analyse::objects::LazyParents;
-use crate::analyse::rewrite::{Diagnostic, Fix};
-use crate::fix::edit::{Edit, Safety};
+use crate::fix::edit::Edit;
+use crate::fix::Diagnostic;
+use crate::fix::Fix;
+use crate::fix::Safety;
 use crate::syntax::comments::Comments;
 use crate::syntax::semantic::Semantic;
 use crate::syntax::source::{indentation_at, line_ending};

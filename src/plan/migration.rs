@@ -3,9 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::analyse::rewrite::Diagnostic;
-use crate::fix::edit::{Edit, Safety};
-use crate::project::processes::ProcessContext;
+use crate::fix::edit::Edit;
+use crate::fix::Diagnostic;
+use crate::fix::Safety;
+use crate::plan::context::ProcessContext;
 
 /// A rewrite that was applied.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -100,13 +101,14 @@ impl Sensitivity {
 }
 
 /// The edits a decided migration makes, as emitting takes them: the fixes' own, laid out
-/// (regrouped where several share a line), then the rest in order.
+/// (wrapped where a line grows too long, regrouped where several share a line), then the
+/// rest in order.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     /// The fixes' edits (and the comments they keep), in order.
     pub fixes: Vec<Edit>,
-    /// The fixes' wrapped edits as they were before wrapping (same ranges).
-    pub unwrapped: Vec<Edit>,
+    /// The fixes' edits written from templates (each fix's, in order), to wrap.
+    pub wrap: Vec<Edit>,
     /// Imports, the definitions placed after them, and the statements removed.
     pub placed: Vec<Edit>,
     /// The manual items `--annotate` writes a comment above (empty without it).

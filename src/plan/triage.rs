@@ -4,11 +4,13 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::analyse::analysis::Analysed;
 use crate::analyse::engine::Engine;
-use crate::analyse::rewrite::{Diagnostic, Fix, Outcome};
+use crate::analyse::rewrite::Outcome;
 use crate::analyse::sites::SiteNode;
 use crate::fix::edit::Edit;
+use crate::fix::Diagnostic;
+use crate::fix::Fix;
+use crate::plan::context::ProcessContext;
 use crate::plan::migration::Plan;
-use crate::project::processes::ProcessContext;
 use crate::syntax::prepared::Prepared;
 use crate::syntax::semantic::Semantic;
 use crate::syntax::source::line_column;

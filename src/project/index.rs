@@ -17,7 +17,8 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use crate::project::processes::monkey_patch_flags;
+use crate::analyse::patching::monkey_patch_flags;
+use crate::plan::context::ModuleBackend;
 use crate::recipe::Catalog;
 use crate::syntax::semantic::Semantic;
 
@@ -370,15 +371,6 @@ impl Project {
     }
 }
 
-/// A module's code that is an eventlet backend another module selects by name.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ModuleBackend {
-    /// The whole module is one, and why.
-    pub whole: Option<String>,
-    /// Module-level functions or classes that are, and why.
-    pub defs: Vec<(String, String)>,
-}
-
 impl Project {
     /// The eventlet backends modules select by name in other modules (`'eventlet':
     /// 'pkg.pools.eventlet:TaskPool'`), and the test modules of a backend module; their
@@ -648,7 +640,7 @@ impl Indexer<'_> {
                             (top.clone(), top)
                         }
                     };
-                    if crate::plan::imports::is_eventlet(&target) {
+                    if crate::syntax::imports::is_eventlet(&target) {
                         self.info
                             .eventlet_bindings
                             .insert(local.clone(), target.clone());
@@ -664,7 +656,7 @@ impl Indexer<'_> {
                     let full = format!("{base}.{member}");
                     self.note_import(&full);
                     let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                    if crate::plan::imports::is_eventlet(&full) {
+                    if crate::syntax::imports::is_eventlet(&full) {
                         self.info
                             .eventlet_bindings
                             .insert(local.clone(), full.clone());
@@ -1223,8 +1215,8 @@ fn declared_plugins(paths: &[PathBuf]) -> Vec<String> {
 /// (`.isort.cfg`, `[isort]`/`[tool:isort]` in `setup.cfg` or `tox.ini`, `[tool.isort]` in
 /// `pyproject.toml`): `force_sort_within_sections`, or a profile that sets it (`google`,
 /// `open_stack`), sorts by module; any other isort configuration, plain imports first.
-pub fn declared_import_order(paths: &[PathBuf]) -> Option<crate::plan::imports::ImportOrder> {
-    use crate::plan::imports::ImportOrder;
+pub fn declared_import_order(paths: &[PathBuf]) -> Option<crate::syntax::imports::ImportOrder> {
+    use crate::syntax::imports::ImportOrder;
     let decide = |settings: &BTreeMap<String, String>| {
         let by_module = settings
             .get("force_sort_within_sections")

@@ -8,3 +8,4 @@ pub mod python;
 pub mod rounds;
 pub mod run;
 pub mod single;
+pub mod workers;

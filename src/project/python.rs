@@ -7,28 +7,14 @@
 //! given; otherwise the lowest of the trove classifiers, a universal wheel (`universal = 1`:
 //! Python 2 too) and the tox environments (`py27`).
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, Keyword};
 use ruff_text_size::Ranged;
 
+use crate::analyse::python::Floor;
 use crate::recipe::PythonVersion;
-
-/// The oldest Python supported, and where that is declared.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Floor {
-    pub version: PythonVersion,
-    /// `setup.cfg:23 (classifier `Programming Language :: Python :: 2.7`)`, or `--python`.
-    pub source: String,
-}
-
-impl fmt::Display for Floor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Python {} ({})", self.version, self.source)
-    }
-}
 
 /// What one packaging file declares.
 #[derive(Debug, Default)]

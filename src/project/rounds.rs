@@ -10,11 +10,18 @@ use std::sync::{Arc, OnceLock};
 
 use crate::analyse::analysis::Analysed;
 use crate::analyse::engine::Engine;
+use crate::plan::context::ModuleBackend;
+use crate::plan::context::ProcessContext;
+use crate::plan::links::FileLinks;
 use crate::plan::migration::Migration;
-use crate::project::crossing::{self, FileLinks};
-use crate::project::index::ModuleBackend;
-use crate::project::processes::{contexts, Assumption, Groups, Process, ProcessContext};
-use crate::project::run::{guarded, run_all, shown};
+use crate::project::crossing;
+use crate::project::processes::contexts;
+use crate::project::processes::Assumption;
+use crate::project::processes::Groups;
+use crate::project::processes::Process;
+use crate::project::workers::guarded;
+use crate::project::workers::run_all;
+use crate::project::workers::shown;
 use crate::syntax::prepared::{FileError, Prepared};
 use crate::trace;
 

@@ -12,51 +12,25 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::analyse::analysis::Analysed;
 use crate::analyse::engine::Engine;
+use crate::plan::context::ProcessContext;
 use crate::plan::migration::Migration;
-use crate::project::crossing::{self, Others};
-use crate::project::index::{
-    entry_points, index, index_text, module_names, ModuleInfo, Project, Source,
-};
-use crate::project::processes::{self as process, processes, Assumption, Process, ProcessContext};
+use crate::project::crossing;
+use crate::project::crossing::Others;
+use crate::project::index::entry_points;
+use crate::project::index::index;
+use crate::project::index::index_text;
+use crate::project::index::module_names;
+use crate::project::index::ModuleInfo;
+use crate::project::index::Project;
+use crate::project::index::Source;
+use crate::project::processes as process;
+use crate::project::processes::processes;
+use crate::project::processes::Assumption;
+use crate::project::processes::Process;
 use crate::project::rounds;
+use crate::project::workers::{guarded, run_all, shown};
 use crate::syntax::prepared::{FileError, Prepared};
 use crate::trace;
-
-/// Deeply nested expressions recurse deeply in the parser and the visitors.
-const WORKER_STACK: usize = 256 * 1024 * 1024;
-
-/// Worker threads for migrating files (`jobs = 0`: one per CPU).
-pub fn pool(jobs: usize) -> Result<rayon::ThreadPool, String> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .stack_size(WORKER_STACK)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))
-}
-
-/// Migrates every item on `pool`, in order: `migrate` gets each item and returns its result.
-pub fn run_all<T: Sync, R: Send>(
-    pool: &rayon::ThreadPool,
-    items: &[T],
-    migrate: impl Fn(&T) -> R + Sync + Send,
-) -> Vec<R> {
-    // One task per item: files differ in cost by orders of magnitude, and a worker must be
-    // able to take any file another has not started.
-    pool.install(|| items.par_iter().with_max_len(1).map(migrate).collect())
-}
-
-/// A panic is a bug, but it must not take the other files down with it: it is reported as
-/// this file's internal error and the file is left untouched.
-pub fn guarded<T>(run: impl FnOnce() -> Result<T, FileError>) -> Result<T, FileError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "unknown panic".to_string());
-        Err(FileError::Internal(format!("panic: {message}")))
-    })
-}
 
 /// One file through the engine, guarded.
 pub fn migrate_file(engine: &Engine, bytes: &[u8]) -> Result<Migration, FileError> {
@@ -409,11 +383,6 @@ fn with_project_helpers(engine: &Engine, project: &Project) -> Option<Engine> {
         }
     }
     Some(with_helpers)
-}
-
-/// A path as reports show it (without a leading `./`).
-pub(crate) fn shown(path: &Path) -> std::path::Display<'_> {
-    path.strip_prefix(".").unwrap_or(path).display()
 }
 
 /// `values[k]` belongs to file `order[k]`: the values in the files' order.

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::analyse::engine::Engine;
+use crate::plan::context::ProcessContext;
 use crate::plan::migration::{Migration, Plan};
-use crate::project::processes::ProcessContext;
 use crate::syntax::prepared::{FileError, Prepared};
 
 impl Engine {
@@ -50,7 +50,7 @@ impl Engine {
             let context = ProcessContext::staying(
                 "no entry point reaches this module: assumed to run on the hub with `--assume-patched all`".to_string(),
                 self.catalog.process.default_flags.iter().cloned().collect(),
-                crate::project::processes::Patching::Assumed("all".to_string()),
+                crate::plan::context::Patching::Assumed("all".to_string()),
             );
             return self.run(bytes, plan, &context);
         }
@@ -62,7 +62,7 @@ impl Engine {
                 let context = ProcessContext::staying(
                     format!("this module keeps eventlet code at {why}"),
                     native.patches.clone().unwrap_or_default(),
-                    crate::project::processes::Patching::ThisFile,
+                    crate::plan::context::Patching::ThisFile,
                 );
                 self.run(bytes, plan, &context)
             }

@@ -13,12 +13,13 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprContext};
 
 pub use model::{
-    ArgText, Category, MethodRule, NamesFile, PythonVersion, RecipeFile, ResultUse, Rule, Safety,
-    SiteKind, Target, When,
+    ArgText, Category, MethodRule, NamesFile, PythonVersion, RecipeFile, ResultUse, Rule, SiteKind,
+    Target, When,
 };
 pub use template::{Filter, Hole, HoleValue, Segment, Template};
 
-use crate::plan::imports::ImportSpec;
+use crate::fix::{Definition, Safety};
+use crate::syntax::imports::ImportSpec;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -68,14 +69,6 @@ pub struct CompiledRule {
     pub dual_mode: bool,
     /// The oldest Python the replacement's own text runs on.
     pub requires_python: Option<PythonVersion>,
-}
-
-/// A module-level class or function a replacement refers to by `name`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Definition {
-    pub name: String,
-    /// Its source, ending with a newline.
-    pub text: String,
 }
 
 /// Each text must be exactly one class or function definition.

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::fix::Safety;
 use serde::Deserialize;
 
 /// One recipe file (`transforms/recipes/<id>.toml`).
@@ -270,30 +271,6 @@ pub struct MethodRule {
 pub enum ResultUse {
     Used,
     Discarded,
-}
-
-/// How far a rewrite can be trusted (ruff's applicability).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Safety {
-    /// Same observable behaviour.
-    Safe,
-    /// Correct in the common case; a human should read it.
-    Review,
-    /// No faithful automatic rewrite: reported, not applied.
-    Manual,
-}
-
-impl fmt::Display for Safety {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Safety::Safe => "safe",
-            Safety::Review => "review",
-            Safety::Manual => "manual",
-        })
-    }
 }
 
 /// Migration targets. A target is offered on the command line once recipes define it.

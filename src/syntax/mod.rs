@@ -2,6 +2,7 @@
 //! suppressions, and the semantic model (scopes, bindings, references).
 
 pub mod comments;
+pub mod imports;
 pub mod names;
 pub mod prepared;
 pub mod semantic;

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use eventlet_migrate::analyse::engine::Engine;
-use eventlet_migrate::recipe::{Catalog, Target};
+use eventlet_migrate::recipe::Catalog;
+use eventlet_migrate::recipe::Target;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
