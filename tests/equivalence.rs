@@ -24,12 +24,9 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_eventlet-migrate");
-const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+use common::{root, BIN};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
 struct Envs {
     with_eventlet: PathBuf,

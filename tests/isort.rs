@@ -48,13 +48,12 @@ fn new_imports_keep_the_projects_isort_order() {
         }
     };
     let isort = envs.join("flake8").join("bin").join("isort");
-    let projects: Vec<PathBuf> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects"))
-            .expect("tests/fixtures/projects exists")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| isort_configured(p))
-            .collect();
+    let projects: Vec<PathBuf> = std::fs::read_dir(common::root().join("tests/fixtures/projects"))
+        .expect("tests/fixtures/projects exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| isort_configured(p))
+        .collect();
     assert!(
         !projects.is_empty(),
         "no fixture project is configured for isort"

@@ -10,13 +10,10 @@ use common::python_files;
 
 mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_eventlet-migrate");
+use common::{root, BIN};
+
 const DATE: &str = "2026-01-01T00:00:00Z";
 const AUTHOR: &str = "Jane Developer <jane@example.org>";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
@@ -428,7 +425,7 @@ fn series_equals_write_mode_for_every_fixture_project() {
             )
             .expect("valid");
             let paths = vec![project.clone()];
-            let scope = patch::Scope {
+            let scope = patch::SeriesInputs {
                 paths: &paths,
                 assumption: &assumption,
             };
@@ -547,7 +544,7 @@ fn a_patch_that_leaves_one_linked_rewrite_out_leaves_them_all_out() {
         std::fs::read(root().join("tests/fixtures/event/helper_called_twice.py")).expect("fixture");
     let engine = Engine::new(Catalog::builtin().expect("recipes load"), Target::Threading);
     let full = engine.migrate(&source).expect("migrates");
-    let plan = full.plan();
+    let plan = full.applied_sites();
     let first = plan
         .iter()
         .find(|(recipe, (line, _))| recipe == "event" && *line == 14)

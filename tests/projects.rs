@@ -4,15 +4,17 @@
 //! summary, so it shows how every process was judged: migrated, held back, or kept on
 //! eventlet, and why.
 
+mod common;
+
+use common::BIN;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-const BIN: &str = env!("CARGO_BIN_EXE_eventlet-migrate");
-
 fn projects() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects");
+    let dir = common::root().join("tests/fixtures/projects");
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("tests/fixtures/projects exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -50,7 +52,7 @@ fn run(project: &Path) -> Result<(), Failed> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    settings.set_snapshot_path(common::root().join("snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_input_file(project);
     settings.bind(|| insta::assert_snapshot!(format!("project__{name}"), text));

@@ -1,14 +1,14 @@
 //! Recipes are data: every recipe in `transforms/` validates and has fixtures, and invalid
 //! recipe files are rejected with the file, line and reason.
 
+mod common;
+
+use common::root;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use eventlet_migrate::recipe::Catalog;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn names() -> (&'static str, &'static str) {
     (

@@ -27,7 +27,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_eventlet-migrate");
+use common::BIN;
 
 /// Where the original and the migrated copy of each changed file go in the temp tree.
 const ORIGINAL: &str = "original";

@@ -222,7 +222,7 @@ impl<'a> Parents<'a> {
         body: &'a [Stmt],
         calls_function: &dyn Fn(&ExprCall) -> Option<CallRole>,
     ) -> Parents<'a> {
-        let mut collector = Collector {
+        let mut collector = UseCollector {
             calls_function,
             parents: Parents {
                 by_child: HashMap::default(),
@@ -320,7 +320,7 @@ impl<'a> Parents<'a> {
     }
 }
 
-struct Collector<'a, 'f> {
+struct UseCollector<'a, 'f> {
     calls_function: &'f dyn Fn(&ExprCall) -> Option<CallRole>,
     parents: Parents<'a>,
     discarded: Option<TextRange>,
@@ -328,7 +328,7 @@ struct Collector<'a, 'f> {
     classes: Vec<(TextRange, Option<String>)>,
 }
 
-impl<'a> Collector<'a, '_> {
+impl<'a> UseCollector<'a, '_> {
     /// A comprehension's loops: each iterable → its target, used within the comprehension.
     fn iterations(&mut self, generators: &'a [ruff_python_ast::Comprehension], within: TextRange) {
         for generator in generators {
@@ -360,7 +360,7 @@ impl<'a> Collector<'a, '_> {
     }
 }
 
-impl<'a> Visitor<'a> for Collector<'a, '_> {
+impl<'a> Visitor<'a> for UseCollector<'a, '_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         let saved = self.discarded.take();
         match stmt {

@@ -141,7 +141,7 @@ pub fn run(
         trailers: args.trailers.clone(),
     };
     let pool = crate::project::workers::pool(args.jobs)?;
-    let scope = patch::Scope {
+    let scope = patch::SeriesInputs {
         paths: &paths,
         assumption: &args.assumption,
     };

@@ -7,7 +7,7 @@
 //! [`SemanticSyntaxChecker`] detects these when driven by a visitor that answers its
 //! [`SemanticSyntaxContext`] queries; this module is that visitor.
 //!
-//! Two passes: `Collector` records, for every scope, the names bound and declared
+//! Two passes: `ErrorCollector` records, for every scope, the names bound and declared
 //! `global`/`nonlocal` there (CPython decides these per scope, whatever the textual order);
 //! `Driver` then walks the tree with a frame stack, feeding every statement and expression
 //! to the checker before its children.
@@ -51,8 +51,8 @@ pub struct CompileError {
 /// Errors come sorted by position. The tree may be deeply nested: both passes recurse once
 /// per nesting level, so call this on a thread with a large stack for hostile inputs.
 pub fn compile_errors(module: &ModModule, source: &str) -> Vec<CompileError> {
-    let mut collector = Collector {
-        scopes: vec![ScopeInfo::new(ScopeKind::Module, None)],
+    let mut collector = ErrorCollector {
+        scopes: vec![SymbolTable::new(TableKind::Module, None)],
         index: HashMap::new(),
         stack: vec![0],
     };
@@ -119,7 +119,7 @@ fn has_future_annotations(body: &[Stmt]) -> bool {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum ScopeKind {
+enum TableKind {
     Module,
     Class,
     Function,
@@ -128,8 +128,8 @@ enum ScopeKind {
 }
 
 /// The names one scope binds or declares.
-struct ScopeInfo<'a> {
-    kind: ScopeKind,
+struct SymbolTable<'a> {
+    kind: TableKind,
     parent: Option<usize>,
     /// Names bound anywhere in the scope (assignment, import, def, parameter, `del`, ...).
     bound: HashSet<&'a str>,
@@ -141,9 +141,9 @@ struct ScopeInfo<'a> {
     params: HashSet<&'a str>,
 }
 
-impl ScopeInfo<'_> {
-    fn new(kind: ScopeKind, parent: Option<usize>) -> Self {
-        ScopeInfo {
+impl SymbolTable<'_> {
+    fn new(kind: TableKind, parent: Option<usize>) -> Self {
+        SymbolTable {
             kind,
             parent,
             bound: HashSet::new(),
@@ -155,15 +155,15 @@ impl ScopeInfo<'_> {
 }
 
 /// Scopes are keyed by their kind and the range of the node that opens them.
-type ScopeIndex = HashMap<(ScopeKind, TextRange), usize>;
+type ScopeIndex = HashMap<(TableKind, TextRange), usize>;
 
-struct Collector<'a> {
-    scopes: Vec<ScopeInfo<'a>>,
+struct ErrorCollector<'a> {
+    scopes: Vec<SymbolTable<'a>>,
     index: ScopeIndex,
     stack: Vec<usize>,
 }
 
-impl<'a> Collector<'a> {
+impl<'a> ErrorCollector<'a> {
     fn current(&self) -> usize {
         *self.stack.last().expect("the module scope is never popped")
     }
@@ -180,15 +180,15 @@ impl<'a> Collector<'a> {
             .iter()
             .rev()
             .copied()
-            .find(|&scope| self.scopes[scope].kind != ScopeKind::Comprehension)
+            .find(|&scope| self.scopes[scope].kind != TableKind::Comprehension)
             .unwrap_or(0);
         self.scopes[scope].bound.insert(name);
     }
 
-    fn push(&mut self, kind: ScopeKind, range: TextRange) {
+    fn push(&mut self, kind: TableKind, range: TextRange) {
         let parent = self.current();
         let id = self.scopes.len();
-        self.scopes.push(ScopeInfo::new(kind, Some(parent)));
+        self.scopes.push(SymbolTable::new(kind, Some(parent)));
         self.index.insert((kind, range), id);
         self.stack.push(id);
     }
@@ -228,7 +228,7 @@ impl<'a> Collector<'a> {
         if let Some(first) = generators.first() {
             self.visit_expr(&first.iter);
         }
-        self.push(ScopeKind::Comprehension, range);
+        self.push(TableKind::Comprehension, range);
         for (i, generator) in generators.iter().enumerate() {
             if i > 0 {
                 self.visit_expr(&generator.iter);
@@ -245,7 +245,7 @@ impl<'a> Collector<'a> {
     }
 }
 
-impl<'a> Visitor<'a> for Collector<'a> {
+impl<'a> Visitor<'a> for ErrorCollector<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(function) => {
@@ -260,7 +260,7 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 if let Some(returns) = &function.returns {
                     self.visit_expr(returns);
                 }
-                self.push(ScopeKind::Function, function.range);
+                self.push(TableKind::Function, function.range);
                 self.bind_parameters(&function.parameters);
                 if let Some(type_params) = &function.type_params {
                     // PEP 695 parameters live in an annotation scope of their own; binding
@@ -283,7 +283,7 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 if let Some(arguments) = &class.arguments {
                     self.visit_arguments(arguments);
                 }
-                self.push(ScopeKind::Class, class.range);
+                self.push(TableKind::Class, class.range);
                 self.visit_body(&class.body);
                 self.pop();
             }
@@ -342,7 +342,7 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 if let Some(parameters) = &lambda.parameters {
                     self.visit_parameter_exprs(parameters);
                 }
-                self.push(ScopeKind::Lambda, lambda.range);
+                self.push(TableKind::Lambda, lambda.range);
                 if let Some(parameters) = &lambda.parameters {
                     self.bind_parameters(parameters);
                 }
@@ -438,7 +438,7 @@ struct Frame {
 }
 
 struct Driver<'a, 'src> {
-    scopes: Vec<ScopeInfo<'a>>,
+    scopes: Vec<SymbolTable<'a>>,
     index: ScopeIndex,
     frames: Vec<Frame>,
     checker: SemanticSyntaxChecker,
@@ -458,7 +458,7 @@ impl<'a> Driver<'a, '_> {
             .expect("the module frame is never popped")
     }
 
-    fn push(&mut self, kind: FrameKind, scope_kind: Option<(ScopeKind, TextRange)>) {
+    fn push(&mut self, kind: FrameKind, scope_kind: Option<(TableKind, TextRange)>) {
         let scope = scope_kind.and_then(|key| self.index.get(&key).copied());
         self.frames.push(Frame {
             kind,
@@ -538,7 +538,7 @@ impl<'a> Driver<'a, '_> {
                 generator,
                 is_async,
             },
-            Some((ScopeKind::Comprehension, range)),
+            Some((TableKind::Comprehension, range)),
         );
         self.comprehension_depth += 1;
         for (i, comprehension) in generators.iter().enumerate() {
@@ -558,7 +558,7 @@ impl<'a> Driver<'a, '_> {
     }
 
     /// The scope (of pass 1) of the innermost frame that has one.
-    fn current_scope(&self) -> Option<&ScopeInfo<'a>> {
+    fn current_scope(&self) -> Option<&SymbolTable<'a>> {
         let frame = self.top();
         if frame.kind == FrameKind::Annotation {
             return None;
@@ -591,7 +591,7 @@ impl<'a> Visitor<'a> for Driver<'a, '_> {
                     FrameKind::Function {
                         is_async: function.is_async,
                     },
-                    Some((ScopeKind::Function, function.range)),
+                    Some((TableKind::Function, function.range)),
                 );
                 self.visit_body(&function.body);
                 self.pop();
@@ -606,7 +606,7 @@ impl<'a> Visitor<'a> for Driver<'a, '_> {
                 if let Some(arguments) = &class.arguments {
                     self.visit_arguments(arguments);
                 }
-                self.push(FrameKind::Class, Some((ScopeKind::Class, class.range)));
+                self.push(FrameKind::Class, Some((TableKind::Class, class.range)));
                 self.visit_body(&class.body);
                 self.pop();
             }
@@ -649,7 +649,7 @@ impl<'a> Visitor<'a> for Driver<'a, '_> {
                 if let Some(parameters) = &lambda.parameters {
                     self.visit_parameter_exprs(parameters);
                 }
-                self.push(FrameKind::Lambda, Some((ScopeKind::Lambda, lambda.range)));
+                self.push(FrameKind::Lambda, Some((TableKind::Lambda, lambda.range)));
                 self.visit_expr(&lambda.body);
                 self.pop();
             }
@@ -712,15 +712,15 @@ impl SemanticSyntaxContext for Driver<'_, '_> {
         // enclosing function (class bodies are skipped; the module is not included), minus
         // those an intermediate function declares `global`.
         let mut ancestor = self.scopes[scope].parent;
-        let mut in_class = self.scopes[scope].kind == ScopeKind::Class;
+        let mut in_class = self.scopes[scope].kind == TableKind::Class;
         while let Some(id) = ancestor {
             let info = &self.scopes[id];
             match info.kind {
-                ScopeKind::Module => break,
-                ScopeKind::Class | ScopeKind::Comprehension => {
-                    in_class |= info.kind == ScopeKind::Class;
+                TableKind::Module => break,
+                TableKind::Class | TableKind::Comprehension => {
+                    in_class |= info.kind == TableKind::Class;
                 }
-                ScopeKind::Function | ScopeKind::Lambda => {
+                TableKind::Function | TableKind::Lambda => {
                     if info.globals.contains_key(name) {
                         return false;
                     }

@@ -12,59 +12,56 @@ use std::collections::BTreeSet;
 
 use ruff_source_file::LineIndex;
 
-use crate::analyse::engine::Engine;
 use crate::emit::apply::apply;
 use crate::plan::migration::Migration;
 use crate::syntax::prepared::{FileError, Prepared};
 use crate::syntax::source::line_column;
 
-impl Engine {
-    /// Applies a decided migration's edits to the file's text: the new contents, checked to
-    /// parse and compile. A failure is a bug of the tool: the file is left untouched.
-    pub fn emit(&self, prepared: &Prepared, migration: &mut Migration) -> Result<(), FileError> {
-        let source = &prepared.source;
-        let text = source.text.as_str();
-        lay_out(prepared, migration);
-        if migration.edits.is_empty() {
-            return Ok(());
-        }
-        let internal = |e: crate::emit::apply::OverlapError| FileError::Internal(e.to_string());
-        let (new_text, realigned) =
-            crate::emit::align::realign(text, prepared.parsed.tokens(), &migration.edits)
-                .map_err(internal)?;
-        let new_text = if realigned.is_empty() {
-            new_text
-        } else {
-            migration.edits.extend(realigned);
-            apply(text, &migration.edits).map_err(internal)?
-        };
-        if new_text == text {
-            migration.edits.clear();
-            return Ok(());
-        }
-        let reparsed = match crate::trace::timed("reparse output", || {
-            ruff_python_parser::parse_module(&new_text)
-        }) {
-            Ok(parsed) => parsed,
-            Err(error) => {
-                let index = LineIndex::from_source_text(&new_text);
-                let (line, column) = line_column(&new_text, &index, error.location.start());
-                return Err(FileError::Internal(format!(
-                    "the rewritten file would not parse ({line}:{column}: {})",
-                    error.error
-                )));
-            }
-        };
-        crate::trace::timed("compile check", || {
-            check_compiles(text, prepared.parsed.syntax(), &new_text, reparsed.syntax())
-        })?;
-        migration.output = Some(source.encode(&new_text).ok_or_else(|| {
-            FileError::Internal(
-                "the rewritten text does not fit the file's declared encoding".to_string(),
-            )
-        })?);
-        Ok(())
+/// Applies a decided migration's edits to the file's text: the new contents, checked to
+/// parse and compile. A failure is a bug of the tool: the file is left untouched.
+pub fn emit(prepared: &Prepared, migration: &mut Migration) -> Result<(), FileError> {
+    let source = &prepared.source;
+    let text = source.text.as_str();
+    lay_out(prepared, migration);
+    if migration.edits.is_empty() {
+        return Ok(());
     }
+    let internal = |e: crate::emit::apply::OverlapError| FileError::Internal(e.to_string());
+    let (new_text, realigned) =
+        crate::emit::align::realign(text, prepared.parsed.tokens(), &migration.edits)
+            .map_err(internal)?;
+    let new_text = if realigned.is_empty() {
+        new_text
+    } else {
+        migration.edits.extend(realigned);
+        apply(text, &migration.edits).map_err(internal)?
+    };
+    if new_text == text {
+        migration.edits.clear();
+        return Ok(());
+    }
+    let reparsed = match crate::trace::timed("reparse output", || {
+        ruff_python_parser::parse_module(&new_text)
+    }) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let index = LineIndex::from_source_text(&new_text);
+            let (line, column) = line_column(&new_text, &index, error.location.start());
+            return Err(FileError::Internal(format!(
+                "the rewritten file would not parse ({line}:{column}: {})",
+                error.error
+            )));
+        }
+    };
+    crate::trace::timed("compile check", || {
+        check_compiles(text, prepared.parsed.syntax(), &new_text, reparsed.syntax())
+    })?;
+    migration.output = Some(source.encode(&new_text).ok_or_else(|| {
+        FileError::Internal(
+            "the rewritten text does not fit the file's declared encoding".to_string(),
+        )
+    })?);
+    Ok(())
 }
 
 /// What CPython's compiler rejects beyond the grammar (`nonlocal` without a binding, `await`

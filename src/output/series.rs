@@ -14,7 +14,7 @@ use crate::analyse::engine::Engine;
 use crate::fix::Safety;
 use crate::output::diff::git_diff;
 use crate::plan::context::ProcessContext;
-use crate::plan::migration::{Manual, Migration, Plan};
+use crate::plan::migration::{AppliedSites, Manual, Migration};
 use crate::project::processes::Assumption;
 use crate::project::run as driver;
 use crate::recipe::Category;
@@ -66,7 +66,7 @@ pub struct Patch {
 
 /// What one recipe did in one patch.
 #[derive(Default)]
-struct Applied {
+struct RecipeInPatch {
     sites: usize,
     files: BTreeSet<String>,
     /// Why the rewrites that need review do.
@@ -96,7 +96,7 @@ struct Planned<'a> {
 
 /// What the series is computed from besides the files: the paths given (entry points are
 /// found at and above them) and the assumption for code no entry point reaches.
-pub struct Scope<'a> {
+pub struct SeriesInputs<'a> {
     pub paths: &'a [std::path::PathBuf],
     pub assumption: &'a Assumption,
 }
@@ -112,7 +112,7 @@ pub fn series(
     files: &[SourceFile],
     options: &Options,
     pool: &rayon::ThreadPool,
-    scope: &Scope<'_>,
+    scope: &SeriesInputs<'_>,
     failures: &mut Vec<(String, String)>,
 ) -> Vec<Patch> {
     let locations: Vec<std::path::PathBuf> = files.iter().map(|f| f.location.clone()).collect();
@@ -142,9 +142,9 @@ pub fn series(
         }
     }
     // The state each file is in after the patches so far, and what was applied to reach it.
-    let mut current: Vec<(Vec<u8>, Plan)> = planned
+    let mut current: Vec<(Vec<u8>, AppliedSites)> = planned
         .iter()
-        .map(|p| (p.file.contents.clone(), Plan::new()))
+        .map(|p| (p.file.contents.clone(), AppliedSites::new()))
         .collect();
     // Packages whose files hold fixes linked to each other (an object passed from one to a
     // function of the other) go in one patch: apart, the tree between them would be
@@ -175,11 +175,15 @@ pub fn series(
                 return Some(Ok(p.full.clone()));
             }
             Some(crate::project::workers::guarded(|| {
-                group_engine.migrate_within(&p.file.contents, &p.full.plan(), Some(&p.context))
+                group_engine.migrate_within(
+                    &p.file.contents,
+                    &p.full.applied_sites(),
+                    Some(&p.context),
+                )
             }))
         });
         let mut changed = Vec::new();
-        let mut applied: BTreeMap<String, Applied> = BTreeMap::new();
+        let mut applied: BTreeMap<String, RecipeInPatch> = BTreeMap::new();
         for (i, state) in states.into_iter().enumerate() {
             let migration = match state {
                 None => continue,
@@ -201,7 +205,7 @@ pub fn series(
                 continue;
             }
             let path = planned[i].file.path.clone();
-            let plan = migration.plan();
+            let plan = migration.applied_sites();
             for a in migration.applied.iter().filter(|a| {
                 !current[i]
                     .1
@@ -402,7 +406,7 @@ fn category_subject(category: Category) -> &'static str {
 fn subject(
     engine: &Engine,
     group: &Group,
-    applied: &BTreeMap<String, Applied>,
+    applied: &BTreeMap<String, RecipeInPatch>,
     prefix: &str,
 ) -> String {
     let single = (applied.len() == 1)
@@ -480,12 +484,12 @@ fn wrap(text: &str, first: &str, indent: &str) -> String {
 
 fn body(
     engine: &Engine,
-    applied: &BTreeMap<String, Applied>,
+    applied: &BTreeMap<String, RecipeInPatch>,
     left: &[(String, Manual)],
     trailers: &[String],
 ) -> String {
     let mut out = String::new();
-    let mut recipes: Vec<(&String, &Applied)> = applied.iter().collect();
+    let mut recipes: Vec<(&String, &RecipeInPatch)> = applied.iter().collect();
     recipes.sort_by_key(|(id, _)| (engine.catalog.get(id).map(|r| r.category), (*id).clone()));
     for (id, applied) in recipes {
         let Some(recipe) = engine.catalog.get(id) else {

@@ -16,7 +16,7 @@ use crate::plan::context::ProcessContext;
 use crate::plan::imports;
 use crate::plan::imports::ImportContext;
 use crate::plan::judge::withdraw_partial_families;
-use crate::plan::migration::{Applied, Layout, Manual, Migration, Plan};
+use crate::plan::migration::{Applied, AppliedSites, Layout, Manual, Migration};
 use crate::plan::removal::remove_statements;
 use crate::plan::triage::Triage;
 use crate::syntax::imports::ImportSpec;
@@ -27,13 +27,13 @@ use crate::syntax::source::line_column;
 
 impl Engine {
     /// Judges a file's sites in `context`: what is applied, held back or left for a human, and
-    /// the edits that do it (not yet applied: [`Engine::emit`]). `injected`: the fixes other
+    /// the edits that do it (not yet applied: [`crate::emit::emit`]). `injected`: the fixes other
     /// files' objects need here (the uses of the parameters they are passed to).
     pub fn decide(
         &self,
         prepared: &Prepared,
         analysed: &Analysed<'_>,
-        plan: Option<&Plan>,
+        plan: Option<&AppliedSites>,
         context: &ProcessContext,
         injected: &[Fix],
     ) -> Migration {
@@ -302,7 +302,7 @@ fn settle_imports(
     fixes: &mut Vec<Fix>,
     manual_items: &mut Vec<Diagnostic>,
     replaced_module: &dyn Fn(&str) -> bool,
-) -> (imports::Settled, BTreeSet<StmtId>, Vec<Edit>) {
+) -> (imports::ImportEdits, BTreeSet<StmtId>, Vec<Edit>) {
     loop {
         let removals: BTreeSet<StmtId> = fixes
             .iter()
@@ -316,7 +316,7 @@ fn settle_imports(
             .collect();
         let dropped =
             |range: TextRange| fixes.iter().any(|f| f.edits.iter().any(|e| e.drops(range)));
-        let settled = imports::settle(
+        let settled = imports::import_edits(
             ictx,
             &dropped,
             &requests,

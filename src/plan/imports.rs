@@ -16,7 +16,7 @@ use crate::syntax::source::{indentation_at, line_ending, starts_line};
 
 /// The outcome of settling imports.
 #[derive(Debug, Default)]
-pub struct Settled {
+pub struct ImportEdits {
     pub edits: Vec<Edit>,
     /// Import statements that lose every name.
     pub removed_stmts: BTreeSet<StmtId>,
@@ -63,17 +63,17 @@ impl ImportContext<'_> {
 /// - `requests`: imports the replacements need;
 /// - `rebinds`: Eventlet import bindings to rebind to a stdlib module (same local name);
 /// - `replaced_module`: whether a module is being replaced by a module rule.
-pub fn settle(
+pub fn import_edits(
     cx: &ImportContext<'_>,
     dropped: &dyn Fn(TextRange) -> bool,
     requests: &[Request],
     rebinds: &BTreeMap<BindingId, ImportSpec>,
     replaced_module: &dyn Fn(&str) -> bool,
     statement_removals: &BTreeSet<StmtId>,
-) -> Settled {
+) -> ImportEdits {
     let semantic = cx.semantic;
     let text = cx.text;
-    let mut settled = Settled::default();
+    let mut settled = ImportEdits::default();
 
     // 1. What happens to each Eventlet import alias.
     enum Change {

@@ -31,11 +31,11 @@ pub struct Manual {
 }
 
 /// The rewrites a run applied, by recipe and position.
-pub type Plan = BTreeSet<(String, (usize, usize))>;
+pub type AppliedSites = BTreeSet<(String, (usize, usize))>;
 
 impl Migration {
     /// What this run applied, to bound a run over the same bytes ([`Engine::migrate_within`]).
-    pub fn plan(&self) -> Plan {
+    pub fn applied_sites(&self) -> AppliedSites {
         self.applied
             .iter()
             .map(|a| (a.recipe.clone(), (a.line, a.column)))

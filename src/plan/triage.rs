@@ -10,7 +10,7 @@ use crate::fix::edit::Edit;
 use crate::fix::Diagnostic;
 use crate::fix::Fix;
 use crate::plan::context::ProcessContext;
-use crate::plan::migration::Plan;
+use crate::plan::migration::AppliedSites;
 use crate::syntax::prepared::Prepared;
 use crate::syntax::semantic::Semantic;
 use crate::syntax::source::line_column;
@@ -23,7 +23,7 @@ impl Engine {
         &self,
         prepared: &'a Prepared,
         analysed: &'a Analysed<'_>,
-        plan: Option<&Plan>,
+        plan: Option<&AppliedSites>,
         context: &ProcessContext,
         injected: &[Fix],
     ) -> Triage<'a> {
@@ -193,7 +193,7 @@ impl Engine {
     }
 }
 
-/// A file's sites sorted out ([`Engine::triage`]).
+/// A file's sites sorted out ([`Engine::triage`](crate::analyse::engine::Engine::triage)).
 pub(crate) struct Triage<'a> {
     pub(crate) fixes: Vec<Fix>,
     /// Links of fixes not applied and not reported (a recipe not selected, code another

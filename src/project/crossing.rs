@@ -150,7 +150,7 @@ pub fn resolve(
 /// The fixes of every file whose objects reach other code (`fixes[i]`: file `i`'s), the
 /// ends checked, and each link: the per-file [`FileLinks`], and what the other files must
 /// apply with them (a parameter's uses, or the uses of each call's result, rewritten).
-pub struct Plan {
+pub struct CrossingPlan {
     pub links: Vec<FileLinks>,
     pub injected: Vec<Vec<Fix>>,
     /// The files holding each link's fixes.
@@ -179,7 +179,7 @@ pub fn plan(
     files: &[PathBuf],
     contents: &[Result<Vec<u8>, FileError>],
     rewriters: &Rewriters<'_>,
-) -> Plan {
+) -> CrossingPlan {
     let mut ends: BTreeMap<End, Vec<(usize, &Fix, Via<'_>)>> = BTreeMap::new();
     for (file, list) in fixes.iter().enumerate() {
         for fix in list {
@@ -244,7 +244,7 @@ pub fn plan(
             }
         }
     }
-    Plan {
+    CrossingPlan {
         links,
         injected,
         members,
@@ -392,7 +392,7 @@ impl UnionFind {
 }
 
 /// What answering questions needs: the files, and the engine to look into them.
-struct Scope<'p, 'r> {
+struct Answering<'p, 'r> {
     engine: &'p Engine,
     files: &'r [PathBuf],
     names: &'r [String],
@@ -405,7 +405,7 @@ struct Scope<'p, 'r> {
     imports: &'r dyn Fn(usize, usize) -> bool,
 }
 
-impl<'p> Scope<'p, '_> {
+impl<'p> Answering<'p, '_> {
     /// File `file` prepared and analysed, parsed now if it was only read as text.
     fn analysed<'a>(
         &self,
@@ -560,7 +560,7 @@ pub fn follow<'p>(
     others: &'p [Others<'p>],
     answers: &OnceLock<Answers>,
     imports: &dyn Fn(usize, usize) -> bool,
-) -> Plan {
+) -> CrossingPlan {
     let asked: Vec<Asked> = others
         .iter()
         .map(|o| std::mem::take(&mut *o.ask()))
@@ -569,13 +569,13 @@ pub fn follow<'p>(
         .iter()
         .all(|a| a.parameters.is_empty() && a.callers.is_empty())
     {
-        return Plan::empty(files.len());
+        return CrossingPlan::empty(files.len());
     }
     let mut modules: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.iter().enumerate() {
         modules.entry(name.as_str()).or_insert(i);
     }
-    let scope = Scope {
+    let scope = Answering {
         engine,
         files,
         names,
@@ -656,7 +656,7 @@ fn shown(path: &Path) -> String {
     crate::project::workers::shown(path).to_string()
 }
 
-impl Plan {
+impl CrossingPlan {
     /// File `i`'s links, with those of `cut` among them; `None` when it has none.
     pub fn links_of(&self, i: usize, cut: &BTreeMap<String, String>) -> Option<FileLinks> {
         let own = &self.links[i];
@@ -686,8 +686,8 @@ impl Plan {
         }
     }
 
-    fn empty(files: usize) -> Plan {
-        Plan {
+    fn empty(files: usize) -> CrossingPlan {
+        CrossingPlan {
             links: vec![FileLinks::default(); files],
             injected: vec![Vec::new(); files],
             members: BTreeMap::new(),

@@ -523,7 +523,7 @@ fn through_eventlet(path: &Path, text: &str) -> Vec<(String, String)> {
             let Ok(quote) = u32::try_from(start - 1) else {
                 continue;
             };
-            found.push((dotted.to_string(), place(path, text, quote.into())));
+            found.push((dotted.to_string(), position_in(path, text, quote.into())));
         }
     }
     found
@@ -537,7 +537,7 @@ pub struct Source<'a> {
 }
 
 /// `path:line:col` of `offset` in `text`.
-pub fn place(path: &Path, text: &str, offset: ruff_text_size::TextSize) -> String {
+pub fn position_in(path: &Path, text: &str, offset: ruff_text_size::TextSize) -> String {
     let before = &text[..usize::from(offset)];
     let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
     let column = before.rsplit('\n').next().unwrap_or(before).chars().count() + 1;
@@ -563,7 +563,7 @@ fn own_backends(
             let code = code.lines().next().unwrap_or(code);
             format!(
                 "{} (`{code}`)",
-                place(path, source.text, selection.at.start())
+                position_in(path, source.text, selection.at.start())
             )
         };
         match selection.selected {
@@ -766,7 +766,7 @@ impl Indexer<'_> {
             caller: self.function.clone(),
             callee,
             flags,
-            at: place(&self.info.path, self.text, call.range().start()),
+            at: position_in(&self.info.path, self.text, call.range().start()),
         });
     }
 
@@ -981,7 +981,7 @@ impl<'a> Visitor<'a> for Indexer<'_> {
                     function: self.function.clone(),
                     flags: monkey_patch_flags(call, &self.catalog.process),
                     forwarded: self.forwards_kwargs(call),
-                    at: place(&self.info.path, self.text, call.range().start()),
+                    at: position_in(&self.info.path, self.text, call.range().start()),
                 });
             }
             self.note_keyword_call(call);

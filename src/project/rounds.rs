@@ -36,7 +36,7 @@ pub struct Inputs<'r, 'p> {
     pub indices: &'r [usize],
     pub prepared: &'r [OnceLock<Result<Prepared, FileError>>],
     pub analysed: &'r [Result<Option<Analysed<'p>>, FileError>],
-    pub crossings: &'r crossing::Plan,
+    pub crossings: &'r crossing::CrossingPlan,
     pub processes: &'r [Process],
     pub groups: &'r Groups,
     pub assumption: &'r Assumption,
@@ -245,7 +245,7 @@ impl State {
                 return None;
             };
             let mut m = m.clone();
-            Some(trace::timed("emit", || guarded(|| inputs.engine.emit(p, &mut m))).map(|()| m))
+            Some(trace::timed("emit", || guarded(|| crate::emit::emit(p, &mut m))).map(|()| m))
         });
         let mut failed = Vec::new();
         for (i, outcome) in todo.into_iter().zip(emitted) {

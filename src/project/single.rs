@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::analyse::engine::Engine;
 use crate::plan::context::ProcessContext;
-use crate::plan::migration::{Migration, Plan};
+use crate::plan::migration::{AppliedSites, Migration};
 use crate::syntax::prepared::{FileError, Prepared};
 
 impl Engine {
@@ -14,22 +14,13 @@ impl Engine {
         self.migrate_planned(bytes, None, None)
     }
 
-    /// Migrates a file of a project, whose processes run as `context` says.
-    pub fn migrate_in(
-        &self,
-        bytes: &[u8],
-        context: &ProcessContext,
-    ) -> Result<Migration, FileError> {
-        self.migrate_planned(bytes, None, Some(context))
-    }
-
     /// Migrates `bytes` applying only rewrites in `plan` (what a run with every selected
     /// recipe applied to the same bytes: [`Migration::plan`]). A patch series takes its
     /// intermediate states from here, so it can only apply a subset of what write mode does.
     pub fn migrate_within(
         &self,
         bytes: &[u8],
-        plan: &Plan,
+        plan: &AppliedSites,
         context: Option<&ProcessContext>,
     ) -> Result<Migration, FileError> {
         self.migrate_planned(bytes, Some(plan), context)
@@ -38,7 +29,7 @@ impl Engine {
     fn migrate_planned(
         &self,
         bytes: &[u8],
-        plan: Option<&Plan>,
+        plan: Option<&AppliedSites>,
         context: Option<&ProcessContext>,
     ) -> Result<Migration, FileError> {
         if let Some(context) = context {
@@ -75,7 +66,7 @@ impl Engine {
     fn run(
         &self,
         bytes: &[u8],
-        plan: Option<&Plan>,
+        plan: Option<&AppliedSites>,
         context: &ProcessContext,
     ) -> Result<Migration, FileError> {
         let Some(prepared) = Prepared::new(bytes, self.all_files)? else {
@@ -128,7 +119,7 @@ impl Engine {
             }
             // Each round cuts at least one more link, or it is the last.
             if cut.len() == known {
-                self.emit(p, &mut migration)?;
+                crate::emit::emit(p, &mut migration)?;
                 return Ok(migration);
             }
         }

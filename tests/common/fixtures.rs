@@ -7,9 +7,7 @@ use eventlet_migrate::analyse::engine::Engine;
 use eventlet_migrate::recipe::Catalog;
 use eventlet_migrate::recipe::Target;
 
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+pub use super::root;
 
 /// `(recipe id, path)` of every `tests/fixtures/<recipe-id>/*.py`, then of every
 /// `tests/use-cases/*.py` under [`USE_CASES`], sorted.

@@ -5,10 +5,15 @@
 pub mod fixtures;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_eventlet-migrate");
+
+/// The repository.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
 
 /// A module using eventlet.sleep, and what the threading target makes of it.
 pub const SLEEPY: &str = "import eventlet\n\n\ndef f():\n    eventlet.sleep(1)\n";
