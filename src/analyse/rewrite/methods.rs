@@ -7,6 +7,7 @@ use crate::analyse::objects::track_elements;
 use crate::analyse::objects::Parent;
 use crate::analyse::objects::Slot;
 use crate::analyse::objects::Tracked;
+use crate::analyse::objects::Use;
 use crate::analyse::sites::{Site, SiteNode};
 use crate::fix::edit::merge_text;
 use crate::fix::edit::Edit;
@@ -21,6 +22,7 @@ use crate::recipe::MethodAction;
 use crate::syntax::source::{indentation_at, line_ending, starts_line};
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_source_file::LineRanges;
+use ruff_text_size::TextSize;
 use ruff_text_size::{Ranged, TextRange};
 use std::collections::BTreeSet;
 
@@ -155,13 +157,6 @@ pub(super) fn follow(
     object: &Object<'_>,
     draft: &mut Draft,
 ) -> Result<(), Stop> {
-    let escaped = |draft: &mut Draft, why: String| {
-        draft.safety = draft.safety.max(Safety::Review);
-        add_note(
-            draft,
-            &format!("{why}; check it calls no eventlet-only method"),
-        );
-    };
     let (tracked, target) = match object {
         Object::Discarded => return Ok(()),
         Object::Lost(why) if rule.allow_escape => {
@@ -175,192 +170,266 @@ pub(super) fn follow(
         }
         Object::Tracked(tracked, target) => (tracked, *target),
     };
-    let position = |range: TextRange| {
-        let line = cx.text[..usize::from(range.start())].matches('\n').count() + 1;
-        let column = cx.text
-            [usize::from(cx.text.line_start(range.start()))..usize::from(range.start())]
-            .chars()
-            .count()
-            + 1;
-        format!("{line}:{column}")
-    };
     let last = tracked.uses.iter().map(|u| u.range.start()).max();
     let mut problems: Vec<String> = Vec::new();
     for u in &tracked.uses {
-        match u.parent {
-            None if rule.allow_escape => escaped(
-                draft,
-                format!(
-                    "the object is passed to other code at {}",
-                    position(u.range)
-                ),
-            ),
-            None => problems.push(format!(
-                "the object is passed to other code at {}, whose use of it cannot be checked",
-                position(u.range)
-            )),
-            Some(Parent::With | Parent::Test) => {}
-            Some(Parent::Returned) if rule.allow_escape => escaped(
-                draft,
-                format!("the object is returned at {}", position(u.range)),
-            ),
-            Some(Parent::Returned) => match returning(cx, u.range) {
-                Some((_, Some(Ok(to)))) => draft.returns.push(Return {
-                    to: to.clone(),
-                    at: u.range,
-                    rule: draft.rule,
-                }),
-                Some((function, Some(Err(why)))) => problems.push(format!(
-                    "the object is returned at {} (by `{function}`: {why})",
-                    position(u.range)
-                )),
-                _ => problems.push(format!(
-                    "the object is returned at {}, to callers whose use of it cannot be checked",
-                    position(u.range)
-                )),
-            },
-            Some(Parent::Passed { .. }) if rule.allow_escape => escaped(
-                draft,
-                format!(
-                    "the object is passed to other code at {}",
-                    position(u.range)
-                ),
-            ),
-            Some(Parent::Passed {
-                call,
-                function,
-                slot,
-            }) => match (
-                remote(cx, function, slot),
-                crate::syntax::names::last_name(function),
-            ) {
-                (Some(Ok(to)), Some(local)) => draft.crossings.push(Crossing {
-                    to: to.clone(),
-                    call: call.range(),
-                    argument: u.range,
-                    mentions: crate::analyse::objects::mentions_of(
-                        cx.semantic,
-                        cx.parents.get(),
-                        local,
-                    ),
-                    rule: draft.rule,
-                }),
-                (Some(Err(why)), _) => problems.push(format!(
-                    "the object is passed to other code at {} (`{}`: {why})",
-                    position(u.range),
-                    &cx.text[function.range()]
-                )),
-                _ => problems.push(format!(
-                    "the object is passed to other code at {}, whose use of it cannot be checked",
-                    position(u.range)
-                )),
-            },
-            // Iterating the object: the `__iter__` method rule says what to iterate instead.
-            Some(Parent::Iter) => {
-                match pick_method(&rule.methods, "__iter__", None).map(|m| (m, &m.action)) {
-                    Some((method, MethodAction::Replace(template))) => {
-                        let holes = Holes {
-                            call: None,
-                            receiver: Some(u.range),
-                            target: None,
-                            own: (None, None),
-                        };
-                        match render(template, &holes) {
-                            Some(pieces) => {
-                                let pieces = match cx.parents.get().sole_argument_of(u.range) {
-                                    Some(call)
-                                        if cx.text[TextRange::new(u.range.end(), call.end())]
-                                            .trim()
-                                            == ")" =>
-                                    {
-                                        unparenthesized(pieces)
-                                    }
-                                    _ => pieces,
-                                };
-                                draft.push_template(u.range, pieces);
-                                raise(draft, method);
-                            }
-                            None => problems.push(format!(
-                                "iterating at {} does not fit its template",
-                                position(u.range)
-                            )),
-                        }
-                    }
-                    _ => problems.push(format!(
-                        "the object is iterated at {}, which the recipe cannot map",
-                        position(u.range)
-                    )),
-                }
-            }
-            Some(Parent::Method {
-                call,
-                attr,
-                discarded,
-            }) => {
-                let name = attr.attr.as_str();
-                let at = position(attr.attr.range);
-                let Some(method) = pick_method(&rule.methods, name, Some((call, discarded))) else {
-                    problems.push(format!(
-                        "`.{name}()` at {at} has no equivalent in the new API"
-                    ));
-                    continue;
-                };
-                // "Last use" is only meaningful for a local that each call of its function
-                // creates afresh: an attribute or a global is used again on the next call.
-                let same_run = !tracked.is_attribute
-                    && !tracked.borrowed
-                    && match cx.parents.get().innermost(u.range, false) {
-                        Some(function) => function == tracked.within,
-                        None => {
-                            !tracked.within.is_empty()
-                                && tracked.within.start() == 0.into()
-                                && tracked.within.len() == u32::MAX.into()
-                        }
-                    };
-                if method.last_use
-                    && (!same_run
-                        || Some(u.range.start()) != last
-                        || cx.parents.get().in_loop(call.range(), tracked.within))
-                {
-                    problems.push(format!(
-                        "`.{name}()` at {at} is not the last use of a local object outside a loop"
-                    ));
-                    continue;
-                }
-                if let Err(why) = rewrite_method_call(method, call, attr, draft) {
-                    problems.push(format!("`.{name}()` at {at}{why}"));
-                }
-                if !discarded && !method.result.is_empty() {
-                    if let Err(why) = follow_result(cx, &method.result, call, draft) {
-                        problems.push(format!("what `.{name}()` at {at} returns: {why}"));
-                    }
-                }
-            }
-            Some(Parent::Attribute { attr }) => {
-                let name = attr.attr.as_str();
-                let at = position(attr.attr.range);
-                match pick_method(&rule.methods, name, None).map(|m| (m, &m.action)) {
-                    Some((method, MethodAction::Rename(new))) => {
-                        if new != name {
-                            draft
-                                .edits
-                                .push(Edit::replace(attr.attr.range, new.clone()));
-                        }
-                        raise(draft, method);
-                    }
-                    Some((_, MethodAction::Manual(why))) => {
-                        problems.push(format!("`.{name}` at {at}: {why}"))
-                    }
-                    _ => problems.push(format!(
-                        "`.{name}` at {at} is used without a call the recipe can map"
-                    )),
-                }
-            }
+        if let Err(problem) = follow_use(cx, rule, tracked, u, last, draft) {
+            problems.push(problem);
         }
     }
     if !problems.is_empty() {
         return Err(Stop::Skip(problems.join("; ")));
     }
+    note_reach(tracked, draft);
+    match rule.append.as_ref().filter(|_| !tracked.made_elsewhere) {
+        Some(template) => append_statement(cx, template, target, draft),
+        None => Ok(()),
+    }
+}
+
+/// The object escapes to code that is not followed: the rewrite needs review.
+fn escaped(draft: &mut Draft, why: String) {
+    draft.safety = draft.safety.max(Safety::Review);
+    add_note(
+        draft,
+        &format!("{why}; check it calls no eventlet-only method"),
+    );
+}
+
+/// `line:column` of `range` in `text`, for messages.
+fn position(text: &str, range: TextRange) -> String {
+    let line = text[..usize::from(range.start())].matches('\n').count() + 1;
+    let column = text[usize::from(text.line_start(range.start()))..usize::from(range.start())]
+        .chars()
+        .count()
+        + 1;
+    format!("{line}:{column}")
+}
+
+/// One use of a followed object, rewritten by the rule's method table, or why it cannot be.
+/// `last`: where the object's last use starts.
+fn follow_use(
+    cx: &RewriteContext<'_, '_>,
+    rule: &CompiledRule,
+    tracked: &Tracked<'_>,
+    u: &Use<'_>,
+    last: Option<TextSize>,
+    draft: &mut Draft,
+) -> Result<(), String> {
+    let at = position(cx.text, u.range);
+    match u.parent {
+        None if rule.allow_escape => {
+            escaped(draft, format!("the object is passed to other code at {at}"));
+            Ok(())
+        }
+        None => Err(format!(
+            "the object is passed to other code at {at}, whose use of it cannot be checked"
+        )),
+        Some(Parent::With | Parent::Test) => Ok(()),
+        Some(Parent::Returned) if rule.allow_escape => {
+            escaped(draft, format!("the object is returned at {at}"));
+            Ok(())
+        }
+        Some(Parent::Returned) => follow_returned(cx, u, draft),
+        Some(Parent::Passed { .. }) if rule.allow_escape => {
+            escaped(draft, format!("the object is passed to other code at {at}"));
+            Ok(())
+        }
+        Some(Parent::Passed {
+            call,
+            function,
+            slot,
+        }) => follow_passed(cx, u, (call, function, slot), draft),
+        Some(Parent::Iter) => rewrite_iteration(cx, rule, u, draft),
+        Some(Parent::Method {
+            call,
+            attr,
+            discarded,
+        }) => follow_method(cx, rule, tracked, (u, last), (call, attr, discarded), draft),
+        Some(Parent::Attribute { attr }) => follow_attribute(cx, rule, attr, draft),
+    }
+}
+
+/// The object returned by a module-level function: followed into its callers, where the
+/// project plan found them.
+fn follow_returned(
+    cx: &RewriteContext<'_, '_>,
+    u: &Use<'_>,
+    draft: &mut Draft,
+) -> Result<(), String> {
+    let at = position(cx.text, u.range);
+    match returning(cx, u.range) {
+        Some((_, Some(Ok(to)))) => {
+            draft.returns.push(Return {
+                to: to.clone(),
+                at: u.range,
+                rule: draft.rule,
+            });
+            Ok(())
+        }
+        Some((function, Some(Err(why)))) => Err(format!(
+            "the object is returned at {at} (by `{function}`: {why})"
+        )),
+        _ => Err(format!(
+            "the object is returned at {at}, to callers whose use of it cannot be checked"
+        )),
+    }
+}
+
+/// The object passed to a function of another module: followed into its parameter there,
+/// where the project plan found it.
+fn follow_passed(
+    cx: &RewriteContext<'_, '_>,
+    u: &Use<'_>,
+    (call, function, slot): (&ExprCall, &Expr, Slot<'_>),
+    draft: &mut Draft,
+) -> Result<(), String> {
+    let at = position(cx.text, u.range);
+    match (
+        remote(cx, function, slot),
+        crate::syntax::names::last_name(function),
+    ) {
+        (Some(Ok(to)), Some(local)) => {
+            draft.crossings.push(Crossing {
+                to: to.clone(),
+                call: call.range(),
+                argument: u.range,
+                mentions: crate::analyse::objects::mentions_of(
+                    cx.semantic,
+                    cx.parents.get(),
+                    local,
+                ),
+                rule: draft.rule,
+            });
+            Ok(())
+        }
+        (Some(Err(why)), _) => Err(format!(
+            "the object is passed to other code at {at} (`{}`: {why})",
+            &cx.text[function.range()]
+        )),
+        _ => Err(format!(
+            "the object is passed to other code at {at}, whose use of it cannot be checked"
+        )),
+    }
+}
+
+/// Iterating the object: the `__iter__` method rule says what to iterate instead.
+fn rewrite_iteration(
+    cx: &RewriteContext<'_, '_>,
+    rule: &CompiledRule,
+    u: &Use<'_>,
+    draft: &mut Draft,
+) -> Result<(), String> {
+    let at = position(cx.text, u.range);
+    let Some((method, MethodAction::Replace(template))) =
+        pick_method(&rule.methods, "__iter__", None).map(|m| (m, &m.action))
+    else {
+        return Err(format!(
+            "the object is iterated at {at}, which the recipe cannot map"
+        ));
+    };
+    let holes = Holes {
+        call: None,
+        receiver: Some(u.range),
+        target: None,
+        own: (None, None),
+    };
+    let pieces = render(template, &holes)
+        .ok_or_else(|| format!("iterating at {at} does not fit its template"))?;
+    let pieces = match cx.parents.get().sole_argument_of(u.range) {
+        Some(call) if cx.text[TextRange::new(u.range.end(), call.end())].trim() == ")" => {
+            unparenthesized(pieces)
+        }
+        _ => pieces,
+    };
+    draft.push_template(u.range, pieces);
+    raise(draft, method);
+    Ok(())
+}
+
+/// A method called on the object: rewritten by its method rule, and what it returns
+/// followed where the rule says.
+fn follow_method(
+    cx: &RewriteContext<'_, '_>,
+    rule: &CompiledRule,
+    tracked: &Tracked<'_>,
+    (u, last): (&Use<'_>, Option<TextSize>),
+    (call, attr, discarded): (&ExprCall, &ruff_python_ast::ExprAttribute, bool),
+    draft: &mut Draft,
+) -> Result<(), String> {
+    let name = attr.attr.as_str();
+    let at = position(cx.text, attr.attr.range);
+    let Some(method) = pick_method(&rule.methods, name, Some((call, discarded))) else {
+        return Err(format!(
+            "`.{name}()` at {at} has no equivalent in the new API"
+        ));
+    };
+    // "Last use" is only meaningful for a local that each call of its function
+    // creates afresh: an attribute or a global is used again on the next call.
+    let same_run = !tracked.is_attribute
+        && !tracked.borrowed
+        && match cx.parents.get().innermost(u.range, false) {
+            Some(function) => function == tracked.within,
+            None => {
+                !tracked.within.is_empty()
+                    && tracked.within.start() == 0.into()
+                    && tracked.within.len() == u32::MAX.into()
+            }
+        };
+    if method.last_use
+        && (!same_run
+            || Some(u.range.start()) != last
+            || cx.parents.get().in_loop(call.range(), tracked.within))
+    {
+        return Err(format!(
+            "`.{name}()` at {at} is not the last use of a local object outside a loop"
+        ));
+    }
+    let mut problems = Vec::new();
+    if let Err(why) = rewrite_method_call(method, call, attr, draft) {
+        problems.push(format!("`.{name}()` at {at}{why}"));
+    }
+    if !discarded && !method.result.is_empty() {
+        if let Err(why) = follow_result(cx, &method.result, call, draft) {
+            problems.push(format!("what `.{name}()` at {at} returns: {why}"));
+        }
+    }
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(problems.join("; ")),
+    }
+}
+
+/// An attribute of the object read without a call: renamed by its method rule.
+fn follow_attribute(
+    cx: &RewriteContext<'_, '_>,
+    rule: &CompiledRule,
+    attr: &ruff_python_ast::ExprAttribute,
+    draft: &mut Draft,
+) -> Result<(), String> {
+    let name = attr.attr.as_str();
+    let at = position(cx.text, attr.attr.range);
+    match pick_method(&rule.methods, name, None).map(|m| (m, &m.action)) {
+        Some((method, MethodAction::Rename(new))) => {
+            if new != name {
+                draft
+                    .edits
+                    .push(Edit::replace(attr.attr.range, new.clone()));
+            }
+            raise(draft, method);
+            Ok(())
+        }
+        Some((_, MethodAction::Manual(why))) => Err(format!("`.{name}` at {at}: {why}")),
+        _ => Err(format!(
+            "`.{name}` at {at} is used without a call the recipe can map"
+        )),
+    }
+}
+
+/// What the notes of a followed object say about where it reaches: an attribute, the
+/// callers it is returned to, the other modules it is passed to, and the functions it was
+/// followed into; each makes the rewrite one to review.
+fn note_reach(tracked: &Tracked<'_>, draft: &mut Draft) {
     if tracked.is_attribute {
         draft.safety = draft.safety.max(Safety::Review);
         add_note(draft, "the attribute may also be used outside its class");
@@ -430,51 +499,57 @@ pub(super) fn follow(
             ),
         );
     }
-    if let Some(template) = rule.append.as_ref().filter(|_| !tracked.made_elsewhere) {
-        let Some(target) = target else {
-            return Err(Stop::Skip(
-                "its result is not stored, so it cannot be started on the next line".to_string(),
-            ));
-        };
-        let stmt = cx
-            .semantic
-            .innermost_stmt(target)
-            .map(|s| cx.semantic.stmts[s].range)
-            .ok_or_else(|| Stop::Skip("no statement".to_string()))?;
-        let after = &cx.text[TextRange::new(stmt.end(), cx.text.line_end(stmt.end()))];
-        if !starts_line(cx.text, stmt.start())
-            || !(after.trim().is_empty() || after.trim_start().starts_with('#'))
-        {
-            return Err(Stop::Skip(
-                "the assignment shares its line with other code".to_string(),
-            ));
-        }
-        let holes = Holes {
-            call: None,
-            receiver: None,
-            target: Some(target),
-            own: (None, None),
-        };
-        let pieces =
-            render(template, &holes).ok_or_else(|| Stop::Skip("append-statement".to_string()))?;
-        let indent = indentation_at(cx.text, stmt.start()).to_string();
-        let nl = line_ending(cx.text).to_string();
-        // Each `\n`-separated statement of the template on a line of its own.
-        let mut inserted = vec![Piece::Text(indent.clone())];
-        for piece in pieces {
-            match piece {
-                Piece::Text(t) => {
-                    inserted.push(Piece::Text(t.replace('\n', &format!("{nl}{indent}"))))
-                }
-                source => inserted.push(source),
-            }
-        }
-        inserted.push(Piece::Text(nl));
-        draft.edits.push(Edit {
-            range: TextRange::empty(cx.text.full_line_end(stmt.end())),
-            pieces: merge_text(inserted),
-        });
+}
+
+/// The rule's `append` statement, on a line of its own after the assignment that stores
+/// the object (`t.start()` after `t = threading.Thread(...)`).
+fn append_statement(
+    cx: &RewriteContext<'_, '_>,
+    template: &Template,
+    target: Option<TextRange>,
+    draft: &mut Draft,
+) -> Result<(), Stop> {
+    let Some(target) = target else {
+        return Err(Stop::Skip(
+            "its result is not stored, so it cannot be started on the next line".to_string(),
+        ));
+    };
+    let stmt = cx
+        .semantic
+        .innermost_stmt(target)
+        .map(|s| cx.semantic.stmts[s].range)
+        .ok_or_else(|| Stop::Skip("no statement".to_string()))?;
+    let after = &cx.text[TextRange::new(stmt.end(), cx.text.line_end(stmt.end()))];
+    if !starts_line(cx.text, stmt.start())
+        || !(after.trim().is_empty() || after.trim_start().starts_with('#'))
+    {
+        return Err(Stop::Skip(
+            "the assignment shares its line with other code".to_string(),
+        ));
     }
+    let holes = Holes {
+        call: None,
+        receiver: None,
+        target: Some(target),
+        own: (None, None),
+    };
+    let pieces =
+        render(template, &holes).ok_or_else(|| Stop::Skip("append-statement".to_string()))?;
+    let indent = indentation_at(cx.text, stmt.start()).to_string();
+    let nl = line_ending(cx.text).to_string();
+    // Each `\n`-separated statement of the template on a line of its own.
+    let mut inserted = vec![Piece::Text(indent.clone())];
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => inserted.push(Piece::Text(t.replace('\n', &format!("{nl}{indent}")))),
+            source => inserted.push(source),
+        }
+    }
+    inserted.push(Piece::Text(nl));
+    draft.edits.push(Edit {
+        range: TextRange::empty(cx.text.full_line_end(stmt.end())),
+        pieces: merge_text(inserted),
+    });
     Ok(())
 }
 
