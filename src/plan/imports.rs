@@ -71,17 +71,55 @@ pub fn import_edits(
     replaced_module: &dyn Fn(&str) -> bool,
     statement_removals: &BTreeSet<StmtId>,
 ) -> ImportEdits {
+    let mut settled = ImportEdits::default();
+    let removing = Removing {
+        dropped,
+        rebinds,
+        replaced_module,
+        statement_removals,
+    };
+    let changes = alias_changes(cx, &removing, &mut settled);
+    let module_requests = statement_edits(cx, &changes, &mut settled);
+    let (wanted, first_use) = wanted_imports(cx, requests, rebinds, module_requests);
+    insert_imports(cx, &wanted, &first_use, statement_removals, &mut settled);
+    settled
+}
+
+/// What becomes of an Eventlet import alias.
+enum Change {
+    Remove,
+    Rebind(ImportSpec),
+    Rename(&'static str),
+}
+
+/// The changes of each import statement's aliases (by statement, then alias index).
+type Changes = BTreeMap<StmtId, BTreeMap<usize, (TextRange, Change)>>;
+
+/// What decides whether an Eventlet import goes: the code removed, the bindings rebound,
+/// the modules module rules replace, the statements removed.
+struct Removing<'a> {
+    dropped: &'a dyn Fn(TextRange) -> bool,
+    rebinds: &'a BTreeMap<BindingId, ImportSpec>,
+    replaced_module: &'a dyn Fn(&str) -> bool,
+    statement_removals: &'a BTreeSet<StmtId>,
+}
+
+/// 1. What happens to each Eventlet import alias: removed when no use is left, rebound
+/// when a rule rebinds it, renamed to `eventlet` when only other `eventlet.*` uses keep it.
+fn alias_changes(
+    cx: &ImportContext<'_>,
+    removing: &Removing<'_>,
+    settled: &mut ImportEdits,
+) -> Changes {
     let semantic = cx.semantic;
     let text = cx.text;
-    let mut settled = ImportEdits::default();
-
-    // 1. What happens to each Eventlet import alias.
-    enum Change {
-        Remove,
-        Rebind(ImportSpec),
-        Rename(&'static str),
-    }
-    let mut changes: BTreeMap<StmtId, BTreeMap<usize, (TextRange, Change)>> = BTreeMap::new();
+    let Removing {
+        dropped,
+        rebinds,
+        replaced_module,
+        statement_removals,
+    } = *removing;
+    let mut changes: Changes = BTreeMap::new();
     for (id, binding) in semantic.bindings.iter().enumerate() {
         let BindingKind::Import(import) = &binding.kind else {
             continue;
@@ -146,10 +184,21 @@ pub fn import_edits(
             .insert(import.alias, (import.alias_range, change));
     }
 
-    // 2. Edits per import statement.
+    changes
+}
+
+/// 2. The edits of each import statement whose aliases change; the standard-library
+/// imports rebound at module level, which move to their group.
+fn statement_edits(
+    cx: &ImportContext<'_>,
+    changes: &Changes,
+    settled: &mut ImportEdits,
+) -> Vec<ImportSpec> {
+    let semantic = cx.semantic;
+    let text = cx.text;
     let nl = line_ending(text);
     let mut module_requests: Vec<ImportSpec> = Vec::new();
-    for (stmt_id, aliases) in &changes {
+    for (stmt_id, aliases) in changes {
         let Some(stmt) = find_stmt(cx.body, semantic, *stmt_id) else {
             continue;
         };
@@ -208,7 +257,18 @@ pub fn import_edits(
         }
     }
 
-    // 3. Module-level imports the replacements need.
+    module_requests
+}
+
+/// 3. The module-level imports the replacements need and do not have, in the file's
+/// order, with the first module-level code that uses each.
+fn wanted_imports(
+    cx: &ImportContext<'_>,
+    requests: &[Request],
+    rebinds: &BTreeMap<BindingId, ImportSpec>,
+    module_requests: Vec<ImportSpec>,
+) -> (Vec<ImportSpec>, BTreeMap<String, TextSize>) {
+    let semantic = cx.semantic;
     let provided = |spec: &ImportSpec| -> bool {
         semantic
             .bindings_of(MODULE_SCOPE, spec.bound_name())
@@ -255,10 +315,23 @@ pub fn import_edits(
     wanted.sort_by_key(|s| (order.spec_key(s), s.render()));
     wanted.dedup();
 
+    (wanted, first_use)
+}
+
+/// 4. The wanted imports inserted where a careful human puts them.
+fn insert_imports(
+    cx: &ImportContext<'_>,
+    wanted: &[ImportSpec],
+    first_use: &BTreeMap<String, TextSize>,
+    statement_removals: &BTreeSet<StmtId>,
+    settled: &mut ImportEdits,
+) {
+    let text = cx.text;
+    let nl = line_ending(text);
     let mut removed_all = statement_removals.clone();
     removed_all.extend(settled.removed_stmts.iter().copied());
     let mut by_offset: BTreeMap<TextSize, (Vec<String>, &'static str, bool)> = BTreeMap::new();
-    for spec in &wanted {
+    for spec in wanted {
         let place = placement(
             cx,
             spec,
@@ -293,7 +366,6 @@ pub fn import_edits(
         }
         settled.edits.push(Edit::insert(offset, insert));
     }
-    settled
 }
 
 fn find_stmt<'a>(body: &'a [Stmt], semantic: &Semantic, id: StmtId) -> Option<&'a Stmt> {
