@@ -28,7 +28,8 @@ use crate::syntax::source::line_column;
 impl Engine {
     /// Judges a file's sites in `context`: what is applied, held back or left for a human, and
     /// the edits that do it (not yet applied: [`crate::emit::emit`]). `injected`: the fixes other
-    /// files' objects need here (the uses of the parameters they are passed to).
+    /// files' objects need here (the uses of the parameters they are passed to). Each step
+    /// below withdraws what it objects to, with its reason; what is left is applied.
     pub fn decide(
         &self,
         prepared: &Prepared,
@@ -37,163 +38,164 @@ impl Engine {
         context: &ProcessContext,
         injected: &[Fix],
     ) -> Migration {
-        let source = &prepared.source;
-        let parsed = &prepared.parsed;
-        let semantic = &prepared.semantic;
-        let text = source.text.as_str();
-        let index = &analysed.index;
-        let body = &parsed.syntax().body;
-        let comments = &analysed.comments;
-        let parents = &analysed.parents;
-        let target = self.target;
-        let recipes = Index::new(&self.catalog, self.target, &|_| true);
+        let text = prepared.text();
+        let position = |range: TextRange| line_column(text, &analysed.index, range.start());
         let mut migration = Migration::default();
-        let position = |range: TextRange| line_column(text, index, range.start());
-        let to_manual = |item: Diagnostic| {
-            let (line, column) = position(item.range);
-            Manual {
-                recipe: item.recipe,
-                line,
-                column,
-                message: item.message,
-                guide: item.guide,
-            }
-        };
-        let Triage {
-            mut fixes,
-            mut silently_cut,
-            mut manual_items,
-            manual_calls,
-            mut unselected_manual,
-            mut patch_calls,
-            stale_doubles,
-        } = self.triage(prepared, analysed, plan, context, injected);
-        migration.stale_doubles = stale_doubles;
+        let mut triage = self.triage(prepared, analysed, plan, context, injected);
+        migration.stale_doubles = std::mem::take(&mut triage.stale_doubles);
+        withdraw_partial_families(&mut triage.fixes, &mut triage.manual_items);
+        let set_aside = self.set_aside_backends_in(analysed, context, &mut triage);
+        // Comments a replacement would drop are kept on a line of their own above the statement.
+        let mut edits: Vec<Edit> = crate::plan::judge::keep_dropped_comments(
+            text,
+            &analysed.comments,
+            prepared.semantic(),
+            &mut triage.fixes,
+        );
+        // `--safe-only`: rewrites that need review are reported, not applied.
+        if self.safe_only {
+            migration.skipped = skip_unsafe(&mut triage.fixes, &mut edits, &position);
+        }
+        withdraw_under_manual(prepared, analysed, &position, &mut triage);
+        let remaining = self.note_what_stays(text, &position, context, &mut triage, &mut migration);
+        self.mark_reliance(context, &mut triage.fixes, migration.patches.as_ref());
+        patching_last(remaining, context, &position, &mut triage);
+        let (placed, added) = self.settle_edits(prepared, analysed, &mut triage, &mut edits);
+        migration.imports_added = added;
+        self.report(
+            &position,
+            triage,
+            set_aside,
+            (edits, placed),
+            &mut migration,
+        );
+        migration
+    }
 
-        withdraw_partial_families(&mut fixes, &mut manual_items);
-
-        // Code that exists to run on eventlet (a backend selected by name) stays as it is,
-        // reported once, and keeps nothing else on the hub.
+    /// Code that exists to run on eventlet (a backend selected by name) stays as it is,
+    /// reported once (the items returned), and keeps nothing else on the hub.
+    fn set_aside_backends_in(
+        &self,
+        analysed: &Analysed<'_>,
+        context: &ProcessContext,
+        triage: &mut Triage<'_>,
+    ) -> Vec<Diagnostic> {
         let backends = analysed.backends(&context.backend);
         let in_backend = |range: TextRange| backends.iter().any(|b| b.holds(range));
-        silently_cut.extend(
-            fixes
+        triage.silently_cut.extend(
+            triage
+                .fixes
                 .iter()
                 .filter(|f| in_backend(f.range))
                 .filter_map(|f| f.link.clone()),
         );
-        unselected_manual.retain(|r| !in_backend(*r));
-        patch_calls.retain(|call| !in_backend(call.range()));
-        let set_aside = self.set_aside_backends(&backends, &mut fixes, &mut manual_items);
+        triage.unselected_manual.retain(|r| !in_backend(*r));
+        triage.patch_calls.retain(|call| !in_backend(call.range()));
+        self.set_aside_backends(&backends, &mut triage.fixes, &mut triage.manual_items)
+    }
 
-        // Comments a replacement would drop are kept on a line of their own above the statement.
-        let mut edits: Vec<Edit> =
-            crate::plan::judge::keep_dropped_comments(text, comments, semantic, &mut fixes);
-
-        // `--safe-only`: rewrites that need review are reported, not applied.
-        if self.safe_only {
-            migration.skipped = skip_unsafe(&mut fixes, &mut edits, &position);
-        }
-
-        // A test double of `eventlet.sleep` patched to `time.sleep` would miss code of this
-        // module that now imports `sleep` itself: neither is rewritten, both are reported.
-        let stale = crate::plan::judge::stale_patch_target(&fixes);
-        crate::plan::judge::withdraw_where(&mut fixes, &mut manual_items, stale);
-
-        // Functions of this module called under a `with` left for a human (`with
-        // eventlet.Timeout(...)`) run under it too: their rewrites are held back.
-        crate::plan::judge::withdraw_where(
-            &mut fixes,
-            &mut manual_items,
-            crate::plan::judge::under_manual_with(&manual_calls, semantic, parents),
-        );
-
-        // An object handed to a call left on eventlet must stay the eventlet object.
-        crate::plan::judge::withdraw_where(
-            &mut fixes,
-            &mut manual_items,
-            crate::plan::judge::handed_to_manual(&manual_calls, &position),
-        );
-
-        // What keeps this file on eventlet (monkey patching aside).
-        let remaining = manual_items
+    /// What keeps this file on eventlet, monkey patching aside (the first item left, or else
+    /// the first fix its processes hold back), and what its own `monkey_patch()` calls patch.
+    /// Returns the first item left for a human, if any.
+    fn note_what_stays(
+        &self,
+        text: &str,
+        position: &dyn Fn(TextRange) -> (usize, usize),
+        context: &ProcessContext,
+        triage: &mut Triage<'_>,
+        migration: &mut Migration,
+    ) -> Option<TextRange> {
+        let remaining = triage
+            .manual_items
             .iter()
             .map(|m| m.range)
-            .chain(unselected_manual.iter().copied())
+            .chain(triage.unselected_manual.iter().copied())
             .min_by_key(|r| r.start());
         migration.stays = remaining.map(|r| {
             let (line, column) = position(r);
             format!("{line}:{column} (`{}`)", first_line(&text[r]))
         });
-        migration.patches = self.own_patches(&patch_calls);
+        migration.patches = self.own_patches(&triage.patch_calls);
         // What is held back stays on eventlet too.
-        let held = self.hold_back(&mut fixes, &mut manual_items, context, &position);
+        let held = self.hold_back(
+            &mut triage.fixes,
+            &mut triage.manual_items,
+            context,
+            position,
+        );
         if migration.stays.is_none() {
             migration.stays = held;
         }
+        remaining
+    }
 
-        // A replacement that runs green only because another file (or the assumption)
-        // monkey-patches its module is never `safe`: the note says where.
+    /// A replacement that runs green only because another file (or the assumption)
+    /// monkey-patches its module is never `safe`: the note says where. Nor is a rewrite that
+    /// is right only together with other files.
+    fn mark_reliance(
+        &self,
+        context: &ProcessContext,
+        fixes: &mut [Fix],
+        own: Option<&BTreeSet<String>>,
+    ) {
         for fix in fixes.iter_mut().filter(|f| f.safety == Safety::Safe) {
-            if let Some(relies) = self.relies_on(fix, context, migration.patches.as_ref()) {
+            if let Some(relies) = self.relies_on(fix, context, own) {
                 fix.safety = Safety::Review;
                 fix.note = Some(relies);
             }
         }
-        // A rewrite that is right only together with other files is never `safe`.
         if let Some(depends) = &context.depends_on {
             for fix in fixes.iter_mut().filter(|f| f.safety == Safety::Safe) {
                 fix.safety = Safety::Review;
                 fix.note = Some(format!("safe only together with {depends}"));
             }
         }
+    }
 
-        // Monkey patching goes last: while anything in the file or its processes is left on
-        // eventlet, the code still runs on the hub and needs it.
-        let first_left = remaining.or_else(|| context.stays().map(|_| TextRange::default()));
-        if let Some(first) = first_left {
-            let (line, column) = position(first);
-            crate::plan::judge::withdraw_where(&mut fixes, &mut manual_items, |fix| {
-                fix.last.then(|| match (&remaining, context.stays()) {
-                    (Some(_), _) | (None, None) => format!("`{}` kept: Eventlet code in this file is left for a human at {line}:{column}; remove monkey patching last", fix.subject),
-                    (None, Some(why)) => format!("`{}` kept: its process stays on eventlet ({why}); remove monkey patching last", fix.subject),
-                })
-            });
-        }
-
-        // Settle imports; a fix whose import needs an Eventlet import gone that stays (other
-        // uses remain) is withdrawn, and imports are settled again without it.
+    /// Settles imports, drops the locals left dangling and removes statements: the edits
+    /// placed after the fixes' own (imports, then the definitions that use them, then the
+    /// removals), and the imports added. The fixes' own edits join `edits`.
+    fn settle_edits(
+        &self,
+        prepared: &Prepared,
+        analysed: &Analysed<'_>,
+        triage: &mut Triage<'_>,
+        edits: &mut Vec<Edit>,
+    ) -> (Vec<Edit>, Vec<String>) {
+        let (text, semantic) = (prepared.text(), prepared.semantic());
+        let recipes = Index::new(&self.catalog, self.target, &|_| true);
         let ictx = ImportContext {
             text,
-            body,
+            body: &prepared.module().body,
             semantic,
-            comments,
+            comments: &analysed.comments,
             configured: self.import_order,
         };
         let replaced_module = |module: &str| {
             recipes
-                .module_of(target, module)
+                .module_of(self.target, module)
                 .is_some_and(|(recipe, _)| self.enabled(&self.catalog.recipes[recipe].id))
         };
+        let fixes = &mut triage.fixes;
         let (settled, removals, definitions) =
-            settle_imports(&ictx, &mut fixes, &mut manual_items, &replaced_module);
-
+            settle_imports(&ictx, fixes, &mut triage.manual_items, &replaced_module);
         let mut all_removals = removals.clone();
         all_removals.extend(settled.removed_stmts.iter().copied());
         // A local whose last reader was removed goes too when assigning it did nothing else;
         // otherwise only its binding goes, and the rewrite that removed its reader says so.
         edits.extend(crate::plan::judge::drop_dangling_locals(
             semantic,
-            parents,
-            &manual_items,
-            &mut fixes,
+            &analysed.parents,
+            &triage.manual_items,
+            fixes,
             &mut all_removals,
         ));
         let mut anchors: HashSet<_> = settled.anchors.clone();
         anchors.extend(edits.iter().map(|e| e.range.start()));
         anchors.extend(definitions.iter().map(|e| e.range.start()));
-        let removal = remove_statements(text, semantic, comments, &all_removals, &anchors);
-        for fix in &mut fixes {
+        let removal =
+            remove_statements(text, semantic, &analysed.comments, &all_removals, &anchors);
+        for fix in fixes.iter_mut() {
             if fix
                 .removals
                 .iter()
@@ -207,16 +209,29 @@ impl Engine {
                 edits.push(edit.clone());
             }
         }
-        let wrap: Vec<Edit> = fixes
-            .iter()
-            .flat_map(|f| f.edits.iter().filter(|e| f.wrap.contains(&e.range)))
-            .cloned()
-            .collect();
         let mut placed = settled.edits;
         // After the imports inserted at the same place, which they use.
         placed.extend(definitions);
         placed.extend(removal.edits);
+        (placed, settled.added)
+    }
 
+    /// The decision written down: what is applied and with which edits (for emitting to lay
+    /// out), what other files must cut, and the items left for a human, in file order.
+    fn report(
+        &self,
+        position: &dyn Fn(TextRange) -> (usize, usize),
+        triage: Triage<'_>,
+        set_aside: Vec<Diagnostic>,
+        (edits, placed): (Vec<Edit>, Vec<Edit>),
+        migration: &mut Migration,
+    ) {
+        let Triage {
+            fixes,
+            silently_cut,
+            manual_items,
+            ..
+        } = triage;
         migration.sensitivity = self.sensitivity(&fixes);
         for fix in &fixes {
             let (line, column) = position(fix.range);
@@ -228,7 +243,11 @@ impl Engine {
                 note: fix.note.clone(),
             });
         }
-        migration.imports_added = settled.added;
+        let wrap: Vec<Edit> = fixes
+            .iter()
+            .flat_map(|f| f.edits.iter().filter(|e| f.wrap.contains(&e.range)))
+            .cloned()
+            .collect();
         migration.layout = Layout {
             fixes: edits,
             wrap,
@@ -255,12 +274,74 @@ impl Engine {
                     .map(|link| (link, "its object is not rewritten in this run".to_string())),
             )
             .collect();
+        let to_manual = |item: Diagnostic| {
+            let (line, column) = position(item.range);
+            Manual {
+                recipe: item.recipe,
+                line,
+                column,
+                message: item.message,
+                guide: item.guide,
+            }
+        };
         migration
             .manual
             .extend(manual_items.into_iter().chain(set_aside).map(to_manual));
         migration.manual.sort_by_key(|m| (m.line, m.column));
-        migration
     }
+}
+
+/// Withdraws what runs under, or is handed to, code left on eventlet in this file, and the
+/// test doubles that would miss the code they double once it is rewritten.
+fn withdraw_under_manual(
+    prepared: &Prepared,
+    analysed: &Analysed<'_>,
+    position: &dyn Fn(TextRange) -> (usize, usize),
+    triage: &mut Triage<'_>,
+) {
+    let (fixes, manual_items) = (&mut triage.fixes, &mut triage.manual_items);
+    // A test double of `eventlet.sleep` patched to `time.sleep` would miss code of this
+    // module that now imports `sleep` itself: neither is rewritten, both are reported.
+    let stale = crate::plan::judge::stale_patch_target(fixes);
+    crate::plan::judge::withdraw_where(fixes, manual_items, stale);
+    // Functions of this module called under a `with` left for a human (`with
+    // eventlet.Timeout(...)`) run under it too: their rewrites are held back.
+    crate::plan::judge::withdraw_where(
+        fixes,
+        manual_items,
+        crate::plan::judge::under_manual_with(
+            &triage.manual_calls,
+            prepared.semantic(),
+            &analysed.parents,
+        ),
+    );
+    // An object handed to a call left on eventlet must stay the eventlet object.
+    crate::plan::judge::withdraw_where(
+        fixes,
+        manual_items,
+        crate::plan::judge::handed_to_manual(&triage.manual_calls, position),
+    );
+}
+
+/// Monkey patching goes last: while anything in the file (`remaining`: the first item left)
+/// or its processes is left on eventlet, the code still runs on the hub and needs it.
+fn patching_last(
+    remaining: Option<TextRange>,
+    context: &ProcessContext,
+    position: &dyn Fn(TextRange) -> (usize, usize),
+    triage: &mut Triage<'_>,
+) {
+    let first_left = remaining.or_else(|| context.stays().map(|_| TextRange::default()));
+    let Some(first) = first_left else {
+        return;
+    };
+    let (line, column) = position(first);
+    crate::plan::judge::withdraw_where(&mut triage.fixes, &mut triage.manual_items, |fix| {
+        fix.last.then(|| match (&remaining, context.stays()) {
+            (Some(_), _) | (None, None) => format!("`{}` kept: Eventlet code in this file is left for a human at {line}:{column}; remove monkey patching last", fix.subject),
+            (None, Some(why)) => format!("`{}` kept: its process stays on eventlet ({why}); remove monkey patching last", fix.subject),
+        })
+    });
 }
 
 /// Takes the fixes that are not `safe` out (with the comments they kept), as reported.
