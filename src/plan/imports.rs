@@ -104,7 +104,7 @@ struct Removing<'a> {
     statement_removals: &'a BTreeSet<StmtId>,
 }
 
-/// 1. What happens to each Eventlet import alias: removed when no use is left, rebound
+/// Step 1: what happens to each Eventlet import alias: removed when no use is left, rebound
 /// when a rule rebinds it, renamed to `eventlet` when only other `eventlet.*` uses keep it.
 fn alias_changes(
     cx: &ImportContext<'_>,
@@ -187,7 +187,7 @@ fn alias_changes(
     changes
 }
 
-/// 2. The edits of each import statement whose aliases change; the standard-library
+/// Step 2: the edits of each import statement whose aliases change; the standard-library
 /// imports rebound at module level, which move to their group.
 fn statement_edits(
     cx: &ImportContext<'_>,
@@ -260,7 +260,7 @@ fn statement_edits(
     module_requests
 }
 
-/// 3. The module-level imports the replacements need and do not have, in the file's
+/// Step 3: the module-level imports the replacements need and do not have, in the file's
 /// order, with the first module-level code that uses each.
 fn wanted_imports(
     cx: &ImportContext<'_>,
@@ -318,7 +318,7 @@ fn wanted_imports(
     (wanted, first_use)
 }
 
-/// 4. The wanted imports inserted where a careful human puts them.
+/// Step 4: the wanted imports inserted where a careful human puts them.
 fn insert_imports(
     cx: &ImportContext<'_>,
     wanted: &[ImportSpec],
