@@ -225,6 +225,80 @@ pub(super) fn compile_rule(
     file: &RecipeFile,
     fail: &dyn Fn(&str, String) -> RecipeError,
 ) -> Result<CompiledRule, RecipeError> {
+    let (kind, needle) = the_action(rule, fail)?;
+    let mut imports = target_imports.to_vec();
+    for i in &rule.imports {
+        imports.push(ImportSpec::parse(i).map_err(|e| fail(i, e))?);
+    }
+    let defines = compile_definitions(&rule.defines).map_err(|(text, e)| fail(text, e))?;
+    let action = match kind {
+        "replace" | "replace-callee" => {
+            replace_action(rule, (kind, needle), &imports, &defines, fail)?
+        }
+        "remove-statement" => {
+            if rule.on != SiteKind::Call || rule.when.result != Some(ResultUse::Discarded) {
+                return Err(fail(
+                    "remove-statement",
+                    "`remove-statement` needs `on = \"call\"` and `when = { result = \"discarded\" }`".to_string(),
+                ));
+            }
+            Action::RemoveStatement
+        }
+        "module-map" => module_map_action(rule, file, fail)?,
+        "leave" => {
+            if rule.safety.is_some() || !rule.imports.is_empty() || rule.note.is_some() {
+                return Err(fail(
+                    "leave",
+                    "a `leave` rule makes no edit: it takes no safety, imports or note".to_string(),
+                ));
+            }
+            Action::Leave(needle.to_string())
+        }
+        _ => Action::Manual(needle.to_string()),
+    };
+    let safety = rule_safety(rule, rules, &action, fail)?;
+    if (!rule.methods.is_empty() || rule.append_statement.is_some())
+        && !matches!(action, Action::Replace(_) | Action::ReplaceCallee(_))
+    {
+        return Err(fail(
+            "method",
+            "`method` and `append-statement` need a `replace` or `replace-callee` action"
+                .to_string(),
+        ));
+    }
+    let append = append_template(rule, fail)?;
+    let shared = rule.methods.is_empty()
+        && rule.on == SiteKind::Call
+        && matches!(action, Action::Replace(_) | Action::ReplaceCallee(_));
+    let method_rules = if shared {
+        &rules.methods
+    } else {
+        &rule.methods
+    };
+    let methods = compile_methods(method_rules, &imports, fail)?;
+    Ok(CompiledRule {
+        on: rule.on,
+        when: rule.when.clone(),
+        action,
+        imports,
+        safety,
+        note: rule.note.clone().or_else(|| rules.note.clone()),
+        append,
+        defines,
+        methods,
+        allow_escape: rule.allow_escape,
+        last: rule.last,
+        dual_mode: rule.dual_mode,
+        requires_python: rule.requires_python,
+    })
+}
+
+/// The rule's one action (`replace`, `replace-callee`, `remove-statement`, `module-map`,
+/// `manual` or `leave`) and its text.
+fn the_action<'r>(
+    rule: &'r Rule,
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<(&'static str, &'r str), RecipeError> {
     let mut actions = Vec::new();
     if let Some(t) = &rule.replace {
         actions.push(("replace", t.as_str()));
@@ -253,87 +327,87 @@ pub(super) fn compile_rule(
             ),
         ));
     };
-    let mut imports = target_imports.to_vec();
-    for i in &rule.imports {
-        imports.push(ImportSpec::parse(i).map_err(|e| fail(i, e))?);
+    Ok((kind, needle))
+}
+
+/// A `replace` or `replace-callee` template, with the holes its site allows and the
+/// imports and definitions it uses checked.
+fn replace_action(
+    rule: &Rule,
+    (kind, needle): (&str, &str),
+    imports: &[ImportSpec],
+    defines: &[Definition],
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<Action, RecipeError> {
+    let template =
+        Template::parse(needle).map_err(|e| fail(needle, format!("template `{needle}`: {e}")))?;
+    if kind == "replace-callee" && rule.on != SiteKind::Call {
+        return Err(fail(
+            needle,
+            "`replace-callee` needs `on = \"call\"`".to_string(),
+        ));
     }
-    let defines = compile_definitions(&rule.defines).map_err(|(text, e)| fail(text, e))?;
-    let action = match kind {
-        "replace" | "replace-callee" => {
-            let template = Template::parse(needle)
-                .map_err(|e| fail(needle, format!("template `{needle}`: {e}")))?;
-            if kind == "replace-callee" && rule.on != SiteKind::Call {
-                return Err(fail(
-                    needle,
-                    "`replace-callee` needs `on = \"call\"`".to_string(),
-                ));
-            }
-            let allowed_holes = kind == "replace" && rule.on == SiteKind::Call;
-            if let Some(hole) = template.holes().into_iter().find(|h| {
-                h.value == HoleValue::Target || (!allowed_holes && h.value != HoleValue::Receiver)
-            }) {
-                return Err(fail(
-                    needle,
-                    format!("hole {hole:?} is only available when replacing a whole call"),
-                ));
-            }
-            // With methods, the imports may serve the method templates instead.
-            let all_used = rule.methods.is_empty();
-            check_template(&template, &imports, &defines, all_used).map_err(|e| fail(needle, e))?;
-            if kind == "replace" {
-                Action::Replace(template)
-            } else {
-                Action::ReplaceCallee(template)
-            }
+    let allowed_holes = kind == "replace" && rule.on == SiteKind::Call;
+    if let Some(hole) = template.holes().into_iter().find(|h| {
+        h.value == HoleValue::Target || (!allowed_holes && h.value != HoleValue::Receiver)
+    }) {
+        return Err(fail(
+            needle,
+            format!("hole {hole:?} is only available when replacing a whole call"),
+        ));
+    }
+    // With methods, the imports may serve the method templates instead.
+    let all_used = rule.methods.is_empty();
+    check_template(&template, imports, defines, all_used).map_err(|e| fail(needle, e))?;
+    if kind == "replace" {
+        Ok(Action::Replace(template))
+    } else {
+        Ok(Action::ReplaceCallee(template))
+    }
+}
+
+/// A `module-map`: an entry for every matched module, each a module path.
+fn module_map_action(
+    rule: &Rule,
+    file: &RecipeFile,
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<Action, RecipeError> {
+    if rule.on != SiteKind::Module {
+        return Err(fail(
+            "module-map",
+            "`module-map` needs `on = \"module\"`".to_string(),
+        ));
+    }
+    let keys: HashSet<&String> = rule.module_map.keys().collect();
+    let names: HashSet<&String> = file.matches.iter().collect();
+    if let Some(missing) = names.difference(&keys).next() {
+        return Err(fail(
+            missing,
+            format!("`{missing}` is matched but has no `module-map` entry"),
+        ));
+    }
+    if let Some(extra) = keys.difference(&names).next() {
+        return Err(fail(
+            extra,
+            format!("`module-map` entry `{extra}` is not in `matches`"),
+        ));
+    }
+    for module in rule.module_map.values() {
+        if module.is_empty() || !module.split('.').all(is_identifier) {
+            return Err(fail(module, format!("`{module}` is not a module path")));
         }
-        "remove-statement" => {
-            if rule.on != SiteKind::Call || rule.when.result != Some(ResultUse::Discarded) {
-                return Err(fail(
-                    "remove-statement",
-                    "`remove-statement` needs `on = \"call\"` and `when = { result = \"discarded\" }`".to_string(),
-                ));
-            }
-            Action::RemoveStatement
-        }
-        "module-map" => {
-            if rule.on != SiteKind::Module {
-                return Err(fail(
-                    "module-map",
-                    "`module-map` needs `on = \"module\"`".to_string(),
-                ));
-            }
-            let keys: HashSet<&String> = rule.module_map.keys().collect();
-            let names: HashSet<&String> = file.matches.iter().collect();
-            if let Some(missing) = names.difference(&keys).next() {
-                return Err(fail(
-                    missing,
-                    format!("`{missing}` is matched but has no `module-map` entry"),
-                ));
-            }
-            if let Some(extra) = keys.difference(&names).next() {
-                return Err(fail(
-                    extra,
-                    format!("`module-map` entry `{extra}` is not in `matches`"),
-                ));
-            }
-            for module in rule.module_map.values() {
-                if module.is_empty() || !module.split('.').all(is_identifier) {
-                    return Err(fail(module, format!("`{module}` is not a module path")));
-                }
-            }
-            Action::ModuleMap(rule.module_map.clone())
-        }
-        "leave" => {
-            if rule.safety.is_some() || !rule.imports.is_empty() || rule.note.is_some() {
-                return Err(fail(
-                    "leave",
-                    "a `leave` rule makes no edit: it takes no safety, imports or note".to_string(),
-                ));
-            }
-            Action::Leave(needle.to_string())
-        }
-        _ => Action::Manual(needle.to_string()),
-    };
+    }
+    Ok(Action::ModuleMap(rule.module_map.clone()))
+}
+
+/// The rule's safety: `manual` exactly for a `manual` action, else the rule's, the
+/// target's, or `review`.
+fn rule_safety(
+    rule: &Rule,
+    rules: &model::TargetRules,
+    action: &Action,
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<Safety, RecipeError> {
     if matches!(action, Action::Manual(_)) && rule.safety.is_some_and(|s| s != Safety::Manual) {
         return Err(fail(
             "manual",
@@ -358,16 +432,15 @@ pub(super) fn compile_rule(
             "`safety = \"manual\"` needs a `manual` action with guidance".to_string(),
         ));
     }
-    if (!rule.methods.is_empty() || rule.append_statement.is_some())
-        && !matches!(action, Action::Replace(_) | Action::ReplaceCallee(_))
-    {
-        return Err(fail(
-            "method",
-            "`method` and `append-statement` need a `replace` or `replace-callee` action"
-                .to_string(),
-        ));
-    }
-    let append = match &rule.append_statement {
+    Ok(safety)
+}
+
+/// The `append-statement` template: statements using only `{target}`.
+fn append_template(
+    rule: &Rule,
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<Option<Template>, RecipeError> {
+    Ok(match &rule.append_statement {
         Some(text) => {
             let template =
                 Template::parse(text).map_err(|e| fail(text, format!("template `{text}`: {e}")))?;
@@ -395,30 +468,6 @@ pub(super) fn compile_rule(
             Some(template)
         }
         None => None,
-    };
-    let shared = rule.methods.is_empty()
-        && rule.on == SiteKind::Call
-        && matches!(action, Action::Replace(_) | Action::ReplaceCallee(_));
-    let method_rules = if shared {
-        &rules.methods
-    } else {
-        &rule.methods
-    };
-    let methods = compile_methods(method_rules, &imports, fail)?;
-    Ok(CompiledRule {
-        on: rule.on,
-        when: rule.when.clone(),
-        action,
-        imports,
-        safety,
-        note: rule.note.clone().or_else(|| rules.note.clone()),
-        append,
-        defines,
-        methods,
-        allow_escape: rule.allow_escape,
-        last: rule.last,
-        dual_mode: rule.dual_mode,
-        requires_python: rule.requires_python,
     })
 }
 
