@@ -1,11 +1,12 @@
 //! Each site's outcome sorted out in source order.
 
+use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::analyse::analysis::Analysed;
 use crate::analyse::engine::Engine;
 use crate::analyse::rewrite::Outcome;
-use crate::analyse::sites::SiteNode;
+use crate::analyse::sites::{Site, SiteNode};
 use crate::fix::edit::Edit;
 use crate::fix::Diagnostic;
 use crate::fix::Fix;
@@ -27,169 +28,222 @@ impl Engine {
         context: &ProcessContext,
         injected: &[Fix],
     ) -> Triage<'a> {
-        let text = prepared.source.text.as_str();
-        let semantic = &prepared.semantic;
-        let position = |range: TextRange| line_column(text, &analysed.index, range.start());
-        let mut manual_items: Vec<Diagnostic> = analysed.manual.clone();
-        let mut stale_doubles = Vec::new();
-
+        let sorting = Sorting {
+            text: prepared.text(),
+            semantic: prepared.semantic(),
+            index: &analysed.index,
+            plan,
+            context,
+        };
+        let mut triage = Triage {
+            fixes: Vec::new(),
+            silently_cut: Vec::new(),
+            manual_items: analysed.manual.clone(),
+            manual_calls: Vec::new(),
+            manual_objects: Vec::new(),
+            unselected_manual: Vec::new(),
+            patch_calls: Vec::new(),
+            stale_doubles: Vec::new(),
+        };
         // Fixes, in source order; a fix that touches what an earlier one did is reported.
-        let mut fixes: Vec<Fix> = Vec::new();
-        let mut manual_calls: Vec<(TextRange, String)> = Vec::new();
-        let mut manual_objects: Vec<String> = Vec::new();
-        let mut unselected_manual: Vec<TextRange> = Vec::new();
-        let mut patch_calls = Vec::new();
-        let mut silently_cut = Vec::new();
         for (site, outcome) in &analysed.sites {
-            if let SiteNode::Call { call, .. } = site.node {
-                if site.name == self.catalog.process.monkey_patch {
-                    patch_calls.push(call);
+            self.sort_site(&sorting, site, outcome.as_ref(), &mut triage);
+        }
+        // What objects of other files need here, judged as this file's own fixes are.
+        for fix in injected {
+            self.sort_injected(&sorting, fix.clone(), &mut triage);
+        }
+        triage
+    }
+
+    /// One site of this file sorted out.
+    fn sort_site<'a>(
+        &self,
+        sorting: &Sorting<'_, '_>,
+        site: &Site<'a>,
+        outcome: Option<&Outcome>,
+        triage: &mut Triage<'a>,
+    ) {
+        let (text, semantic) = (sorting.text, sorting.semantic);
+        if let SiteNode::Call { call, .. } = site.node {
+            if site.name == self.catalog.process.monkey_patch {
+                triage.patch_calls.push(call);
+            }
+        }
+        let recipe = &self.catalog.recipes[site.recipe];
+        // Suppressed by a comment.
+        let Some(outcome) = outcome else {
+            return;
+        };
+        // Not applied, silently: what other files apply with it goes too.
+        let unlinked = |cut: &mut Vec<String>| {
+            if let Outcome::Fix(fix) = outcome {
+                let mut fix = (**fix).clone();
+                if sorting.context.links.judge(&mut fix).is_none() {
+                    cut.extend(fix.link);
                 }
             }
-            let recipe = &self.catalog.recipes[site.recipe];
-            // Suppressed by a comment.
-            let Some(outcome) = outcome else {
-                continue;
+        };
+        if !self.enabled(&recipe.id) {
+            unlinked(&mut triage.silently_cut);
+            // Not selected: it changes nothing, but what it would leave for a human still
+            // holds monkey-patch removal back.
+            // Its objects stay eventlet objects, and code under its calls stays under
+            // eventlet: nothing may hand them to threads either.
+            let left = match outcome {
+                Outcome::Manual(item) => Some(item.range),
+                Outcome::Fix(_) => Some(site.range),
+                Outcome::Nothing => None,
             };
-            // Not applied, silently: what other files apply with it goes too.
-            let unlinked = |cut: &mut Vec<String>| {
-                if let Outcome::Fix(fix) = outcome {
-                    let mut fix = (**fix).clone();
-                    if context.links.judge(&mut fix).is_none() {
-                        cut.extend(fix.link);
-                    }
-                }
-            };
-            if !self.enabled(&recipe.id) {
-                unlinked(&mut silently_cut);
-                // Not selected: it changes nothing, but what it would leave for a human still
-                // holds monkey-patch removal back.
-                // Its objects stay eventlet objects, and code under its calls stays under
-                // eventlet: nothing may hand them to threads either.
-                let left = match outcome {
-                    Outcome::Manual(item) => Some(item.range),
-                    Outcome::Fix(_) => Some(site.range),
-                    Outcome::Nothing => None,
-                };
-                if let Some(range) = left {
-                    unselected_manual.push(range);
-                    stays(text, semantic, site, &mut manual_calls, &mut manual_objects);
-                }
-                continue;
+            if let Some(range) = left {
+                triage.unselected_manual.push(range);
+                stays(
+                    text,
+                    semantic,
+                    site,
+                    &mut triage.manual_calls,
+                    &mut triage.manual_objects,
+                );
             }
-            // Code an accepted rewrite replaces (an argument it does not copy, a statement it
-            // removes) is gone with it.
-            let subsumed = fixes.iter().any(|f| {
-                f.edits.iter().any(|e| e.drops(site.range))
-                    || f.removals
-                        .iter()
-                        .any(|&s| semantic.stmts[s].range.contains_range(site.range))
-            });
-            if subsumed {
-                unlinked(&mut silently_cut);
-                continue;
+            return;
+        }
+        // Code an accepted rewrite replaces (an argument it does not copy, a statement it
+        // removes) is gone with it.
+        let subsumed = triage.fixes.iter().any(|f| {
+            f.edits.iter().any(|e| e.drops(site.range))
+                || f.removals
+                    .iter()
+                    .any(|&s| semantic.stmts[s].range.contains_range(site.range))
+        });
+        if subsumed {
+            unlinked(&mut triage.silently_cut);
+            return;
+        }
+        match outcome.clone() {
+            Outcome::Fix(fix) => sort_fix(sorting, site, *fix, triage),
+            Outcome::Manual(item) => {
+                // (A double through a project module freezes that module only: the
+                // project plan sees it in the index.)
+                if matches!(
+                    site.node,
+                    SiteNode::PatchName { start: 0, .. } | SiteNode::PatchObject { .. }
+                ) {
+                    let (line, column) = sorting.position(site.range);
+                    triage
+                        .stale_doubles
+                        .push((site.name.clone(), format!("{line}:{column}")));
+                }
+                stays(
+                    text,
+                    semantic,
+                    site,
+                    &mut triage.manual_calls,
+                    &mut triage.manual_objects,
+                );
+                triage.manual_items.push(item);
             }
-            match outcome.clone() {
-                Outcome::Fix(fix) => {
-                    let mut fix = *fix;
-                    // Linked to fixes of other files: the project plan says whether it holds.
-                    if let Some(message) = context.links.judge(&mut fix) {
-                        manual_items.push(fix.withdraw(message));
-                        continue;
-                    }
-                    // Its test double cannot follow: the code stays as the double expects.
-                    if let Some(why) = context
-                        .frozen_for(&fix.name)
-                        .filter(|_| fix.patch_target.is_none())
-                    {
-                        let message = format!(
-                            "`{}` held back: {why}; migrate the code and its test double together",
-                            fix.subject
-                        );
-                        manual_items.push(fix.withdraw(message));
-                        continue;
-                    }
-                    // Not applied by the full run: left for the patch that does what it does
-                    // (with the fixes of other places it is linked to).
-                    if plan.is_some_and(|p| !p.contains(&(fix.recipe.clone(), position(fix.range))))
-                    {
-                        silently_cut.extend(fix.link);
-                        continue;
-                    }
-                    // Code a call left for a human receives (or runs under, for `with`)
-                    // still works the eventlet way; so must what is handed to it.
-                    let blocked = manual_calls
+            Outcome::Nothing => {}
+        }
+    }
+
+    /// A fix another file's object needs here, judged as this file's own are.
+    fn sort_injected(&self, sorting: &Sorting<'_, '_>, mut fix: Fix, triage: &mut Triage<'_>) {
+        let context = sorting.context;
+        if !self.enabled(&fix.recipe) || !sorting.planned(&fix) {
+            triage.silently_cut.extend(fix.link);
+            return;
+        }
+        let frozen = context.frozen_for(&fix.name).map(|why| {
+            format!(
+                "`{}` held back: {why}; migrate the code and its test double together",
+                fix.subject
+            )
+        });
+        match frozen.or_else(|| context.links.judge(&mut fix)) {
+            Some(message) => triage.manual_items.push(fix.withdraw(message)),
+            None if overlaps(&fix, &triage.fixes, sorting.semantic) => triage
+                .manual_items
+                .push(fix.withdraw("overlaps another rewrite; migrate it by hand".to_string())),
+            None => triage.fixes.push(fix),
+        }
+    }
+}
+
+/// What sorting a file's sites reads besides them.
+struct Sorting<'a, 'c> {
+    text: &'a str,
+    semantic: &'a Semantic,
+    index: &'c LineIndex,
+    /// What the full run applied, when this run is bounded by it (a patch of a series).
+    plan: Option<&'c AppliedSites>,
+    context: &'c ProcessContext,
+}
+
+impl Sorting<'_, '_> {
+    fn position(&self, range: TextRange) -> (usize, usize) {
+        line_column(self.text, self.index, range.start())
+    }
+
+    /// Whether this run applies `fix`: every fix, unless it is bounded by a full run's.
+    fn planned(&self, fix: &Fix) -> bool {
+        self.plan
+            .is_none_or(|p| p.contains(&(fix.recipe.clone(), self.position(fix.range))))
+    }
+}
+
+/// A fix of this file's own judged: applied, or reported with why not (links cut, a test
+/// double that cannot follow, code left on eventlet around it, an overlap), or left out of a
+/// run bounded by the full one.
+fn sort_fix(sorting: &Sorting<'_, '_>, site: &Site<'_>, mut fix: Fix, triage: &mut Triage<'_>) {
+    let (text, semantic, context) = (sorting.text, sorting.semantic, sorting.context);
+    // Linked to fixes of other files: the project plan says whether it holds.
+    if let Some(message) = context.links.judge(&mut fix) {
+        triage.manual_items.push(fix.withdraw(message));
+        return;
+    }
+    // Its test double cannot follow: the code stays as the double expects.
+    if let Some(why) = context
+        .frozen_for(&fix.name)
+        .filter(|_| fix.patch_target.is_none())
+    {
+        let message = format!(
+            "`{}` held back: {why}; migrate the code and its test double together",
+            fix.subject
+        );
+        triage.manual_items.push(fix.withdraw(message));
+        return;
+    }
+    // Not applied by the full run: left for the patch that does what it does
+    // (with the fixes of other places it is linked to).
+    if !sorting.planned(&fix) {
+        triage.silently_cut.extend(fix.link);
+        return;
+    }
+    // Code a call left for a human receives (or runs under, for `with`)
+    // still works the eventlet way; so must what is handed to it.
+    let blocked = triage.manual_calls
                         .iter()
                         .find(|(args, _)| args.contains_range(site.range))
                         .map(|(_, outer)| format!("`{}` is under `{outer}`, which is not migrated: migrate them together", fix.subject))
                         .or_else(|| {
-                            passes_manual_object(text, site, &fix, &manual_objects).map(|object| {
+                            passes_manual_object(text, site, &fix, &triage.manual_objects).map(|object| {
                                 format!("`{}` is given `{object}`, an eventlet object that stays on eventlet (left for a human, or its recipe not selected): migrate them together", fix.subject)
                             })
                         });
-                    if let Some(message) = blocked {
-                        manual_items.push(fix.withdraw(message));
-                        continue;
-                    }
-                    if overlaps(&fix, &fixes, semantic) {
-                        manual_items.push(Diagnostic {
-                            recipe: fix.recipe,
-                            range: fix.range,
-                            message: "overlaps another rewrite; migrate it by hand".to_string(),
-                            guide: None,
-                            link: fix.link,
-                        });
-                    } else {
-                        fixes.push(fix);
-                    }
-                }
-                Outcome::Manual(item) => {
-                    // (A double through a project module freezes that module only: the
-                    // project plan sees it in the index.)
-                    if matches!(
-                        site.node,
-                        SiteNode::PatchName { start: 0, .. } | SiteNode::PatchObject { .. }
-                    ) {
-                        let (line, column) = position(site.range);
-                        stale_doubles.push((site.name.clone(), format!("{line}:{column}")));
-                    }
-                    stays(text, semantic, site, &mut manual_calls, &mut manual_objects);
-                    manual_items.push(item);
-                }
-                Outcome::Nothing => {}
-            }
-        }
-        // What objects of other files need here, judged as this file's own fixes are.
-        for fix in injected {
-            let mut fix = fix.clone();
-            let planned =
-                plan.is_none_or(|p| p.contains(&(fix.recipe.clone(), position(fix.range))));
-            if !self.enabled(&fix.recipe) || !planned {
-                silently_cut.extend(fix.link);
-                continue;
-            }
-            let frozen = context.frozen_for(&fix.name).map(|why| {
-                format!(
-                    "`{}` held back: {why}; migrate the code and its test double together",
-                    fix.subject
-                )
-            });
-            match frozen.or_else(|| context.links.judge(&mut fix)) {
-                Some(message) => manual_items.push(fix.withdraw(message)),
-                None if overlaps(&fix, &fixes, semantic) => manual_items
-                    .push(fix.withdraw("overlaps another rewrite; migrate it by hand".to_string())),
-                None => fixes.push(fix),
-            }
-        }
-        Triage {
-            fixes,
-            silently_cut,
-            manual_items,
-            manual_calls,
-            unselected_manual,
-            patch_calls,
-            stale_doubles,
-        }
+    if let Some(message) = blocked {
+        triage.manual_items.push(fix.withdraw(message));
+        return;
+    }
+    if overlaps(&fix, &triage.fixes, semantic) {
+        triage.manual_items.push(Diagnostic {
+            recipe: fix.recipe,
+            range: fix.range,
+            message: "overlaps another rewrite; migrate it by hand".to_string(),
+            guide: None,
+            link: fix.link,
+        });
+    } else {
+        triage.fixes.push(fix);
     }
 }
 
@@ -208,6 +262,8 @@ pub(crate) struct Triage<'a> {
     pub(crate) patch_calls: Vec<&'a ruff_python_ast::ExprCall>,
     /// Test doubles left for a human: the name each patches, and where.
     pub(crate) stale_doubles: Vec<(String, String)>,
+    /// Objects made by calls left on eventlet (by the text they are stored in).
+    manual_objects: Vec<String>,
 }
 
 /// Records a call that stays on eventlet (left for a human, or its recipe not selected): code
