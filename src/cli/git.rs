@@ -79,67 +79,9 @@ pub fn run(
     } else {
         paths.to_vec()
     };
-    let found = discover(&paths, excludes);
-    if let Some(package) = driver::eventlet_itself(&paths, &found.files) {
-        return Err(driver::eventlet_itself_message(&package));
-    }
-    let mut failures: Vec<(String, String)> = found
-        .errors
-        .iter()
-        .map(|(p, e)| (p.display().to_string(), e.clone()))
-        .collect();
-    let mut files = Vec::new();
-    for path in &found.files {
-        let absolute = cwd.join(path);
-        let absolute = absolute.canonicalize().unwrap_or(absolute);
-        let Ok(relative) = absolute.strip_prefix(&root).map(Path::to_path_buf) else {
-            failures.push((
-                path.display().to_string(),
-                "outside the repository".to_string(),
-            ));
-            continue;
-        };
-        match std::fs::read(&absolute) {
-            Ok(contents) => files.push(SourceFile {
-                path: relative.to_string_lossy().replace('\\', "/"),
-                location: absolute.clone(),
-                package: top_package(&root, &relative),
-                contents,
-            }),
-            Err(e) => failures.push((path.display().to_string(), e.to_string())),
-        }
-    }
-    let author = match &args.author {
-        Some(a) => a.clone(),
-        None => {
-            let name = git(&["config", "user.name"], &cwd)
-                .ok()
-                .filter(|s| !s.is_empty());
-            let email = git(&["config", "user.email"], &cwd)
-                .ok()
-                .filter(|s| !s.is_empty());
-            match (name, email) {
-                (Some(n), Some(e)) => format!("{n} <{e}>"),
-                _ => "eventlet-migrate <eventlet-migrate@localhost>".to_string(),
-            }
-        }
-    };
-    if !author.contains('<') || !author.ends_with('>') {
-        return Err(format!("--author `{author}` is not `Name <email>`"));
-    }
-    let date = patch::rfc2822(&args.date.clone().unwrap_or_else(patch::now_rfc3339))?;
-    for trailer in &args.trailers {
-        if !trailer.contains(": ") {
-            return Err(format!("--trailer `{trailer}` is not `Key: value`"));
-        }
-    }
-    let options = Options {
-        split: args.split,
-        author,
-        date,
-        prefix: args.prefix.clone(),
-        trailers: args.trailers.clone(),
-    };
+    let mut failures: Vec<(String, String)> = Vec::new();
+    let files = read_tree(&cwd, &root, &paths, excludes, &mut failures)?;
+    let options = series_options(args, &cwd)?;
     let pool = crate::project::workers::pool(args.jobs)?;
     let scope = patch::SeriesInputs {
         paths: &paths,
@@ -157,66 +99,12 @@ pub fn run(
             )
         })
         .collect();
-
     if args.commit {
-        let touched: std::collections::BTreeSet<&str> = series
-            .iter()
-            .flat_map(|p| p.files.iter().map(|f| f.0.as_str()))
-            .collect();
-        if !touched.is_empty() {
-            let mut status_args = vec!["status", "--porcelain", "--"];
-            status_args.extend(touched.iter().copied());
-            let dirty = git(&status_args, &root)?;
-            if !dirty.is_empty() {
-                return Err(format!(
-                    "refusing to commit: files the series changes have uncommitted changes (commit or stash them first):\n{dirty}"
-                ));
-            }
-        }
-        let temp = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let mut mbox_paths = Vec::new();
-        for (name, text) in &rendered {
-            let path = temp.path().join(name);
-            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-            mbox_paths.push(path.to_string_lossy().to_string());
-        }
-        if !mbox_paths.is_empty() {
-            // --keep-non-patch: a `--message-prefix` such as `[eventlet-removal] ` stays.
-            let mut am = vec!["am", "--keep-cr", "--keep-non-patch", "--quiet"];
-            am.extend(mbox_paths.iter().map(String::as_str));
-            if let Err(e) = git(&am, &root) {
-                git(&["am", "--abort"], &root).ok();
-                return Err(format!("git am failed, nothing committed: {e}"));
-            }
-        }
-        if !args.quiet {
-            for p in &series {
-                eprintln!("committed: {}", p.subject);
-            }
-        }
+        commit_series(&series, &rendered, &root, args.quiet)?;
     } else if let Some(dir) = &args.patches {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        for (name, text) in &rendered {
-            let path = dir.join(name);
-            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-            if !args.quiet {
-                eprintln!("{}", path.display());
-            }
-        }
+        write_patches(dir, &rendered, args.quiet)?;
     }
-    if !args.quiet || !failures.is_empty() {
-        eprintln!(
-            "eventlet-migrate: {} scanned, {}",
-            crate::output::report::plural(files.len(), "file", "files"),
-            crate::output::report::plural(total, "patch", "patches")
-        );
-        if !failures.is_empty() {
-            eprintln!("could not process ({}):", failures.len());
-            for (path, e) in &failures {
-                eprintln!("  {path}: {e}");
-            }
-        }
-    }
+    summarise(files.len(), total, &failures, args.quiet);
     Ok(if !failures.is_empty() {
         EXIT_ERROR
     } else if total > 0 {
@@ -224,4 +112,158 @@ pub fn run(
     } else {
         EXIT_CLEAN
     })
+}
+
+/// The files to migrate under `paths`, read, with their paths relative to the repository
+/// `root`; what cannot be read joins `failures`. A tree that is Eventlet itself is refused.
+fn read_tree(
+    cwd: &Path,
+    root: &Path,
+    paths: &[PathBuf],
+    excludes: &GlobSet,
+    failures: &mut Vec<(String, String)>,
+) -> Result<Vec<SourceFile>, String> {
+    let found = discover(paths, excludes);
+    if let Some(package) = driver::eventlet_itself(paths, &found.files) {
+        return Err(driver::eventlet_itself_message(&package));
+    }
+    failures.extend(
+        found
+            .errors
+            .iter()
+            .map(|(p, e)| (p.display().to_string(), e.clone())),
+    );
+    let mut files = Vec::new();
+    for path in &found.files {
+        let absolute = cwd.join(path);
+        let absolute = absolute.canonicalize().unwrap_or(absolute);
+        let Ok(relative) = absolute.strip_prefix(root).map(Path::to_path_buf) else {
+            failures.push((
+                path.display().to_string(),
+                "outside the repository".to_string(),
+            ));
+            continue;
+        };
+        match std::fs::read(&absolute) {
+            Ok(contents) => files.push(SourceFile {
+                path: relative.to_string_lossy().replace('\\', "/"),
+                location: absolute.clone(),
+                package: top_package(root, &relative),
+                contents,
+            }),
+            Err(e) => failures.push((path.display().to_string(), e.to_string())),
+        }
+    }
+    Ok(files)
+}
+
+/// The commits' author (`--author`, else git's configuration), date and trailers, checked.
+fn series_options(args: &SeriesArgs, cwd: &Path) -> Result<Options, String> {
+    let author = match &args.author {
+        Some(a) => a.clone(),
+        None => {
+            let name = git(&["config", "user.name"], cwd)
+                .ok()
+                .filter(|s| !s.is_empty());
+            let email = git(&["config", "user.email"], cwd)
+                .ok()
+                .filter(|s| !s.is_empty());
+            match (name, email) {
+                (Some(n), Some(e)) => format!("{n} <{e}>"),
+                _ => "eventlet-migrate <eventlet-migrate@localhost>".to_string(),
+            }
+        }
+    };
+    if !author.contains('<') || !author.ends_with('>') {
+        return Err(format!("--author `{author}` is not `Name <email>`"));
+    }
+    let date = patch::rfc2822(&args.date.clone().unwrap_or_else(patch::now_rfc3339))?;
+    for trailer in &args.trailers {
+        if !trailer.contains(": ") {
+            return Err(format!("--trailer `{trailer}` is not `Key: value`"));
+        }
+    }
+    Ok(Options {
+        split: args.split,
+        author,
+        date,
+        prefix: args.prefix.clone(),
+        trailers: args.trailers.clone(),
+    })
+}
+
+/// `--commit`: the series applied with `git am`, refused when a file it changes has
+/// uncommitted changes; aborted as a whole if one patch fails.
+fn commit_series(
+    series: &[patch::Patch],
+    rendered: &[(String, String)],
+    root: &Path,
+    quiet: bool,
+) -> Result<(), String> {
+    let touched: std::collections::BTreeSet<&str> = series
+        .iter()
+        .flat_map(|p| p.files.iter().map(|f| f.0.as_str()))
+        .collect();
+    if !touched.is_empty() {
+        let mut status_args = vec!["status", "--porcelain", "--"];
+        status_args.extend(touched.iter().copied());
+        let dirty = git(&status_args, root)?;
+        if !dirty.is_empty() {
+            return Err(format!(
+                "refusing to commit: files the series changes have uncommitted changes (commit or stash them first):\n{dirty}"
+            ));
+        }
+    }
+    let temp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut mbox_paths = Vec::new();
+    for (name, text) in rendered {
+        let path = temp.path().join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        mbox_paths.push(path.to_string_lossy().to_string());
+    }
+    if !mbox_paths.is_empty() {
+        // --keep-non-patch: a `--message-prefix` such as `[eventlet-removal] ` stays.
+        let mut am = vec!["am", "--keep-cr", "--keep-non-patch", "--quiet"];
+        am.extend(mbox_paths.iter().map(String::as_str));
+        if let Err(e) = git(&am, root) {
+            git(&["am", "--abort"], root).ok();
+            return Err(format!("git am failed, nothing committed: {e}"));
+        }
+    }
+    if !quiet {
+        for p in series {
+            eprintln!("committed: {}", p.subject);
+        }
+    }
+    Ok(())
+}
+
+/// `--patches DIR`: the series written as `git format-patch` files.
+fn write_patches(dir: &Path, rendered: &[(String, String)], quiet: bool) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for (name, text) in rendered {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !quiet {
+            eprintln!("{}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// The run's summary on stderr (always when something failed).
+fn summarise(files: usize, total: usize, failures: &[(String, String)], quiet: bool) {
+    if !quiet || !failures.is_empty() {
+        eprintln!(
+            "eventlet-migrate: {} scanned, {}",
+            crate::output::report::plural(files, "file", "files"),
+            crate::output::report::plural(total, "patch", "patches")
+        );
+        if !failures.is_empty() {
+            eprintln!("could not process ({}):", failures.len());
+            for (path, e) in failures {
+                eprintln!("  {path}: {e}");
+            }
+        }
+    }
 }
