@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
+use globset::GlobSet;
+
 use crate::analyse::engine::Engine;
 use crate::cli::git::SeriesArgs;
 use crate::output::diff::git_diff;
@@ -251,45 +253,11 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     if !args.dry_run && args.patches.is_none() && !args.commit {
         ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst)).ok();
     }
-    let catalog = load_catalog(&args.recipe_dirs)?;
-    let target = parse_target(&catalog, &args.target)?;
-    check_ids(&catalog, &args.select, "--select")?;
-    check_ids(&catalog, &args.ignore, "--ignore")?;
-    let excludes = exclude_set(&args.exclude)?;
-    let assumption = Assumption::parse(&args.assume_patched, &catalog.process)?;
-    let mut engine = Engine::new(catalog, target);
-    engine.select = (!args.select.is_empty()).then_some(args.select.clone());
-    engine.ignore = args.ignore.clone();
-    engine.safe_only = args.safe_only;
-    engine.annotate = args.annotate;
-    engine.all_files = args.all_files;
-    engine.python = match args.python {
-        Some(version) => Some(crate::analyse::python::Floor {
-            version,
-            source: "--python".to_string(),
-        }),
-        None => crate::project::python::declared(&args.paths_or_here()),
-    };
-    engine.import_order = crate::project::index::declared_import_order(&args.paths_or_here());
-
+    let (engine, excludes, assumption) = engine_for(&args)?;
+    let target = engine.target;
     if args.patches.is_some() || args.commit {
-        return crate::cli::git::run(
-            &engine,
-            &args.paths,
-            &excludes,
-            &SeriesArgs {
-                patches: args.patches.clone(),
-                commit: args.commit,
-                split: args.split_by,
-                author: args.author.clone(),
-                date: args.date.clone(),
-                prefix: args.message_prefix.clone(),
-                trailers: args.trailers.clone(),
-                quiet: args.quiet,
-                jobs: args.jobs.map_or(0, usize::from),
-                assumption,
-            },
-        );
+        let series = series_args(&args, assumption);
+        return crate::cli::git::run(&engine, &args.paths, &excludes, &series);
     }
     let paths = args.paths_or_here();
     let cwd =
@@ -319,37 +287,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
         .collect();
     let mut results: Vec<(FileResult, Option<String>)> =
         crate::project::workers::run_all(&pool, &work, |(path, original, outcome)| {
-            let display = display_path(path, &cwd);
-            if INTERRUPTED.load(Ordering::SeqCst) {
-                let outcome = Err(FileError::Read("not processed: interrupted".to_string()));
-                return (
-                    FileResult {
-                        display,
-                        outcome,
-                        write_error: None,
-                    },
-                    None,
-                );
-            }
-            let original: &[u8] = original.as_ref().map(Vec::as_slice).unwrap_or_default();
-            let mut result = FileResult {
-                display,
-                outcome: outcome.clone(),
-                write_error: None,
-            };
-            let mut diff = None;
-            if let Ok(Some(new)) = result.outcome.as_ref().map(|m| m.output.as_ref()) {
-                if dry_run {
-                    diff = Some(git_diff(
-                        &result.display,
-                        &String::from_utf8_lossy(original),
-                        &String::from_utf8_lossy(new),
-                    ));
-                } else if let Err(e) = replace_file(path, original, new) {
-                    result.write_error = Some(e.to_string());
-                }
-            }
-            (result, diff)
+            finish_file(path, original, outcome, &cwd, dry_run)
         });
     // Deterministic output whatever the number of jobs.
     results.sort_by(|a, b| a.0.display.cmp(&b.0.display));
@@ -359,20 +297,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
         .iter()
         .map(|(p, e)| (display_path(p, &cwd), e.clone()))
         .collect();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if args.report == ReportFormat::Json {
-        let json = crate::output::report::json(&results, &walk_errors, target, dry_run);
-        writeln!(out, "{json}").map_err(|e| format!("cannot write to stdout: {e}"))?;
-    } else {
-        for (_, diff) in &results {
-            if let Some(diff) = diff {
-                out.write_all(diff.as_bytes())
-                    .map_err(|e| format!("cannot write to stdout: {e}"))?;
-            }
-        }
-    }
-    out.flush().ok();
+    print_results(&args, &results, &walk_errors, target)?;
     let files: Vec<FileResult> = results.into_iter().map(|(r, _)| r).collect();
     let failed = !walk_errors.is_empty() || files.iter().any(FileResult::failed);
     if args.report == ReportFormat::Text && (!args.quiet || failed) {
@@ -398,6 +323,116 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// The engine the arguments ask for (recipes, target, selection, the project's Python
+/// floor and import order), the exclusions, and the assumption for code no entry point
+/// reaches.
+fn engine_for(args: &MigrateArgs) -> Result<(Engine, GlobSet, Assumption), String> {
+    let catalog = load_catalog(&args.recipe_dirs)?;
+    let target = parse_target(&catalog, &args.target)?;
+    check_ids(&catalog, &args.select, "--select")?;
+    check_ids(&catalog, &args.ignore, "--ignore")?;
+    let excludes = exclude_set(&args.exclude)?;
+    let assumption = Assumption::parse(&args.assume_patched, &catalog.process)?;
+    let mut engine = Engine::new(catalog, target);
+    engine.select = (!args.select.is_empty()).then_some(args.select.clone());
+    engine.ignore = args.ignore.clone();
+    engine.safe_only = args.safe_only;
+    engine.annotate = args.annotate;
+    engine.all_files = args.all_files;
+    engine.python = match args.python {
+        Some(version) => Some(crate::analyse::python::Floor {
+            version,
+            source: "--python".to_string(),
+        }),
+        None => crate::project::python::declared(&args.paths_or_here()),
+    };
+    engine.import_order = crate::project::index::declared_import_order(&args.paths_or_here());
+
+    Ok((engine, excludes, assumption))
+}
+
+/// What `--patches` and `--commit` need of the arguments.
+fn series_args(args: &MigrateArgs, assumption: Assumption) -> SeriesArgs {
+    SeriesArgs {
+        patches: args.patches.clone(),
+        commit: args.commit,
+        split: args.split_by,
+        author: args.author.clone(),
+        date: args.date.clone(),
+        prefix: args.message_prefix.clone(),
+        trailers: args.trailers.clone(),
+        quiet: args.quiet,
+        jobs: args.jobs.map_or(0, usize::from),
+        assumption,
+    }
+}
+
+/// One file's migration finished: its diff (`--dry-run`) or its new text written, unless
+/// the run was interrupted.
+fn finish_file(
+    path: &Path,
+    original: &Contents,
+    outcome: &Outcome,
+    cwd: &Path,
+    dry_run: bool,
+) -> (FileResult, Option<String>) {
+    let display = display_path(path, cwd);
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        let outcome = Err(FileError::Read("not processed: interrupted".to_string()));
+        return (
+            FileResult {
+                display,
+                outcome,
+                write_error: None,
+            },
+            None,
+        );
+    }
+    let original: &[u8] = original.as_ref().map(Vec::as_slice).unwrap_or_default();
+    let mut result = FileResult {
+        display,
+        outcome: outcome.clone(),
+        write_error: None,
+    };
+    let mut diff = None;
+    if let Ok(Some(new)) = result.outcome.as_ref().map(|m| m.output.as_ref()) {
+        if dry_run {
+            diff = Some(git_diff(
+                &result.display,
+                &String::from_utf8_lossy(original),
+                &String::from_utf8_lossy(new),
+            ));
+        } else if let Err(e) = replace_file(path, original, new) {
+            result.write_error = Some(e.to_string());
+        }
+    }
+    (result, diff)
+}
+
+/// The diffs (or the JSON report) on stdout.
+fn print_results(
+    args: &MigrateArgs,
+    results: &[(FileResult, Option<String>)],
+    walk_errors: &[(String, String)],
+    target: Target,
+) -> Result<(), String> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.report == ReportFormat::Json {
+        let json = crate::output::report::json(results, walk_errors, target, args.dry_run);
+        writeln!(out, "{json}").map_err(|e| format!("cannot write to stdout: {e}"))?;
+    } else {
+        for (_, diff) in results {
+            if let Some(diff) = diff {
+                out.write_all(diff.as_bytes())
+                    .map_err(|e| format!("cannot write to stdout: {e}"))?;
+            }
+        }
+    }
+    out.flush().ok();
+    Ok(())
 }
 
 fn list(target: Option<String>, dirs: &[PathBuf]) -> Result<i32, String> {
