@@ -126,21 +126,10 @@ pub fn series(
         scope.paths,
         scope.assumption,
     );
-    let mut planned: Vec<Planned<'_>> = Vec::new();
     let driver::Analysis {
         contexts, links, ..
     } = analysis;
-    for ((file, outcome), context) in files.iter().zip(full).zip(contexts) {
-        match outcome {
-            Err(e) => failures.push((file.path.clone(), e.to_string())),
-            Ok(full) if full.output.is_some() => planned.push(Planned {
-                file,
-                full,
-                context,
-            }),
-            Ok(_) => {}
-        }
-    }
+    let planned = planned_files(files, full, contexts, failures);
     // The state each file is in after the patches so far, and what was applied to reach it.
     let mut current: Vec<(Vec<u8>, AppliedSites)> = planned
         .iter()
@@ -182,69 +171,11 @@ pub fn series(
                 )
             }))
         });
-        let mut changed = Vec::new();
-        let mut applied: BTreeMap<String, RecipeInPatch> = BTreeMap::new();
-        for (i, state) in states.into_iter().enumerate() {
-            let migration = match state {
-                None => continue,
-                Some(Ok(m)) => m,
-                Some(Err(e)) => {
-                    // Left as it is until the last patch, which is write mode's output.
-                    failures.push((
-                        planned[i].file.path.clone(),
-                        format!("intermediate patch {}: {e}", k + 1),
-                    ));
-                    continue;
-                }
-            };
-            let new = migration
-                .output
-                .clone()
-                .unwrap_or_else(|| planned[i].file.contents.clone());
-            if new == current[i].0 {
-                continue;
-            }
-            let path = planned[i].file.path.clone();
-            let plan = migration.applied_sites();
-            for a in migration.applied.iter().filter(|a| {
-                !current[i]
-                    .1
-                    .contains(&(a.recipe.clone(), (a.line, a.column)))
-            }) {
-                let entry = applied.entry(a.recipe.clone()).or_default();
-                entry.sites += 1;
-                entry.files.insert(path.clone());
-                if a.safety != Safety::Safe {
-                    entry.notes.insert(
-                        a.note
-                            .clone()
-                            .unwrap_or_else(|| "check the rewrite".to_string()),
-                    );
-                }
-            }
-            let old = std::mem::replace(&mut current[i], (new.clone(), plan)).0;
-            changed.push((path, old, new));
-        }
+        let (changed, applied) = record_changes(states, &planned, &mut current, k, failures);
         if changed.is_empty() {
             continue;
         }
-        // What is still left for a human in the touched files, by every recipe.
-        let mut all = engine.clone();
-        all.select = None;
-        let left: Vec<(String, Manual)> =
-            crate::project::workers::run_all(pool, &changed, |(path, _, new)| {
-                driver::migrate_file(&all, new)
-                    .map(|m| {
-                        m.manual
-                            .into_iter()
-                            .map(|item| (path.clone(), item))
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default()
-            })
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>();
+        let left = left_for_human(engine, pool, &changed);
         let subject = subject(engine, group, &applied, &options.prefix);
         let body = body(engine, &applied, &left, &options.trailers);
         let files = changed
@@ -264,6 +195,114 @@ pub fn series(
         });
     }
     patches
+}
+
+/// The files write mode changes, with what it makes of each and the context it did it in;
+/// the files it could not process join `failures`.
+fn planned_files<'a>(
+    files: &'a [SourceFile],
+    full: Vec<Result<Migration, FileError>>,
+    contexts: Vec<ProcessContext>,
+    failures: &mut Vec<(String, String)>,
+) -> Vec<Planned<'a>> {
+    let mut planned = Vec::new();
+    for ((file, outcome), context) in files.iter().zip(full).zip(contexts) {
+        match outcome {
+            Err(e) => failures.push((file.path.clone(), e.to_string())),
+            Ok(full) if full.output.is_some() => planned.push(Planned {
+                file,
+                full,
+                context,
+            }),
+            Ok(_) => {}
+        }
+    }
+    planned
+}
+
+/// The files patch `k` changes (`(path, old, new)`), moving `current` to their new states,
+/// and what each recipe applied in them.
+type Changes = (
+    Vec<(String, Vec<u8>, Vec<u8>)>,
+    BTreeMap<String, RecipeInPatch>,
+);
+
+/// The changes of patch `k` from each planned file's state after it (`None`: not in the
+/// patch's group); an intermediate state that fails joins `failures`.
+fn record_changes(
+    states: Vec<Option<Result<Migration, FileError>>>,
+    planned: &[Planned<'_>],
+    current: &mut [(Vec<u8>, AppliedSites)],
+    k: usize,
+    failures: &mut Vec<(String, String)>,
+) -> Changes {
+    let mut changed = Vec::new();
+    let mut applied: BTreeMap<String, RecipeInPatch> = BTreeMap::new();
+    for (i, state) in states.into_iter().enumerate() {
+        let migration = match state {
+            None => continue,
+            Some(Ok(m)) => m,
+            Some(Err(e)) => {
+                // Left as it is until the last patch, which is write mode's output.
+                failures.push((
+                    planned[i].file.path.clone(),
+                    format!("intermediate patch {}: {e}", k + 1),
+                ));
+                continue;
+            }
+        };
+        let new = migration
+            .output
+            .clone()
+            .unwrap_or_else(|| planned[i].file.contents.clone());
+        if new == current[i].0 {
+            continue;
+        }
+        let path = planned[i].file.path.clone();
+        let plan = migration.applied_sites();
+        for a in migration.applied.iter().filter(|a| {
+            !current[i]
+                .1
+                .contains(&(a.recipe.clone(), (a.line, a.column)))
+        }) {
+            let entry = applied.entry(a.recipe.clone()).or_default();
+            entry.sites += 1;
+            entry.files.insert(path.clone());
+            if a.safety != Safety::Safe {
+                entry.notes.insert(
+                    a.note
+                        .clone()
+                        .unwrap_or_else(|| "check the rewrite".to_string()),
+                );
+            }
+        }
+        let old = std::mem::replace(&mut current[i], (new.clone(), plan)).0;
+        changed.push((path, old, new));
+    }
+    (changed, applied)
+}
+
+/// What is still left for a human in the files a patch touches, by every recipe.
+fn left_for_human(
+    engine: &Engine,
+    pool: &rayon::ThreadPool,
+    changed: &[(String, Vec<u8>, Vec<u8>)],
+) -> Vec<(String, Manual)> {
+    let mut all = engine.clone();
+    all.select = None;
+    crate::project::workers::run_all(pool, changed, |(path, _, new)| {
+        driver::migrate_file(&all, new)
+            .map(|m| {
+                m.manual
+                    .into_iter()
+                    .map(|item| (path.clone(), item))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    })
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
 }
 
 /// Each file's package → the package whose patch holds it: itself, or the first of the
