@@ -101,24 +101,7 @@ pub fn migrate_project(
     indices.sort_by_key(|&i| std::cmp::Reverse(size(i)));
     // Module names ask the file system (`__init__.py` up the tree), once per directory.
     let names: Vec<String> = module_names(files);
-    let all_names: BTreeSet<String> = names.iter().cloned().collect();
-    // Parsed and indexed on the workers: their stacks take deep nesting. A file that
-    // mentions eventlet is kept prepared (parsed, names resolved) for the rounds below.
-    let analysed = run_all(pool, &indices, |&i| {
-        let bytes = contents[i].as_ref().ok()?;
-        index_file(engine, &files[i], &names[i], bytes, &all_names)
-    });
-    // Settable later through a shared borrow: a module objects are passed to is prepared
-    // when the plan follows them there.
-    let mut prepared: Vec<OnceLock<Result<Prepared, FileError>>> = Vec::with_capacity(files.len());
-    let mut infos = Vec::new();
-    for entry in in_file_order(&indices, analysed) {
-        let (info, p) = entry.unwrap_or((None, None));
-        infos.extend(info);
-        prepared.push(p.map_or_else(OnceLock::new, OnceLock::from));
-    }
-    let mut project = Project::from_modules(infos);
-    read_calls_of_patching_callers(engine, pool, &mut project, files, contents, &names);
+    let (prepared, mut project) = index_project(engine, pool, files, contents, &indices, &names);
     let backends = project.select_backends();
     let extended = with_project_helpers(engine, &project);
     let engine = extended.as_ref().unwrap_or(engine);
@@ -131,15 +114,7 @@ pub fn migrate_project(
     trace::phase(&format!("{} processes", processes.len()), started);
     // Module → (the round it was found in, what keeps it on eventlet): a process is
     // explained by its earliest cause, not by what that cause held back.
-    let mut stays: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    for (i, p) in prepared.iter().enumerate() {
-        if let Some(Err(error)) = p.get() {
-            stays.insert(
-                names[i].clone(),
-                (0, format!("{} (not migrated: {error})", shown(&files[i]))),
-            );
-        }
-    }
+    let stays = unmigratable(&prepared, &names, files);
     let answers = OnceLock::new();
     let others: Vec<Others<'_>> = (0..files.len())
         .map(|except| Others {
@@ -150,16 +125,7 @@ pub fn migrate_project(
         })
         .collect();
     // What holds whatever the context: found once, judged again each round.
-    let mut analysed: Vec<Result<Option<Analysed<'_>>, FileError>> = in_file_order(
-        &indices,
-        run_all(pool, &indices, |&i| match prepared[i].get() {
-            Some(Ok(p)) => {
-                trace::timed("analyse", || guarded(|| Ok(engine.analyse(p, &others[i]))))
-            }
-            Some(Err(e)) => Err(e.clone()),
-            None => Ok(None),
-        }),
-    );
+    let mut analysed = analyse_all(engine, pool, &indices, &prepared, &others);
     trace::phase("analysed", started);
     // Objects passed to functions of other modules: followed there, their fixes linked.
     let crossings = crossing::follow(
@@ -218,13 +184,79 @@ pub fn migrate_project(
         .filter(|(link, _)| !cut.contains_key(*link))
         .map(|(_, files)| files.clone())
         .collect();
-    (
-        results,
-        Analysis {
-            processes,
-            contexts,
-            links,
-        },
+    let analysis = Analysis {
+        processes,
+        contexts,
+        links,
+    };
+    (results, analysis)
+}
+
+/// Every file parsed (on the workers: their stacks take deep nesting) and indexed into the
+/// project; a file that mentions eventlet is kept prepared (parsed, names resolved) for the
+/// rounds, in a cell a later step may fill for the others (a module objects are passed to
+/// is prepared when the plan follows them there).
+fn index_project(
+    engine: &Engine,
+    pool: &rayon::ThreadPool,
+    files: &[PathBuf],
+    contents: &[Result<Vec<u8>, FileError>],
+    indices: &[usize],
+    names: &[String],
+) -> (Vec<OnceLock<Result<Prepared, FileError>>>, Project) {
+    let all_names: BTreeSet<String> = names.iter().cloned().collect();
+    let analysed = run_all(pool, indices, |&i| {
+        let bytes = contents[i].as_ref().ok()?;
+        index_file(engine, &files[i], &names[i], bytes, &all_names)
+    });
+    let mut prepared: Vec<OnceLock<Result<Prepared, FileError>>> = Vec::with_capacity(files.len());
+    let mut infos = Vec::new();
+    for entry in in_file_order(indices, analysed) {
+        let (info, p) = entry.unwrap_or((None, None));
+        infos.extend(info);
+        prepared.push(p.map_or_else(OnceLock::new, OnceLock::from));
+    }
+    let mut project = Project::from_modules(infos);
+    read_calls_of_patching_callers(engine, pool, &mut project, files, contents, names);
+    (prepared, project)
+}
+
+/// The modules known to stay on eventlet before the first round, those that cannot be
+/// migrated at all: module → (round 0, why).
+fn unmigratable(
+    prepared: &[OnceLock<Result<Prepared, FileError>>],
+    names: &[String],
+    files: &[PathBuf],
+) -> BTreeMap<String, (usize, String)> {
+    let mut stays = BTreeMap::new();
+    for (i, p) in prepared.iter().enumerate() {
+        if let Some(Err(error)) = p.get() {
+            stays.insert(
+                names[i].clone(),
+                (0, format!("{} (not migrated: {error})", shown(&files[i]))),
+            );
+        }
+    }
+    stays
+}
+
+/// Every prepared file analysed once (what holds whatever the context), in file order.
+fn analyse_all<'p>(
+    engine: &'p Engine,
+    pool: &rayon::ThreadPool,
+    indices: &[usize],
+    prepared: &'p [OnceLock<Result<Prepared, FileError>>],
+    others: &'p [Others<'p>],
+) -> Vec<Result<Option<Analysed<'p>>, FileError>> {
+    in_file_order(
+        indices,
+        run_all(pool, indices, |&i| match prepared[i].get() {
+            Some(Ok(p)) => {
+                trace::timed("analyse", || guarded(|| Ok(engine.analyse(p, &others[i]))))
+            }
+            Some(Err(e)) => Err(e.clone()),
+            None => Ok(None),
+        }),
     )
 }
 
