@@ -180,35 +180,7 @@ pub(super) fn hole_value(
         HoleValue::Target => return holes.target.map(|r| (vec![Piece::Source(r)], false)),
         _ => {}
     }
-    let single = |expr: &Expr| {
-        let source = vec![Piece::Source(expr.range())];
-        let atomic = matches!(
-            expr,
-            Expr::Name(_)
-                | Expr::Attribute(_)
-                | Expr::Call(_)
-                | Expr::Subscript(_)
-                | Expr::StringLiteral(_)
-                | Expr::NumberLiteral(_)
-                | Expr::List(_)
-                | Expr::Dict(_)
-                | Expr::Tuple(_)
-        );
-        if filter == Some(Filter::Unpacked) {
-            return Some((unpacked(expr, atomic), false));
-        }
-        if filter == Some(Filter::Module) {
-            return module_named(expr).map(|m| (vec![Piece::Text(m)], false));
-        }
-        if filter == Some(Filter::Atom) && !atomic {
-            let mut wrapped = vec![Piece::Text("(".into())];
-            wrapped.extend(source);
-            wrapped.push(Piece::Text(")".into()));
-            Some((wrapped, false))
-        } else {
-            Some((source, false))
-        }
-    };
+    let single = |expr: &Expr| single_value(expr, filter);
     let call = holes.call?;
     let args = &call.arguments;
     let ordered: Vec<ArgOrKeyword<'_>> = args.iter_source_order().collect();
@@ -273,20 +245,65 @@ pub(super) fn hole_value(
         HoleValue::Receiver | HoleValue::Target => return None,
     };
     let empty = selection.is_empty();
-    let pieces = match filter {
+    let pieces = selection_pieces(&ordered, &selection, filter, holes);
+    Some((merge_text(pieces), empty))
+}
+
+/// The pieces of a hole that is one expression (an argument, a keyword's value), as the
+/// filter wants it: unpacked, as a module name, parenthesised unless atomic, or verbatim.
+fn single_value(expr: &Expr, filter: Option<Filter>) -> Option<(Vec<Piece>, bool)> {
+    let source = vec![Piece::Source(expr.range())];
+    let atomic = matches!(
+        expr,
+        Expr::Name(_)
+            | Expr::Attribute(_)
+            | Expr::Call(_)
+            | Expr::Subscript(_)
+            | Expr::StringLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::List(_)
+            | Expr::Dict(_)
+            | Expr::Tuple(_)
+    );
+    if filter == Some(Filter::Unpacked) {
+        return Some((unpacked(expr, atomic), false));
+    }
+    if filter == Some(Filter::Module) {
+        return module_named(expr).map(|m| (vec![Piece::Text(m)], false));
+    }
+    if filter == Some(Filter::Atom) && !atomic {
+        let mut wrapped = vec![Piece::Text("(".into())];
+        wrapped.extend(source);
+        wrapped.push(Piece::Text(")".into()));
+        Some((wrapped, false))
+    } else {
+        Some((source, false))
+    }
+}
+
+/// The pieces of a selection of arguments, as the filter wants them: verbatim (the user's
+/// separators kept), or gathered into a tuple or a dict (unless the selection is exactly
+/// the function's own `*args` or `**kwargs`).
+fn selection_pieces(
+    ordered: &[ArgOrKeyword<'_>],
+    selection: &[ArgOrKeyword<'_>],
+    filter: Option<Filter>,
+    holes: &Holes<'_>,
+) -> Vec<Piece> {
+    match filter {
         // Arguments are separate already.
         None | Some(Filter::Atom | Filter::Unpacked | Filter::Module) => {
-            verbatim(&ordered, &selection)
+            verbatim(ordered, selection)
         }
-        Some(Filter::Tuple) if own_passed(&selection, holes.own.0, true) => {
-            verbatim_value(&selection)
+        Some(Filter::Tuple) if own_passed(selection, holes.own.0, true) => {
+            verbatim_value(selection)
         }
-        Some(Filter::Dict) if own_passed(&selection, holes.own.1, false) => {
-            verbatim_value(&selection)
+        Some(Filter::Dict) if own_passed(selection, holes.own.1, false) => {
+            verbatim_value(selection)
         }
         Some(Filter::Tuple) => {
             let mut pieces = vec![Piece::Text("(".into())];
-            pieces.extend(joined(&selection, |a| vec![Piece::Source(a.range())]));
+            pieces.extend(joined(selection, |a| vec![Piece::Source(a.range())]));
             // `(a,)` and `(*a,)`: a one-element tuple needs its comma, starred or not.
             let single = selection.len() == 1;
             pieces.push(Piece::Text(if single { ",)" } else { ")" }.into()));
@@ -294,7 +311,7 @@ pub(super) fn hole_value(
         }
         Some(Filter::Dict) => {
             let mut pieces = vec![Piece::Text("{".into())];
-            pieces.extend(joined(&selection, |a| match a {
+            pieces.extend(joined(selection, |a| match a {
                 ArgOrKeyword::Keyword(k) => match &k.arg {
                     Some(name) => vec![
                         Piece::Text(format!("'{name}': ")),
@@ -307,8 +324,7 @@ pub(super) fn hole_value(
             pieces.push(Piece::Text("}".into()));
             pieces
         }
-    };
-    Some((merge_text(pieces), empty))
+    }
 }
 
 /// Whether `selection` is exactly `*own` (`star`) or `**own`: the function's own varargs.
