@@ -1,4 +1,4 @@
-//! Removing whole statements the way a person would: the line goes, `pass` stands in for a
+//! Remover whole statements the way a person would: the line goes, `pass` stands in for a
 //! block that would become empty, and the blank lines around a removed group collapse.
 
 use std::collections::{BTreeSet, HashSet};
@@ -27,12 +27,19 @@ pub fn remove_statements(
     removed: &BTreeSet<StmtId>,
     anchors: &HashSet<TextSize>,
 ) -> Removal {
-    let mut edits = Vec::new();
-    let mut moved_comments = Vec::new();
-    let nl = line_ending(text);
+    let mut removal = Removal {
+        edits: Vec::new(),
+        moved_comments: Vec::new(),
+    };
+    let cx = Remover {
+        text,
+        semantic,
+        comments,
+        anchors,
+        nl: line_ending(text),
+    };
     // Full-line deletions, merged into runs afterwards for the blank-line rule.
     let mut line_deletions: Vec<TextRange> = Vec::new();
-
     let bodies: BTreeSet<usize> = removed.iter().map(|&s| semantic.stmts[s].body).collect();
     for body_id in bodies {
         let body = &semantic.bodies[body_id];
@@ -45,81 +52,137 @@ pub fn remove_statements(
         if !body.is_module && to_remove.len() == body.stmts.len() {
             // A block cannot be empty: the first statement becomes `pass`.
             let first = to_remove.remove(0);
-            let range = semantic.stmts[first].range;
-            let kept = keep_comments(text, comments, range, nl);
-            if !kept.is_empty() {
-                moved_comments.push(first);
-            }
-            if !kept.is_empty() && starts_line(text, range.start()) {
-                let indent = indentation_at(text, range.start());
-                edits.push(Edit::insert(
-                    text.line_start(range.start()),
-                    kept.replace("\0", indent),
-                ));
-            }
-            edits.push(Edit::replace(range, "pass"));
+            cx.pass_instead(first, &mut removal);
         }
         for (i, &sid) in to_remove.iter().enumerate() {
-            let range = semantic.stmts[sid].range;
-            let position = body.stmts.iter().position(|&s| s == sid).unwrap_or(0);
-            let next = body
-                .stmts
-                .get(position + 1)
-                .map(|&s| semantic.stmts[s].range);
-            let previous = position
-                .checked_sub(1)
-                .map(|p| semantic.stmts[body.stmts[p]].range);
-            let line_end = text.line_end(range.end());
-            let after = &text[TextRange::new(range.end(), line_end)];
-            let after_trimmed = after.trim_start_matches([' ', '\t', '\x0c']);
-            let alone = starts_line(text, range.start())
-                && (after_trimmed.is_empty() || after_trimmed.starts_with('#'));
-            let inner = keep_comments(text, comments, range, nl);
-            if !inner.is_empty() {
-                moved_comments.push(sid);
-            }
-            if alone {
-                let indent = indentation_at(text, range.start());
-                let mut replacement = inner.replace("\0", indent);
-                if after_trimmed.starts_with('#') && !is_line_pragma(after_trimmed) {
-                    // A trailing comment says something about the code: keep it on its own line.
-                    replacement.push_str(indent);
-                    replacement.push_str(after_trimmed.trim_end());
-                    replacement.push_str(nl);
-                    moved_comments.push(sid);
-                }
-                let mut first_line = text.line_start(range.start());
-                if replacement.is_empty() && !anchors.contains(&first_line) {
-                    // The comment that introduces a statement standing alone in its
-                    // paragraph describes it: it goes too.
-                    if let Some(comment) = describing_comment(text, comments, range, indent) {
-                        first_line = comment;
-                    }
-                }
-                let lines = TextRange::new(first_line, text.full_line_end(range.end()));
-                if replacement.is_empty() {
-                    line_deletions.push(lines);
-                } else {
-                    edits.push(Edit::replace(lines, replacement));
-                }
-            } else if let Some(next) = next.filter(|n| {
-                text[TextRange::new(range.end(), n.start())]
-                    .trim()
-                    .starts_with(';')
-            }) {
-                // `a; b` → `b`: the statement, its semicolon and the space after it.
-                edits.push(Edit::delete(TextRange::new(range.start(), next.start())));
-            } else if let Some(previous) = previous.filter(|p| {
-                text[TextRange::new(p.end(), range.start())].trim() == ";"
-                    && !to_remove[..i].contains(&body.stmts[position - 1])
-            }) {
-                edits.push(Edit::delete(TextRange::new(previous.end(), range.end())));
-            } else {
-                edits.push(Edit::replace(range, "pass"));
-            }
+            cx.remove_one(
+                body,
+                (sid, &to_remove[..i]),
+                &mut removal,
+                &mut line_deletions,
+            );
         }
     }
+    delete_runs(text, line_deletions, anchors, &mut removal.edits);
+    removal
+}
 
+/// What removing statements reads.
+struct Remover<'a> {
+    text: &'a str,
+    semantic: &'a Semantic,
+    comments: &'a Comments,
+    anchors: &'a HashSet<TextSize>,
+    nl: &'a str,
+}
+
+impl Remover<'_> {
+    /// The statement becomes `pass` (the block it is alone in cannot be empty); its
+    /// comments stay above it.
+    fn pass_instead(&self, first: StmtId, removal: &mut Removal) {
+        let (text, nl) = (self.text, self.nl);
+        let range = self.semantic.stmts[first].range;
+        let kept = keep_comments(text, self.comments, range, nl);
+        if !kept.is_empty() {
+            removal.moved_comments.push(first);
+        }
+        if !kept.is_empty() && starts_line(text, range.start()) {
+            let indent = indentation_at(text, range.start());
+            removal.edits.push(Edit::insert(
+                text.line_start(range.start()),
+                kept.replace("\0", indent),
+            ));
+        }
+        removal.edits.push(Edit::replace(range, "pass"));
+    }
+
+    /// One statement of `body` removed: its whole lines (with the comment that describes
+    /// it), or itself and a semicolon, or `pass` in its place. `earlier`: the statements of
+    /// the body removed before it.
+    fn remove_one(
+        &self,
+        body: &crate::syntax::semantic::Body,
+        (sid, earlier): (StmtId, &[StmtId]),
+        removal: &mut Removal,
+        line_deletions: &mut Vec<TextRange>,
+    ) {
+        let (text, semantic, comments, anchors, nl) = (
+            self.text,
+            self.semantic,
+            self.comments,
+            self.anchors,
+            self.nl,
+        );
+        let edits = &mut removal.edits;
+        let moved_comments = &mut removal.moved_comments;
+        let range = semantic.stmts[sid].range;
+        let position = body.stmts.iter().position(|&s| s == sid).unwrap_or(0);
+        let next = body
+            .stmts
+            .get(position + 1)
+            .map(|&s| semantic.stmts[s].range);
+        let previous = position
+            .checked_sub(1)
+            .map(|p| semantic.stmts[body.stmts[p]].range);
+        let line_end = text.line_end(range.end());
+        let after = &text[TextRange::new(range.end(), line_end)];
+        let after_trimmed = after.trim_start_matches([' ', '\t', '\x0c']);
+        let alone = starts_line(text, range.start())
+            && (after_trimmed.is_empty() || after_trimmed.starts_with('#'));
+        let inner = keep_comments(text, comments, range, nl);
+        if !inner.is_empty() {
+            moved_comments.push(sid);
+        }
+        if alone {
+            let indent = indentation_at(text, range.start());
+            let mut replacement = inner.replace("\0", indent);
+            if after_trimmed.starts_with('#') && !is_line_pragma(after_trimmed) {
+                // A trailing comment says something about the code: keep it on its own line.
+                replacement.push_str(indent);
+                replacement.push_str(after_trimmed.trim_end());
+                replacement.push_str(nl);
+                moved_comments.push(sid);
+            }
+            let mut first_line = text.line_start(range.start());
+            if replacement.is_empty() && !anchors.contains(&first_line) {
+                // The comment that introduces a statement standing alone in its
+                // paragraph describes it: it goes too.
+                if let Some(comment) = describing_comment(text, comments, range, indent) {
+                    first_line = comment;
+                }
+            }
+            let lines = TextRange::new(first_line, text.full_line_end(range.end()));
+            if replacement.is_empty() {
+                line_deletions.push(lines);
+            } else {
+                edits.push(Edit::replace(lines, replacement));
+            }
+        } else if let Some(next) = next.filter(|n| {
+            text[TextRange::new(range.end(), n.start())]
+                .trim()
+                .starts_with(';')
+        }) {
+            // `a; b` → `b`: the statement, its semicolon and the space after it.
+            edits.push(Edit::delete(TextRange::new(range.start(), next.start())));
+        } else if let Some(previous) = previous.filter(|p| {
+            text[TextRange::new(p.end(), range.start())].trim() == ";"
+                && !earlier.contains(&body.stmts[position - 1])
+        }) {
+            edits.push(Edit::delete(TextRange::new(previous.end(), range.end())));
+        } else {
+            edits.push(Edit::replace(range, "pass"));
+        }
+    }
+}
+
+/// The full-line deletions merged into runs (apart only by blank lines, one run), each
+/// taking the blank lines it leaves in surplus, unless other edits insert text there.
+fn delete_runs(
+    text: &str,
+    mut line_deletions: Vec<TextRange>,
+    anchors: &HashSet<TextSize>,
+    edits: &mut Vec<Edit>,
+) {
     line_deletions.sort_by_key(|r| r.start());
     let mut runs: Vec<TextRange> = Vec::new();
     for range in line_deletions {
@@ -139,10 +202,6 @@ pub fn remove_statements(
                 edits.push(Edit::delete(extra));
             }
         }
-    }
-    Removal {
-        edits,
-        moved_comments,
     }
 }
 
