@@ -177,25 +177,7 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
         return rewrite_patch(cx, recipe, site);
     }
     let object = object_of(cx, site);
-    let object_facts: BTreeSet<String> = match &object {
-        Object::Discarded => BTreeSet::new(),
-        Object::Tracked(tracked, _) => {
-            let mut found = facts(tracked, cx.parents.get());
-            remote_facts(cx, tracked, &mut found);
-            found
-        }
-        Object::Lost(_) => {
-            let mut found = BTreeSet::from(["escapes".to_string()]);
-            let passed = match site.node {
-                SiteNode::Call { call, .. } => cx.parents.get().passed_on(call.range()),
-                _ => false,
-            };
-            if passed {
-                found.insert("passed".to_string());
-            }
-            found
-        }
-    };
+    let object_facts = object_facts(cx, site, &object);
     let mut reason: Option<String> = None;
     for (index, rule) in recipe.rules(cx.target).iter().enumerate() {
         if !applies(cx, rule, site, &object_facts) {
@@ -220,59 +202,21 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
                 continue;
             }
         };
-        // An import the new text does not name would be unused (a pile whose `spawn` is
-        // rewritten in the module it is passed to).
-        draft
-            .requests
-            .retain(|r| names(&draft.edits, &rule.defines, r.spec.bound_name()));
-        let (mut problem, needs_removed) = match usable(cx, &draft.requests, &site.name) {
-            Ok(needs_removed) => (None, needs_removed),
-            Err(why) => (Some(why), Vec::new()),
+        let needs_removed = match check_draft(cx, rule, site, &mut draft) {
+            Ok(needs_removed) => needs_removed,
+            Err(problem) => {
+                reason.get_or_insert(problem);
+                continue;
+            }
         };
-        if let Some(name) = rule
-            .defines
-            .iter()
-            .map(|d| d.name.as_str())
-            .find(|name| name_taken(cx.semantic, name))
-        {
-            problem = Some(format!(
-                "the module already uses the name `{name}` its replacement would define"
-            ));
-        }
-        if let Some(why) = cx.python.and_then(|python| too_new(python, rule, &draft)) {
-            problem = Some(why);
-        }
-        if let Some(problem) = problem {
-            reason.get_or_insert(problem);
-            continue;
-        }
-        return Outcome::Fix(Box::new(Fix {
-            recipe: recipe.id.clone(),
-            safety: draft.safety,
-            note: draft.note,
-            range: site.range,
-            edits: draft.edits,
-            removals: draft.removals,
-            requests: draft.requests,
-            rebind: draft.rebind,
+        return Outcome::Fix(Box::new(fix_of(
+            cx,
+            (recipe, rule),
+            site,
+            draft,
             needs_removed,
-            kept_comments: None,
-            subject: display_name(cx.text, site).to_string(),
-            name: site.name.clone(),
-            guide: recipe.guide.get(&cx.target).cloned(),
-            last: rule.last,
-            dual_mode: rule.dual_mode,
-            patch_target: None,
-            family: draft.family,
-            defines: rule.defines.clone(),
-            crossings: draft.crossings,
-            returns: draft.returns,
-            link: None,
-            denotes: Vec::new(),
-            wrap: draft.wrap,
-            escapes: escapes_of(&object),
-            guard: draft.guard,
-        }));
+            &object,
+        )));
     }
     if let (SiteNode::Import { .. }, None) = (&site.node, &reason) {
         return Outcome::Nothing;
@@ -292,6 +236,109 @@ pub fn rewrite(cx: &RewriteContext<'_, '_>, recipe: &Recipe, site: &Site<'_>) ->
                 display_name(cx.text, site)
             ))
         }
+    }
+}
+
+/// The facts recipes test about the object a site makes: what its uses do with it, or that
+/// it escapes (and is passed on).
+fn object_facts(
+    cx: &RewriteContext<'_, '_>,
+    site: &Site<'_>,
+    object: &Object<'_>,
+) -> BTreeSet<String> {
+    match object {
+        Object::Discarded => BTreeSet::new(),
+        Object::Tracked(tracked, _) => {
+            let mut found = facts(tracked, cx.parents.get());
+            remote_facts(cx, tracked, &mut found);
+            found
+        }
+        Object::Lost(_) => {
+            let mut found = BTreeSet::from(["escapes".to_string()]);
+            let passed = match site.node {
+                SiteNode::Call { call, .. } => cx.parents.get().passed_on(call.range()),
+                _ => false,
+            };
+            if passed {
+                found.insert("passed".to_string());
+            }
+            found
+        }
+    }
+}
+
+/// Whether a rule's draft can be used here: the imports it names must be usable where it
+/// needs them, the names it defines free, and what it needs supported by the project's
+/// Python. The Eventlet import bindings that must go for its imports, or why it cannot.
+fn check_draft(
+    cx: &RewriteContext<'_, '_>,
+    rule: &CompiledRule,
+    site: &Site<'_>,
+    draft: &mut Draft,
+) -> Result<Vec<usize>, String> {
+    // An import the new text does not name would be unused (a pile whose `spawn` is
+    // rewritten in the module it is passed to).
+    draft
+        .requests
+        .retain(|r| names(&draft.edits, &rule.defines, r.spec.bound_name()));
+    let (mut problem, needs_removed) = match usable(cx, &draft.requests, &site.name) {
+        Ok(needs_removed) => (None, needs_removed),
+        Err(why) => (Some(why), Vec::new()),
+    };
+    if let Some(name) = rule
+        .defines
+        .iter()
+        .map(|d| d.name.as_str())
+        .find(|name| name_taken(cx.semantic, name))
+    {
+        problem = Some(format!(
+            "the module already uses the name `{name}` its replacement would define"
+        ));
+    }
+    if let Some(why) = cx.python.and_then(|python| too_new(python, rule, &draft)) {
+        problem = Some(why);
+    }
+    match problem {
+        Some(problem) => Err(problem),
+        None => Ok(needs_removed),
+    }
+}
+
+/// The fix a usable draft makes.
+fn fix_of(
+    cx: &RewriteContext<'_, '_>,
+    (recipe, rule): (&Recipe, &CompiledRule),
+    site: &Site<'_>,
+    draft: Draft,
+    needs_removed: Vec<usize>,
+    object: &Object<'_>,
+) -> Fix {
+    Fix {
+        recipe: recipe.id.clone(),
+        safety: draft.safety,
+        note: draft.note,
+        range: site.range,
+        edits: draft.edits,
+        removals: draft.removals,
+        requests: draft.requests,
+        rebind: draft.rebind,
+        needs_removed,
+        kept_comments: None,
+        subject: display_name(cx.text, site).to_string(),
+        name: site.name.clone(),
+        guide: recipe.guide.get(&cx.target).cloned(),
+        last: rule.last,
+        dual_mode: rule.dual_mode,
+        patch_target: None,
+        family: draft.family,
+        defines: rule.defines.clone(),
+        crossings: draft.crossings,
+        returns: draft.returns,
+        link: None,
+        denotes: Vec::new(),
+        wrap: draft.wrap,
+        escapes: escapes_of(object),
+        guard: draft.guard,
     }
 }
 
