@@ -295,7 +295,7 @@ fn check_draft(
             "the module already uses the name `{name}` its replacement would define"
         ));
     }
-    if let Some(why) = cx.python.and_then(|python| too_new(python, rule, &draft)) {
+    if let Some(why) = cx.python.and_then(|python| too_new(python, rule, draft)) {
         problem = Some(why);
     }
     match problem {
