@@ -385,7 +385,8 @@ fn split_by_package_and_recipe() {
 #[test]
 fn series_equals_write_mode_for_every_fixture_project() {
     use eventlet_migrate::analyse::engine::Engine;
-    use eventlet_migrate::output::series::{self as patch, Options, SourceFile, SplitBy};
+    use eventlet_migrate::output::messages::{Options, SplitBy};
+    use eventlet_migrate::output::series::{self as patch, SourceFile};
     use eventlet_migrate::recipe::Catalog;
     use eventlet_migrate::recipe::Target;
     let engine = Engine::new(Catalog::builtin().expect("recipes load"), Target::Threading);

@@ -8,7 +8,8 @@ use globset::GlobSet;
 
 use crate::analyse::engine::Engine;
 use crate::cli::exit::{EXIT_CHANGES, EXIT_CLEAN, EXIT_ERROR};
-use crate::output::series::{self as patch, Options, SourceFile, SplitBy};
+use crate::output::messages::{Options, SplitBy};
+use crate::output::series::{self as patch, SourceFile};
 use crate::project::discovery::discover;
 use crate::project::run as driver;
 
@@ -94,8 +95,8 @@ pub fn run(
         .enumerate()
         .map(|(i, p)| {
             (
-                patch::file_name(i + 1, &p.subject),
-                patch::mbox(p, i + 1, total, &options),
+                crate::output::messages::file_name(i + 1, &p.subject),
+                crate::output::messages::mbox(p, i + 1, total, &options),
             )
         })
         .collect();
@@ -177,7 +178,12 @@ fn series_options(args: &SeriesArgs, cwd: &Path) -> Result<Options, String> {
     if !author.contains('<') || !author.ends_with('>') {
         return Err(format!("--author `{author}` is not `Name <email>`"));
     }
-    let date = patch::rfc2822(&args.date.clone().unwrap_or_else(patch::now_rfc3339))?;
+    let date = crate::output::messages::rfc2822(
+        &args
+            .date
+            .clone()
+            .unwrap_or_else(crate::output::messages::now_rfc3339),
+    )?;
     for trailer in &args.trailers {
         if !trailer.contains(": ") {
             return Err(format!("--trailer `{trailer}` is not `Key: value`"));
@@ -195,7 +201,7 @@ fn series_options(args: &SeriesArgs, cwd: &Path) -> Result<Options, String> {
 /// `--commit`: the series applied with `git am`, refused when a file it changes has
 /// uncommitted changes; aborted as a whole if one patch fails.
 fn commit_series(
-    series: &[patch::Patch],
+    series: &[crate::output::messages::Patch],
     rendered: &[(String, String)],
     root: &Path,
     quiet: bool,

@@ -107,8 +107,8 @@ struct MigrateArgs {
     #[arg(long, conflicts_with = "dry_run")]
     commit: bool,
     /// How to split the series.
-    #[arg(long, value_enum, default_value_t = crate::output::series::SplitBy::Category)]
-    split_by: crate::output::series::SplitBy,
+    #[arg(long, value_enum, default_value_t = crate::output::messages::SplitBy::Category)]
+    split_by: crate::output::messages::SplitBy,
     /// Patch author, `Name <email>` (default: git's user.name and user.email).
     #[arg(long)]
     author: Option<String>,

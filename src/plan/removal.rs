@@ -1,4 +1,4 @@
-//! Remover whole statements the way a person would: the line goes, `pass` stands in for a
+//! Removing whole statements the way a person would: the line goes, `pass` stands in for a
 //! block that would become empty, and the blank lines around a removed group collapse.
 
 use std::collections::{BTreeSet, HashSet};
