@@ -1,4 +1,4 @@
-//! The types every phase shares: an [`Edit`](edit::Edit) over the original text, a [`Fix`]
+//! The types every phase shares: an [`Edit`] over the original text, a [`Fix`]
 //! (the edits of one site's rewrite, its [`Safety`], and what links it to other files'
 //! fixes), and a [`Diagnostic`] (what is reported instead). No logic beyond construction.
 
@@ -131,7 +131,7 @@ impl Fix {
     }
 }
 
-/// [`Slot`], owned: how an argument reaches a function of another module.
+/// `Slot` (of the object flow), owned: how an argument reaches a function of another module.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PassedAs {
     Position(usize),

@@ -34,7 +34,7 @@ pub struct Manual {
 pub type AppliedSites = BTreeSet<(String, (usize, usize))>;
 
 impl Migration {
-    /// What this run applied, to bound a run over the same bytes ([`Engine::migrate_within`]).
+    /// What this run applied, to bound a run over the same bytes ([`Engine::migrate_within`](crate::analyse::engine::Engine::migrate_within)).
     pub fn applied_sites(&self) -> AppliedSites {
         self.applied
             .iter()

@@ -15,7 +15,7 @@ impl Engine {
     }
 
     /// Migrates `bytes` applying only rewrites in `plan` (what a run with every selected
-    /// recipe applied to the same bytes: [`Migration::plan`]). A patch series takes its
+    /// recipe applied to the same bytes: [`Migration::applied_sites`](crate::plan::migration::Migration::applied_sites)). A patch series takes its
     /// intermediate states from here, so it can only apply a subset of what write mode does.
     pub fn migrate_within(
         &self,
