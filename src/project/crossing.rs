@@ -50,6 +50,19 @@ pub struct Answers {
     pub callers: HashMap<(usize, String), Result<RemoteCallers, String>>,
 }
 
+/// The files of a run, by index, as every phase of the project plan reads them: each
+/// file's path and module name, its bytes, the file prepared (parsed once, when something
+/// needs it: a module objects are passed to is prepared when the plan follows them there),
+/// and how its analysis sees the others.
+pub struct Workspace<'p> {
+    pub files: &'p [PathBuf],
+    pub names: &'p [String],
+    pub contents: &'p [Result<Vec<u8>, FileError>],
+    pub prepared: &'p [OnceLock<Result<Prepared, FileError>>],
+    pub others: &'p [Others<'p>],
+    pub answers: &'p OnceLock<Answers>,
+}
+
 impl OtherFiles for Others<'_> {
     fn mention(&self, name: &str) -> bool {
         crate::trace::timed("mention in other files", || {
@@ -394,11 +407,7 @@ impl UnionFind {
 /// What answering questions needs: the files, and the engine to look into them.
 struct Answering<'p, 'r> {
     engine: &'p Engine,
-    files: &'r [PathBuf],
-    names: &'r [String],
-    contents: &'r [Result<Vec<u8>, FileError>],
-    prepared: &'p [OnceLock<Result<Prepared, FileError>>],
-    others: &'p [Others<'p>],
+    workspace: &'r Workspace<'p>,
     /// Module name → its file.
     modules: HashMap<&'r str, usize>,
     /// Whether file `j` imports the module of file `m` (`imports(j, m)`).
@@ -412,25 +421,25 @@ impl<'p> Answering<'p, '_> {
         analysed: &'a mut [Result<Option<Analysed<'p>>, FileError>],
         file: usize,
     ) -> Result<(&'p Prepared, &'a Analysed<'p>), String> {
-        let bytes = self.contents[file]
+        let bytes = self.workspace.contents[file]
             .as_ref()
             .map_err(|e| format!("its module cannot be read: {e}"))?;
-        if self.prepared[file].get().is_none() {
+        if self.workspace.prepared[file].get().is_none() {
             let made = match Prepared::new(bytes, true) {
                 Ok(Some(p)) => Ok(p),
                 Ok(None) => return Err("its module is not Python".to_string()),
                 Err(e) => Err(e),
             };
             // Set once: this is the only place that prepares a file after indexing.
-            let _ = self.prepared[file].set(made);
+            let _ = self.workspace.prepared[file].set(made);
         }
-        let prepared = match self.prepared[file].get() {
+        let prepared = match self.workspace.prepared[file].get() {
             Some(Ok(p)) => p,
             Some(Err(e)) => return Err(format!("its module is not migrated: {e}")),
             None => return Err("its module is not prepared".to_string()),
         };
         if let Ok(None) = &analysed[file] {
-            analysed[file] = Ok(self.engine.analyse(prepared, &self.others[file]));
+            analysed[file] = Ok(self.engine.analyse(prepared, &self.workspace.others[file]));
         }
         match &analysed[file] {
             Ok(Some(a)) => Ok((prepared, a)),
@@ -448,8 +457,8 @@ impl<'p> Answering<'p, '_> {
     ) -> Option<Result<RemoteParameter, String>> {
         let (file, function) = resolve(
             callee,
-            (&self.names[asker], asker),
-            &self.files[asker],
+            (&self.workspace.names[asker], asker),
+            &self.workspace.files[asker],
             &self.modules,
         )?;
         // Imported from itself: not a function of another module.
@@ -458,10 +467,10 @@ impl<'p> Answering<'p, '_> {
         }
         Some(self.analysed(analysed, file).and_then(|(p, a)| {
             self.engine
-                .parameter_facts(p, a, &self.others[file], &function, slot)
+                .parameter_facts(p, a, &self.workspace.others[file], &function, slot)
                 .map(|(parameter, facts, mentions)| RemoteParameter {
                     file,
-                    path: shown(&self.files[file]),
+                    path: shown(&self.workspace.files[file]),
                     function: function.clone(),
                     parameter,
                     slot: slot.clone(),
@@ -483,11 +492,11 @@ impl<'p> Answering<'p, '_> {
         let returns = {
             let (p, a) = self.analysed(analysed, file)?;
             self.engine
-                .returned_values(p, a, &self.others[file], function)?
+                .returned_values(p, a, &self.workspace.others[file], function)?
         };
         let mut found = RemoteCallers {
             file,
-            path: shown(&self.files[file]),
+            path: shown(&self.workspace.files[file]),
             function: function.to_string(),
             returns,
             calls: Vec::new(),
@@ -497,8 +506,8 @@ impl<'p> Answering<'p, '_> {
         // else, or reaches it in a way the plan cannot see: known before parsing anything,
         // and at the first such module (a common name fails fast).
         let mut naming = Vec::new();
-        for j in 0..self.files.len() {
-            if !self.contents[j]
+        for j in 0..self.workspace.files.len() {
+            if !self.workspace.contents[j]
                 .as_ref()
                 .is_ok_and(|bytes| names_word(bytes, function))
             {
@@ -507,7 +516,7 @@ impl<'p> Answering<'p, '_> {
             if j != file && !(self.imports)(j, file) {
                 return Err(format!(
                     "{} names `{function}` without importing its module",
-                    shown(&self.files[j])
+                    shown(&self.workspace.files[j])
                 ));
             }
             naming.push(j);
@@ -515,18 +524,22 @@ impl<'p> Answering<'p, '_> {
         for j in naming {
             let (p, a) = self.analysed(analysed, j)?;
             let resolves = |callee: &str| {
-                resolve(callee, (&self.names[j], j), &self.files[j], &self.modules)
-                    == Some((file, function.to_string()))
+                resolve(
+                    callee,
+                    (&self.workspace.names[j], j),
+                    &self.workspace.files[j],
+                    &self.modules,
+                ) == Some((file, function.to_string()))
             };
             let (calls, mentions) =
                 self.engine
-                    .result_calls(p, a, &self.others[j], function, &resolves)?;
+                    .result_calls(p, a, &self.workspace.others[j], function, &resolves)?;
             // Outside its module, a mention that is no call (in a string: a test double's
             // target) could stand for a call the plan cannot see.
             if mentions != calls.len() || (j != file && calls.is_empty()) {
                 return Err(format!(
                     "{} names `{function}` other than in calls of it",
-                    shown(&self.files[j])
+                    shown(&self.workspace.files[j])
                 ));
             }
             for (call, facts) in calls {
@@ -548,19 +561,21 @@ impl<'p> Answering<'p, '_> {
 /// their own functions' callers, then analyses the asking files again with the answers,
 /// and plans the links of the fixes whose objects now reach other code. Modules that never
 /// mention eventlet are prepared here when the answers need them.
-#[allow(clippy::too_many_arguments)]
 pub fn follow<'p>(
     engine: &'p Engine,
     pool: Option<&rayon::ThreadPool>,
-    files: &[PathBuf],
-    names: &[String],
-    contents: &[Result<Vec<u8>, FileError>],
-    prepared: &'p [OnceLock<Result<Prepared, FileError>>],
+    workspace: &Workspace<'p>,
     analysed: &mut [Result<Option<Analysed<'p>>, FileError>],
-    others: &'p [Others<'p>],
-    answers: &OnceLock<Answers>,
     imports: &dyn Fn(usize, usize) -> bool,
 ) -> CrossingPlan {
+    let Workspace {
+        files,
+        names,
+        contents,
+        prepared,
+        others,
+        answers,
+    } = *workspace;
     let asked: Vec<Asked> = others
         .iter()
         .map(|o| std::mem::take(&mut *o.ask()))
@@ -577,11 +592,7 @@ pub fn follow<'p>(
     }
     let scope = Answering {
         engine,
-        files,
-        names,
-        contents,
-        prepared,
-        others,
+        workspace,
         modules,
         imports,
     };

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::analyse::analysis::Analysed;
 use crate::analyse::engine::Engine;
@@ -22,19 +22,16 @@ use crate::project::processes::Process;
 use crate::project::workers::guarded;
 use crate::project::workers::run_all;
 use crate::project::workers::shown;
-use crate::syntax::prepared::{FileError, Prepared};
+use crate::syntax::prepared::FileError;
 use crate::trace;
 
 /// What every round reads: the files, their analyses, the processes and the links.
 pub struct Inputs<'r, 'p> {
     pub engine: &'r Engine,
     pub pool: &'r rayon::ThreadPool,
-    pub files: &'r [PathBuf],
-    pub names: &'r [String],
-    pub contents: &'r [Result<Vec<u8>, FileError>],
+    pub workspace: &'r crossing::Workspace<'p>,
     /// The files in the order the workers take them (largest first).
     pub indices: &'r [usize],
-    pub prepared: &'r [OnceLock<Result<Prepared, FileError>>],
     pub analysed: &'r [Result<Option<Analysed<'p>>, FileError>],
     pub crossings: &'r crossing::CrossingPlan,
     pub processes: &'r [Process],
@@ -80,12 +77,13 @@ pub fn settle(
     stays: BTreeMap<String, (usize, String)>,
     started: std::time::Instant,
 ) -> Settled {
-    let n = inputs.files.len();
+    let n = inputs.workspace.files.len();
     let mut state = State {
         stays,
         cut: BTreeMap::new(),
         current: vec![None; n],
         results: inputs
+            .workspace
             .contents
             .iter()
             .map(|c| match c {
@@ -106,7 +104,7 @@ pub fn settle(
             .filter(|&i| {
                 // A file with nothing to judge (no eventlet in it) keeps its empty result.
                 let judged = !matches!(inputs.analysed[i], Ok(None));
-                inputs.contents[i].is_ok()
+                inputs.workspace.contents[i].is_ok()
                     && judged
                     && judged_again(&state.current[i], &state.results[i], &wanted[i])
             })
@@ -125,7 +123,7 @@ pub fn settle(
         }
         trace::phase(&format!("round {round}: {} files", changed.len()), started);
         let rerun = run_all(inputs.pool, &changed, |&i| {
-            match (inputs.prepared[i].get(), &inputs.analysed[i]) {
+            match (inputs.workspace.prepared[i].get(), &inputs.analysed[i]) {
                 (Some(Ok(p)), Ok(Some(a))) => trace::timed("decide", || {
                     let injected = &inputs.crossings.injected[i];
                     guarded(|| Ok(inputs.engine.decide(p, a, None, &wanted[i], injected)))
@@ -169,10 +167,16 @@ impl State {
                 _ => Arc::new(context),
             })
             .collect();
-        let mut frozen = frozen_names(inputs.processes, inputs.names, inputs.files, &self.results);
+        let mut frozen = frozen_names(
+            inputs.processes,
+            inputs.workspace.names,
+            inputs.workspace.files,
+            &self.results,
+        );
         freeze_doubled_through_modules(&mut frozen, inputs.doubles);
         let native = Arc::new(ProcessContext::native());
         inputs
+            .workspace
             .names
             .iter()
             .enumerate()
@@ -194,12 +198,12 @@ impl State {
         result: Result<Migration, FileError>,
         wanted: &Arc<ProcessContext>,
     ) {
-        let at = shown(&inputs.files[i]);
+        let at = shown(&inputs.workspace.files[i]);
         match &result {
             Ok(m) => {
                 if let Some(why) = &m.stays {
                     self.stays
-                        .entry(inputs.names[i].clone())
+                        .entry(inputs.workspace.names[i].clone())
                         .or_insert_with(|| (round, format!("{at}:{why}")));
                 }
                 for (link, why) in &m.cut {
@@ -221,12 +225,12 @@ impl State {
 
     /// File `i` stays as it was (`why`): its processes stay, and its links are cut.
     fn fail(&mut self, inputs: &Inputs<'_, '_>, round: usize, i: usize, why: &str) {
-        let at = shown(&inputs.files[i]);
+        let at = shown(&inputs.workspace.files[i]);
         inputs
             .crossings
             .cut_file(i, &format!("{at} is {why}"), &mut self.cut);
         self.stays
-            .entry(inputs.names[i].clone())
+            .entry(inputs.workspace.names[i].clone())
             .or_insert_with(|| (round, format!("{at} ({why})")));
     }
 
@@ -241,7 +245,7 @@ impl State {
             .collect();
         let results = &self.results;
         let emitted = run_all(inputs.pool, &todo, |&i| {
-            let (Some(Ok(p)), Ok(m)) = (inputs.prepared[i].get(), &results[i]) else {
+            let (Some(Ok(p)), Ok(m)) = (inputs.workspace.prepared[i].get(), &results[i]) else {
                 return None;
             };
             let mut m = m.clone();

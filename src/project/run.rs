@@ -15,7 +15,7 @@ use crate::analyse::engine::Engine;
 use crate::plan::context::ProcessContext;
 use crate::plan::migration::Migration;
 use crate::project::crossing;
-use crate::project::crossing::Others;
+use crate::project::crossing::{Others, Workspace};
 use crate::project::index::entry_points;
 use crate::project::index::index;
 use crate::project::index::index_text;
@@ -125,26 +125,23 @@ pub fn migrate_project(
         })
         .collect();
     // What holds whatever the context: found once, judged again each round.
-    let mut analysed = analyse_all(engine, pool, &indices, &prepared, &others);
+    let workspace = Workspace {
+        files,
+        names: &names,
+        contents,
+        prepared: &prepared,
+        others: &others,
+        answers: &answers,
+    };
+    let mut analysed = analyse_all(engine, pool, &indices, &workspace);
     trace::phase("analysed", started);
     // Objects passed to functions of other modules: followed there, their fixes linked.
-    let crossings = crossing::follow(
-        engine,
-        Some(pool),
-        files,
-        &names,
-        contents,
-        &prepared,
-        &mut analysed,
-        &others,
-        &answers,
-        &|j, m| {
-            project
-                .modules
-                .get(&names[j])
-                .is_some_and(|info| info.imports.contains(&names[m]))
-        },
-    );
+    let crossings = crossing::follow(engine, Some(pool), &workspace, &mut analysed, &|j, m| {
+        project
+            .modules
+            .get(&names[j])
+            .is_some_and(|info| info.imports.contains(&names[m]))
+    });
     trace::phase("objects followed across modules", started);
     let groups = process::groups(&project, &processes);
     let doubles = project.doubles_through_modules(&|q| engine.catalog.canonical(q));
@@ -152,11 +149,8 @@ pub fn migrate_project(
         &rounds::Inputs {
             engine,
             pool,
-            files,
-            names: &names,
-            contents,
+            workspace: &workspace,
             indices: &indices,
-            prepared: &prepared,
             analysed: &analysed,
             crossings: &crossings,
             processes: &processes,
@@ -245,9 +239,11 @@ fn analyse_all<'p>(
     engine: &'p Engine,
     pool: &rayon::ThreadPool,
     indices: &[usize],
-    prepared: &'p [OnceLock<Result<Prepared, FileError>>],
-    others: &'p [Others<'p>],
+    workspace: &Workspace<'p>,
 ) -> Vec<Result<Option<Analysed<'p>>, FileError>> {
+    let Workspace {
+        prepared, others, ..
+    } = *workspace;
     in_file_order(
         indices,
         run_all(pool, indices, |&i| match prepared[i].get() {

@@ -72,6 +72,7 @@ impl Engine {
         let Some(prepared) = Prepared::new(bytes, self.all_files)? else {
             return Ok(Migration::default());
         };
+        let (files, names) = ([std::path::PathBuf::from("this module")], [String::new()]);
         let contents: [Result<Vec<u8>, FileError>; 1] = [Ok(bytes.to_vec())];
         let prepared: [std::sync::OnceLock<Result<Prepared, FileError>>; 1] =
             [std::sync::OnceLock::from(Ok(prepared))];
@@ -88,16 +89,19 @@ impl Engine {
             None => return Ok(Migration::default()),
         };
         let mut analysed = [Ok(self.analyse(p, &others[0]))];
+        let workspace = crate::project::crossing::Workspace {
+            files: &files,
+            names: &names,
+            contents: &contents,
+            prepared: &prepared,
+            others: &others,
+            answers: &answers,
+        };
         let crossings = crate::project::crossing::follow(
             self,
             None,
-            &[std::path::PathBuf::from("this module")],
-            &[String::new()],
-            &contents,
-            &prepared,
+            &workspace,
             &mut analysed,
-            &others,
-            &answers,
             // One file: no other module imports it.
             &|_, _| false,
         );
