@@ -110,6 +110,9 @@ impl Engine {
         };
         let backends = crate::analyse::backend::selected_here(body, text, &position);
         Some(Analysed {
+            engine: self,
+            prepared,
+            elsewhere,
             index,
             comments,
             parents,
@@ -123,6 +126,11 @@ impl Engine {
 /// What a file's sites come to whatever its context ([`Engine::analyse`]): found once per
 /// run, judged again in each planning round ([`Engine::decide`]).
 pub struct Analysed<'p> {
+    /// What analysed it, the file, and the project's other files, for the questions the
+    /// project plan asks of it ([`crate::analyse::queries`]).
+    pub(crate) engine: &'p Engine,
+    pub(crate) prepared: &'p Prepared,
+    pub(crate) elsewhere: &'p dyn crate::analyse::objects::OtherFiles,
     pub(crate) index: LineIndex,
     pub(crate) comments: Comments,
     pub(crate) parents: LazyParents<'p>,
@@ -137,15 +145,11 @@ pub struct Analysed<'p> {
 
 impl<'p> Analysed<'p> {
     /// What following objects in this file needs.
-    pub(crate) fn flow<'a>(
-        &'a self,
-        prepared: &'a Prepared,
-        elsewhere: &'a dyn crate::analyse::objects::OtherFiles,
-    ) -> crate::analyse::objects::Flow<'a, 'p> {
+    pub(crate) fn flow(&self) -> crate::analyse::objects::Flow<'_, 'p> {
         crate::analyse::objects::Flow {
-            semantic: &prepared.semantic,
+            semantic: &self.prepared.semantic,
             parents: self.parents.get(),
-            elsewhere,
+            elsewhere: self.elsewhere,
         }
     }
 

@@ -1,31 +1,27 @@
-//! What the project plan asks of one file's analysis: the parameters and returns objects
-//! reach, the calls of a function, and the rewrites of their uses.
+//! What the project plan asks of one file's analysis, which answers from what it holds: the
+//! parameters and returns objects reach, the calls of a function, and the rewrites of their
+//! uses.
 
 use std::collections::BTreeSet;
 
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::analyse::analysis::Analysed;
-use crate::analyse::engine::Engine;
 use crate::analyse::rewrite::RewriteContext;
 use crate::analyse::sites::Index;
 use crate::fix::Fix;
-use crate::syntax::prepared::Prepared;
 use crate::syntax::semantic::ImportBinding;
 
-impl Engine {
+impl<'p> Analysed<'p> {
     /// Follows an object passed, as `slot`, to the module-level `function` of this file: the
     /// parameter it reaches, the facts of its uses there, and how many times this file
     /// names the function.
     pub fn parameter_facts(
         &self,
-        prepared: &Prepared,
-        analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::analyse::objects::OtherFiles,
         function: &str,
         slot: &crate::fix::PassedAs,
     ) -> Result<(String, BTreeSet<String>, usize), String> {
-        let flow = analysed.flow(prepared, elsewhere);
+        let flow = self.flow();
         let parameter = crate::analyse::objects::track_parameter(&flow, function, slot)?;
         let mut facts = crate::analyse::objects::facts(&parameter.tracked, flow.parents);
         // Handed to eventlet there (`eventlet.wsgi.server(sock, ...)`): that code expects
@@ -35,7 +31,7 @@ impl Engine {
                 && flow
                     .parents
                     .call_of_argument(u.range)
-                    .and_then(|call| prepared.semantic.expr_qualified_name(&call.func))
+                    .and_then(|call| self.prepared.semantic.expr_qualified_name(&call.func))
                     .is_some_and(|name| crate::syntax::imports::is_eventlet(&name))
         });
         if to_eventlet {
@@ -45,14 +41,8 @@ impl Engine {
     }
 
     /// How many `return` statements of the module-level `function` return a value.
-    pub fn returned_values(
-        &self,
-        prepared: &Prepared,
-        analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::analyse::objects::OtherFiles,
-        function: &str,
-    ) -> Result<usize, String> {
-        crate::analyse::objects::returned_values(&analysed.flow(prepared, elsewhere), function)
+    pub fn returned_values(&self, function: &str) -> Result<usize, String> {
+        crate::analyse::objects::returned_values(&self.flow(), function)
     }
 
     /// The calls in this file of a function that returns objects (`resolves` tells a call
@@ -60,17 +50,14 @@ impl Engine {
     /// facts), and how many times the file names the function.
     pub fn result_calls(
         &self,
-        prepared: &Prepared,
-        analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::analyse::objects::OtherFiles,
         function: &str,
         resolves: &dyn Fn(&str) -> bool,
     ) -> Result<ResultCalls, String> {
-        let flow = analysed.flow(prepared, elsewhere);
+        let flow = self.flow();
         let parents = flow.parents;
-        let body = analysed.parents.body();
+        let body = self.parents.body();
         let calls =
-            crate::analyse::objects::calls_named(&prepared.semantic, body, function, resolves)
+            crate::analyse::objects::calls_named(&self.prepared.semantic, body, function, resolves)
                 .into_iter()
                 .map(|call| {
                     let tracked = crate::analyse::objects::track_result(&flow, call)?;
@@ -80,25 +67,15 @@ impl Engine {
                     ))
                 })
                 .collect::<Result<Vec<_>, String>>()?;
-        let mentions = crate::analyse::objects::mentions_of(&prepared.semantic, parents, function);
+        let mentions =
+            crate::analyse::objects::mentions_of(&self.prepared.semantic, parents, function);
         Ok((calls, mentions))
     }
 
     /// The rewrite of the uses of what the call at `call` (this file's) returns: the object
     /// `made` fixes where the called function makes it, by the rule that fixes it there.
-    pub fn result_fix(
-        &self,
-        prepared: &Prepared,
-        analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::analyse::objects::OtherFiles,
-        call: TextRange,
-        made: &Fix,
-        rule: usize,
-    ) -> Result<Fix, String> {
+    pub fn result_fix(&self, call: TextRange, made: &Fix, rule: usize) -> Result<Fix, String> {
         self.with_context(
-            prepared,
-            analysed,
-            elsewhere,
             |cx, recipe| crate::analyse::rewrite::rewrite_result(cx, recipe, rule, call, made),
             made,
         )
@@ -108,17 +85,11 @@ impl Engine {
     /// fixes in another module is passed to, by the rule that fixes it there.
     pub fn parameter_fix(
         &self,
-        prepared: &Prepared,
-        analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::analyse::objects::OtherFiles,
         passed: (&str, &crate::fix::PassedAs),
         made: &Fix,
         rule: usize,
     ) -> Result<Fix, String> {
         self.with_context(
-            prepared,
-            analysed,
-            elsewhere,
             |cx, recipe| {
                 crate::analyse::rewrite::rewrite_parameter(
                     cx, recipe, rule, passed.0, passed.1, made,
@@ -131,30 +102,28 @@ impl Engine {
     /// Runs `f` with this file's rewrite context and the recipe that fixes `made`.
     fn with_context<R>(
         &self,
-        prepared: &Prepared,
-        analysed: &Analysed<'_>,
-        elsewhere: &dyn crate::analyse::objects::OtherFiles,
         f: impl FnOnce(&RewriteContext<'_, '_>, &crate::recipe::Recipe) -> Result<R, String>,
         made: &Fix,
     ) -> Result<R, String> {
-        let recipe = self
+        let engine = self.engine;
+        let recipe = engine
             .catalog
             .recipes
             .iter()
             .find(|r| r.id == made.recipe)
             .ok_or_else(|| format!("no recipe `{}`", made.recipe))?;
-        let recipes = Index::new(&self.catalog, self.target, &|_| true);
-        let migrated = |import: &ImportBinding| self.migrated_name(&recipes, import);
+        let recipes = Index::new(&engine.catalog, engine.target, &|_| true);
+        let migrated = |import: &ImportBinding| engine.migrated_name(&recipes, import);
         let cx = RewriteContext {
-            parents: &analysed.parents,
-            text: prepared.source.text.as_str(),
-            semantic: &prepared.semantic,
-            comments: &analysed.comments,
-            target: self.target,
+            parents: &self.parents,
+            text: self.prepared.text(),
+            semantic: &self.prepared.semantic,
+            comments: &self.comments,
+            target: engine.target,
             migrated: &migrated,
-            canonical: &|q: &str| self.catalog.canonical(q),
-            elsewhere,
-            python: self.python_support(),
+            canonical: &|q: &str| engine.catalog.canonical(q),
+            elsewhere: self.elsewhere,
+            python: engine.python_support(),
         };
         f(&cx, recipe)
     }

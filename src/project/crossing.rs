@@ -420,7 +420,7 @@ impl<'p> Answering<'p, '_> {
         &self,
         analysed: &'a mut [Result<Option<Analysed<'p>>, FileError>],
         file: usize,
-    ) -> Result<(&'p Prepared, &'a Analysed<'p>), String> {
+    ) -> Result<&'a Analysed<'p>, String> {
         let bytes = self.workspace.contents[file]
             .as_ref()
             .map_err(|e| format!("its module cannot be read: {e}"))?;
@@ -442,7 +442,7 @@ impl<'p> Answering<'p, '_> {
             analysed[file] = Ok(self.engine.analyse(prepared, &self.workspace.others[file]));
         }
         match &analysed[file] {
-            Ok(Some(a)) => Ok((prepared, a)),
+            Ok(Some(a)) => Ok(a),
             Ok(None) => Err("its module has nothing to migrate".to_string()),
             Err(e) => Err(format!("its module is not migrated: {e}")),
         }
@@ -465,9 +465,8 @@ impl<'p> Answering<'p, '_> {
         if callee.contains('.') == (file == asker) {
             return None;
         }
-        Some(self.analysed(analysed, file).and_then(|(p, a)| {
-            self.engine
-                .parameter_facts(p, a, &self.workspace.others[file], &function, slot)
+        Some(self.analysed(analysed, file).and_then(|a| {
+            a.parameter_facts(&function, slot)
                 .map(|(parameter, facts, mentions)| RemoteParameter {
                     file,
                     path: shown(&self.workspace.files[file]),
@@ -490,9 +489,8 @@ impl<'p> Answering<'p, '_> {
         function: &str,
     ) -> Result<RemoteCallers, String> {
         let returns = {
-            let (p, a) = self.analysed(analysed, file)?;
-            self.engine
-                .returned_values(p, a, &self.workspace.others[file], function)?
+            let a = self.analysed(analysed, file)?;
+            a.returned_values(function)?
         };
         let mut found = RemoteCallers {
             file,
@@ -522,7 +520,7 @@ impl<'p> Answering<'p, '_> {
             naming.push(j);
         }
         for j in naming {
-            let (p, a) = self.analysed(analysed, j)?;
+            let a = self.analysed(analysed, j)?;
             let resolves = |callee: &str| {
                 resolve(
                     callee,
@@ -531,9 +529,7 @@ impl<'p> Answering<'p, '_> {
                     &self.modules,
                 ) == Some((file, function.to_string()))
             };
-            let (calls, mentions) =
-                self.engine
-                    .result_calls(p, a, &self.workspace.others[j], function, &resolves)?;
+            let (calls, mentions) = a.result_calls(function, &resolves)?;
             // Outside its module, a mention that is no call (in a string: a test double's
             // target) could stand for a call the plan cannot see.
             if mentions != calls.len() || (j != file && calls.is_empty()) {
@@ -639,17 +635,17 @@ pub fn follow<'p>(
             _ => Vec::new(),
         })
         .collect();
-    let prepared_and_analysed = |file: usize| match (prepared[file].get(), &analysed[file]) {
-        (Some(Ok(p)), Ok(Some(a))) => Ok((p, a)),
+    let analysed_of = |file: usize| match &analysed[file] {
+        Ok(Some(a)) => Ok(a),
         _ => Err("its module is not prepared".to_string()),
     };
     let parameter = |file: usize, function: &str, slot: &PassedAs, made: &Fix, rule: usize| {
-        let (p, a) = prepared_and_analysed(file)?;
-        engine.parameter_fix(p, a, &others[file], (function, slot), made, rule)
+        let a = analysed_of(file)?;
+        a.parameter_fix((function, slot), made, rule)
     };
     let result = |file: usize, call: ruff_text_size::TextRange, made: &Fix, rule: usize| {
-        let (p, a) = prepared_and_analysed(file)?;
-        engine.result_fix(p, a, &others[file], call, made, rule)
+        let a = analysed_of(file)?;
+        a.result_fix(call, made, rule)
     };
     plan(
         &fixes,
