@@ -97,13 +97,7 @@ impl Engine {
             };
             if let Some(range) = left {
                 triage.unselected_manual.push(range);
-                stays(
-                    text,
-                    semantic,
-                    site,
-                    &mut triage.manual_calls,
-                    &mut triage.manual_objects,
-                );
+                triage.record_staying(text, semantic, site);
             }
             return;
         }
@@ -133,13 +127,7 @@ impl Engine {
                         .stale_doubles
                         .push((site.name.clone(), format!("{line}:{column}")));
                 }
-                stays(
-                    text,
-                    semantic,
-                    site,
-                    &mut triage.manual_calls,
-                    &mut triage.manual_objects,
-                );
+                triage.record_staying(text, semantic, site);
                 triage.manual_items.push(item);
             }
             Outcome::Nothing => {}
@@ -153,12 +141,9 @@ impl Engine {
             triage.silently_cut.extend(fix.link);
             return;
         }
-        let frozen = context.frozen_for(&fix.name).map(|why| {
-            format!(
-                "`{}` held back: {why}; migrate the code and its test double together",
-                fix.subject
-            )
-        });
+        let frozen = context
+            .frozen_for(&fix.name)
+            .map(|why| held_for_double(&fix, why));
         match frozen.or_else(|| context.links.judge(&mut fix)) {
             Some(message) => triage.manual_items.push(fix.withdraw(message)),
             None if overlaps(&fix, &triage.fixes, sorting.semantic) => triage
@@ -206,10 +191,7 @@ fn sort_fix(sorting: &Sorting<'_, '_>, site: &Site<'_>, mut fix: Fix, triage: &m
         .frozen_for(&fix.name)
         .filter(|_| fix.patch_target.is_none())
     {
-        let message = format!(
-            "`{}` held back: {why}; migrate the code and its test double together",
-            fix.subject
-        );
+        let message = held_for_double(&fix, why);
         triage.manual_items.push(fix.withdraw(message));
         return;
     }
@@ -266,28 +248,35 @@ pub(crate) struct Triage<'a> {
     manual_objects: Vec<String>,
 }
 
-/// Records a call that stays on eventlet (left for a human, or its recipe not selected): code
-/// passed to it (or run under it, for `with`) still works the eventlet way, and the object it
-/// creates is still an eventlet object, which must not be handed to threads.
-fn stays(
-    text: &str,
-    semantic: &Semantic,
-    site: &crate::analyse::sites::Site<'_>,
-    calls: &mut Vec<(TextRange, String)>,
-    objects: &mut Vec<String>,
-) {
-    let SiteNode::Call { call, bound, .. } = site.node else {
-        return;
-    };
-    let callee = text[call.func.range()].to_string();
-    calls.push((call.arguments.range, callee.clone()));
-    let stmt = &semantic.stmts[site.stmt];
-    if stmt.is_with {
-        calls.push((stmt.range, format!("with {callee}(...)")));
+impl Triage<'_> {
+    /// Records a call that stays on eventlet (left for a human, or its recipe not
+    /// selected): code passed to it (or run under it, for `with`) still works the eventlet
+    /// way, and the object it creates is still an eventlet object, which must not be handed
+    /// to threads.
+    fn record_staying(&mut self, text: &str, semantic: &Semantic, site: &Site<'_>) {
+        let SiteNode::Call { call, bound, .. } = site.node else {
+            return;
+        };
+        let callee = text[call.func.range()].to_string();
+        self.manual_calls
+            .push((call.arguments.range, callee.clone()));
+        let stmt = &semantic.stmts[site.stmt];
+        if stmt.is_with {
+            self.manual_calls
+                .push((stmt.range, format!("with {callee}(...)")));
+        }
+        if let Some(target) = bound {
+            self.manual_objects.push(text[target.range()].to_string());
+        }
     }
-    if let Some(target) = bound {
-        objects.push(text[target.range()].to_string());
-    }
+}
+
+/// Why `fix` is held back where a test double freezes its name (`why`).
+fn held_for_double(fix: &Fix, why: &str) -> String {
+    format!(
+        "`{}` held back: {why}; migrate the code and its test double together",
+        fix.subject
+    )
 }
 
 /// Whether `fix` touches code an accepted fix already changes.
