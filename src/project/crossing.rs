@@ -620,10 +620,7 @@ pub fn follow<'p>(
         Some(Err(e)) => Err(e.clone()),
         None => Ok(None),
     };
-    let again = match pool {
-        Some(pool) => crate::project::workers::run_all(pool, &askers, analyse),
-        None => askers.iter().map(analyse).collect(),
-    };
+    let again = crate::project::workers::run_each(pool, &askers, analyse);
     for (i, result) in askers.into_iter().zip(again) {
         analysed[i] = result;
     }

@@ -13,27 +13,45 @@ use crate::analyse::engine::Engine;
 use crate::plan::context::ModuleBackend;
 use crate::plan::context::ProcessContext;
 use crate::plan::links::FileLinks;
-use crate::plan::migration::Migration;
+use crate::plan::migration::{AppliedSites, Migration};
 use crate::project::crossing;
 use crate::project::processes::contexts;
 use crate::project::processes::Assumption;
 use crate::project::processes::Groups;
 use crate::project::processes::Process;
 use crate::project::workers::guarded;
-use crate::project::workers::run_all;
+use crate::project::workers::run_each;
 use crate::project::workers::shown;
 use crate::syntax::prepared::FileError;
 use crate::trace;
 
-/// What every round reads: the files, their analyses, the processes and the links.
+/// What every round reads: the files, their analyses, where their contexts come from and
+/// the links.
 pub struct Inputs<'r, 'p> {
     pub engine: &'r Engine,
-    pub pool: &'r rayon::ThreadPool,
+    /// The workers (`None`: a file alone, judged on its caller's thread).
+    pub pool: Option<&'r rayon::ThreadPool>,
     pub workspace: &'r crossing::Workspace<'p>,
     /// The files in the order the workers take them (largest first).
     pub indices: &'r [usize],
     pub analysed: &'r [Result<Option<Analysed<'p>>, FileError>],
     pub crossings: &'r crossing::CrossingPlan,
+    pub judged: Judged<'r>,
+    /// Only these rewrites may apply (a patch series' intermediate state), or all (`None`).
+    pub within: Option<&'r AppliedSites>,
+}
+
+/// Where each file's context comes from.
+pub enum Judged<'r> {
+    /// A project: each file in the context its processes give it.
+    InProcesses(Processes<'r>),
+    /// A file alone, in the one context its caller chose. Its messages name lines only:
+    /// there is no other file to tell it from.
+    Alone(&'r ProcessContext),
+}
+
+/// The processes of a project, and what else shapes its files' contexts.
+pub struct Processes<'r> {
     pub processes: &'r [Process],
     pub groups: &'r Groups,
     pub assumption: &'r Assumption,
@@ -41,6 +59,16 @@ pub struct Inputs<'r, 'p> {
     pub backends: &'r BTreeMap<String, ModuleBackend>,
     /// Test doubles that name eventlet through a project module.
     pub doubles: &'r [crate::project::index::DoubleThrough],
+}
+
+impl Inputs<'_, '_> {
+    /// `why`, found in file `i`, as other files' messages show it.
+    fn found_in(&self, i: usize, why: &str) -> String {
+        match self.judged {
+            Judged::InProcesses(_) => format!("{}:{why}", shown(&self.workspace.files[i])),
+            Judged::Alone(_) => why.to_string(),
+        }
+    }
 }
 
 /// What the rounds settle on.
@@ -122,11 +150,12 @@ pub fn settle(
             continue;
         }
         trace::phase(&format!("round {round}: {} files", changed.len()), started);
-        let rerun = run_all(inputs.pool, &changed, |&i| {
+        let rerun = run_each(inputs.pool, &changed, |&i| {
             match (inputs.workspace.prepared[i].get(), &inputs.analysed[i]) {
                 (Some(Ok(p)), Ok(Some(a))) => trace::timed("decide", || {
                     let injected = &inputs.crossings.injected[i];
-                    guarded(|| Ok(inputs.engine.decide(p, a, None, &wanted[i], injected)))
+                    let within = inputs.within;
+                    guarded(|| Ok(inputs.engine.decide(p, a, within, &wanted[i], injected)))
                 }),
                 (_, Err(e)) => Err(e.clone()),
                 _ => Ok(Migration::default()),
@@ -153,11 +182,23 @@ impl State {
     /// Each file's context for this round: its processes' (shared by the files of a group),
     /// with the names test doubles freeze there and the links of its fixes.
     fn wanted(&mut self, inputs: &Inputs<'_, '_>) -> Vec<Arc<ProcessContext>> {
+        let project = match &inputs.judged {
+            Judged::InProcesses(project) => project,
+            Judged::Alone(context) => {
+                let context = Arc::new(ProcessContext::clone(context));
+                return (0..inputs.workspace.files.len())
+                    .map(|i| {
+                        let links = inputs.crossings.links_of(i, &self.cut);
+                        with_constraints(&context, None, links, None)
+                    })
+                    .collect();
+            }
+        };
         let fresh = contexts(
-            inputs.groups,
-            inputs.processes,
+            project.groups,
+            project.processes,
             &self.stays,
-            inputs.assumption,
+            project.assumption,
         );
         self.shared = fresh
             .into_iter()
@@ -168,12 +209,12 @@ impl State {
             })
             .collect();
         let mut frozen = frozen_names(
-            inputs.processes,
+            project.processes,
             inputs.workspace.names,
             inputs.workspace.files,
             &self.results,
         );
-        freeze_doubled_through_modules(&mut frozen, inputs.doubles);
+        freeze_doubled_through_modules(&mut frozen, project.doubles);
         let native = Arc::new(ProcessContext::native());
         inputs
             .workspace
@@ -181,9 +222,9 @@ impl State {
             .iter()
             .enumerate()
             .map(|(i, n)| {
-                let group = inputs.groups.of_module.get(n).map(|&g| &self.shared[g]);
+                let group = project.groups.of_module.get(n).map(|&g| &self.shared[g]);
                 let links = inputs.crossings.links_of(i, &self.cut);
-                let backend = inputs.backends.get(n);
+                let backend = project.backends.get(n);
                 with_constraints(group.unwrap_or(&native), frozen.get(n), links, backend)
             })
             .collect()
@@ -198,23 +239,25 @@ impl State {
         result: Result<Migration, FileError>,
         wanted: &Arc<ProcessContext>,
     ) {
-        let at = shown(&inputs.workspace.files[i]);
         match &result {
             Ok(m) => {
                 if let Some(why) = &m.stays {
                     self.stays
                         .entry(inputs.workspace.names[i].clone())
-                        .or_insert_with(|| (round, format!("{at}:{why}")));
+                        .or_insert_with(|| (round, inputs.found_in(i, why)));
                 }
                 for (link, why) in &m.cut {
                     self.cut
                         .entry(link.clone())
-                        .or_insert_with(|| format!("{at}:{why}"));
+                        .or_insert_with(|| inputs.found_in(i, why));
                 }
             }
             Err(error) => inputs.crossings.cut_file(
                 i,
-                &format!("{at} is not migrated ({error})"),
+                &format!(
+                    "{} is not migrated ({error})",
+                    shown(&inputs.workspace.files[i])
+                ),
                 &mut self.cut,
             ),
         }
@@ -244,7 +287,7 @@ impl State {
             .filter(|&i| self.pending[i])
             .collect();
         let results = &self.results;
-        let emitted = run_all(inputs.pool, &todo, |&i| {
+        let emitted = run_each(inputs.pool, &todo, |&i| {
             let (Some(Ok(p)), Ok(m)) = (inputs.workspace.prepared[i].get(), &results[i]) else {
                 return None;
             };

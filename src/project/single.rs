@@ -1,10 +1,14 @@
 //! A file migrated alone: it is the whole project.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
 
 use crate::analyse::engine::Engine;
 use crate::plan::context::ProcessContext;
 use crate::plan::migration::{AppliedSites, Migration};
+use crate::project::crossing::{self, Others, Workspace};
+use crate::project::rounds;
 use crate::syntax::prepared::{FileError, Prepared};
 
 impl Engine {
@@ -60,9 +64,8 @@ impl Engine {
         }
     }
 
-    /// Judged alone, a file is the whole project: objects its functions pass to each
-    /// other or return are followed as a run over a project follows them, and linked fixes
-    /// not applied are cut until that settles.
+    /// Judged alone, a file is the whole project: a run over a project of one file, its
+    /// context chosen by the caller.
     fn run(
         &self,
         bytes: &[u8],
@@ -72,24 +75,17 @@ impl Engine {
         let Some(prepared) = Prepared::new(bytes, self.all_files)? else {
             return Ok(Migration::default());
         };
-        let (files, names) = ([std::path::PathBuf::from("this module")], [String::new()]);
+        let (files, names) = ([PathBuf::from("this module")], [String::new()]);
         let contents: [Result<Vec<u8>, FileError>; 1] = [Ok(bytes.to_vec())];
-        let prepared: [std::sync::OnceLock<Result<Prepared, FileError>>; 1] =
-            [std::sync::OnceLock::from(Ok(prepared))];
-        let answers = std::sync::OnceLock::new();
-        let others = [crate::project::crossing::Others {
+        let prepared: [OnceLock<Result<Prepared, FileError>>; 1] = [OnceLock::from(Ok(prepared))];
+        let answers = OnceLock::new();
+        let others = [Others {
             contents: &contents,
             except: 0,
-            asked: std::sync::Mutex::default(),
+            asked: Mutex::default(),
             answers: &answers,
         }];
-        let p = match prepared[0].get() {
-            Some(Ok(p)) => p,
-            Some(Err(e)) => return Err(e.clone()),
-            None => return Ok(Migration::default()),
-        };
-        let mut analysed = [Ok(self.analyse(p, &others[0]))];
-        let workspace = crate::project::crossing::Workspace {
+        let workspace = Workspace {
             files: &files,
             names: &names,
             contents: &contents,
@@ -97,35 +93,30 @@ impl Engine {
             others: &others,
             answers: &answers,
         };
-        let crossings = crate::project::crossing::follow(
-            self,
-            None,
-            &workspace,
-            &mut analysed,
-            // One file: no other module imports it.
-            &|_, _| false,
-        );
-        let analysed = match &analysed[0] {
-            Ok(Some(a)) => a,
-            Ok(None) => return Ok(Migration::default()),
-            Err(e) => return Err(e.clone()),
+        let mut analysed = [match &prepared[0].get() {
+            Some(Ok(p)) => Ok(self.analyse(p, &others[0])),
+            Some(Err(e)) => Err(e.clone()),
+            None => Ok(None),
+        }];
+        // One file: no other module imports it.
+        let crossings = crossing::follow(self, None, &workspace, &mut analysed, &|_, _| false);
+        let inputs = rounds::Inputs {
+            engine: self,
+            pool: None,
+            workspace: &workspace,
+            indices: &[0],
+            analysed: &analysed,
+            crossings: &crossings,
+            judged: rounds::Judged::Alone(context),
+            within: plan,
         };
-        let mut cut = BTreeMap::new();
-        loop {
-            let mut context = context.clone();
-            if let Some(links) = crossings.links_of(0, &cut) {
-                context.links = links;
-            }
-            let mut migration = self.decide(p, analysed, plan, &context, &crossings.injected[0]);
-            let known = cut.len();
-            for (link, why) in &migration.cut {
-                cut.entry(link.clone()).or_insert_with(|| why.clone());
-            }
-            // Each round cuts at least one more link, or it is the last.
-            if cut.len() == known {
-                crate::emit::emit(p, &mut migration)?;
-                return Ok(migration);
-            }
+        let settled = rounds::settle(&inputs, BTreeMap::new(), std::time::Instant::now());
+        match <[_; 1]>::try_from(settled.results) {
+            Ok([result]) => result,
+            Err(results) => Err(FileError::Internal(format!(
+                "a run over one file settled on {} results",
+                results.len()
+            ))),
         }
     }
 }

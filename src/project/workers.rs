@@ -31,6 +31,19 @@ pub fn run_all<T: Sync, R: Send>(
     pool.install(|| items.par_iter().with_max_len(1).map(migrate).collect())
 }
 
+/// [`run_all`] on `pool`, or in order on this thread when there is none (a file
+/// migrated alone runs on its caller's thread).
+pub fn run_each<T: Sync, R: Send>(
+    pool: Option<&rayon::ThreadPool>,
+    items: &[T],
+    migrate: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    match pool {
+        Some(pool) => run_all(pool, items, migrate),
+        None => items.iter().map(migrate).collect(),
+    }
+}
+
 /// A panic is a bug, but it must not take the other files down with it: it is reported as
 /// this file's internal error and the file is left untouched.
 pub fn guarded<T>(run: impl FnOnce() -> Result<T, FileError>) -> Result<T, FileError> {
