@@ -1,3 +1,5 @@
+//! The `eventlet-migrate` binary: the command line of the library.
+
 // The run allocates and frees millions of small syntax nodes across threads: mimalloc does
 // that markedly faster than the system allocator (as in ruff).
 #[global_allocator]
