@@ -238,14 +238,23 @@ pub(super) fn loop_variable_uses<'a>(
     iterable: TextRange,
     name: &str,
 ) -> Result<Vec<Use<'a>>, Untrackable> {
-    let Flow {
-        semantic, parents, ..
-    } = *flow;
-    let Some((Expr::Name(var), within)) = parents.iterations.get(&iterable) else {
+    let Some((Expr::Name(var), within)) = flow.parents.iterations.get(&iterable) else {
         return Err(format!(
             "`{name}` is iterated into something other than a name"
         ));
     };
+    variable_uses(flow, var, *within)
+}
+
+/// The uses of `var`, a loop's variable over `within` (the loop, or the comprehension).
+fn variable_uses<'a>(
+    flow: &Flow<'_, 'a>,
+    var: &ruff_python_ast::ExprName,
+    within: TextRange,
+) -> Result<Vec<Use<'a>>, Untrackable> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
     let references: Vec<_> = semantic
         .references
         .iter()
@@ -278,6 +287,48 @@ pub(super) fn loop_variable_uses<'a>(
             },
         })
         .collect())
+}
+
+/// The elements a use of a list reaches other than through a plain loop over it: an index
+/// (`threads[0]`), or the loop variable of its slot in a loop over `zip(names, threads)` or
+/// `enumerate(threads)`. `None`: the use is none of these.
+fn elements_reached<'a>(
+    flow: &Flow<'_, 'a>,
+    range: TextRange,
+) -> Option<Result<Vec<Use<'a>>, Untrackable>> {
+    let Flow {
+        semantic, parents, ..
+    } = *flow;
+    if let Some(sub) = parents.subscripts.get(&range) {
+        let indexed = sub.ctx.is_load() && !sub.slice.is_slice_expr();
+        let element = Use {
+            range: sub.range,
+            parent: parents.parent(sub.range),
+        };
+        return indexed.then(|| Ok(vec![element]));
+    }
+    let (call, Slot::Position(position)) = parents.arguments.get(&range)? else {
+        return None;
+    };
+    let args = &call.arguments.args;
+    if args.iter().any(Expr::is_starred_expr) {
+        return None;
+    }
+    let (slot, slots) = match semantic.builtin_name(&call.func)?.as_str() {
+        "builtins.zip" => (*position, args.len()),
+        "builtins.enumerate" if *position == 0 => (1, 2),
+        _ => return None,
+    };
+    let (Expr::Tuple(target), within) = parents.iterations.get(&call.range())? else {
+        return None;
+    };
+    if target.elts.len() != slots {
+        return None;
+    }
+    let Expr::Name(var) = &target.elts[slot] else {
+        return None;
+    };
+    Some(variable_uses(flow, var, *within))
 }
 
 /// How many objects made the way `same` tells `list.method(argument)` adds to a list or
@@ -321,9 +372,11 @@ pub(super) fn element_uses<'a>(
     let mut uses = Vec::new();
     // The objects made where the list is: each element of its display, its
     // comprehension's; none for a list (or set) made empty.
-    let mut members = match parents.assignment_value(target.start()) {
-        Some(Expr::List(display)) => display.elts.len(),
-        Some(Expr::ListComp(_)) => 1,
+    // A name bound to such a list more than once: the objects of all its lists.
+    let mut members = match (&list.family, parents.assignment_value(target.start())) {
+        (Some(lists), _) => lists.members,
+        (None, Some(Expr::List(display))) => display.elts.len(),
+        (None, Some(Expr::ListComp(_))) => 1,
         _ => 0,
     };
     for u in &list.uses {
@@ -341,6 +394,14 @@ pub(super) fn element_uses<'a>(
             // `len(threads)` counts the list and touches no element.
             None if counted(semantic, parents, u.range) => {}
             Some(Parent::Iter) => uses.extend(loop_variable_uses(flow, u.range, name)?),
+            None => match elements_reached(flow, u.range) {
+                Some(reached) => uses.extend(reached?),
+                None => {
+                    return Err(format!(
+                        "the list `{name}` is used other than by iterating it"
+                    ))
+                }
+            },
             _ => {
                 return Err(format!(
                     "the list `{name}` is used other than by iterating it"
@@ -356,7 +417,10 @@ pub(super) fn element_uses<'a>(
         within: list.within,
         crossed: list.crossed,
         family: (members > 1).then(|| Family {
-            key: format!("{}:{name}[]", u32::from(target.start())),
+            key: match &list.family {
+                Some(lists) => format!("{}[]", lists.key),
+                None => format!("{}:{name}[]", u32::from(target.start())),
+            },
             members,
             name: name.to_string(),
             held: true,

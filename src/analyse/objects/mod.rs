@@ -152,22 +152,31 @@ pub fn track<'a>(
             if bindings.len() != 1 || others > 0 {
                 // Every binding a new object made the same way (`gt = spawn(f)` twice in one
                 // test): one family, whose members are rewritten together or not at all.
-                let constructor = |start| match parents.assignments.get(&start) {
-                    Some(Expr::Call(call)) => Some(ComparableExpr::from(&*call.func)),
-                    _ => None,
+                // A list of them made again (`threads = [spawn(f, x) for x in xs]` for a
+                // second batch) is one family too.
+                let made = |start| {
+                    parents
+                        .assignments
+                        .get(&start)
+                        .and_then(|v| made_objects(v))
                 };
-                let mine = constructor(name.range.start());
+                let mine = made(name.range.start());
+                let made: Vec<_> = bindings
+                    .iter()
+                    .map(|&b| made(semantic.bindings[b].start))
+                    .collect();
                 let same = mine.is_some()
                     && others == 0
-                    && bindings
-                        .iter()
-                        .all(|&b| constructor(semantic.bindings[b].start) == mine);
+                    && made.iter().all(|m| {
+                        m.as_ref().map(|(f, list, _)| (f, list))
+                            == mine.as_ref().map(|(f, list, _)| (f, list))
+                    });
                 if !same {
                     return Err(format!("`{}` is assigned more than once", name.id));
                 }
                 family = Some(Family {
                     key: format!("{scope}:{}", name.id),
-                    members: bindings.len(),
+                    members: made.iter().flatten().map(|(_, _, n)| n).sum(),
                     name: name.id.to_string(),
                     held: false,
                 });
@@ -355,4 +364,25 @@ fn passed_elsewhere<'a>(flow: &Flow<'_, 'a>, argument: TextRange) -> Option<Pare
         function,
         slot,
     })
+}
+
+/// What an assigned value makes: objects of the constructor it calls, alone (`spawn(f)`) or
+/// as a list (`[spawn(f, x) for x in xs]`, `[spawn(f), spawn(g)]`), and how many of them
+/// are written there. `None`: anything else.
+fn made_objects(value: &Expr) -> Option<(ComparableExpr<'_>, bool, usize)> {
+    fn func(e: &Expr) -> Option<ComparableExpr<'_>> {
+        e.as_call_expr().map(|c| ComparableExpr::from(&*c.func))
+    }
+    match value {
+        Expr::Call(call) => Some((ComparableExpr::from(&*call.func), false, 1)),
+        Expr::ListComp(comp) => Some((func(&comp.elt)?, true, 1)),
+        Expr::List(list) => {
+            let first = func(list.elts.first()?)?;
+            list.elts
+                .iter()
+                .all(|e| func(e).as_ref() == Some(&first))
+                .then_some((first, true, list.elts.len()))
+        }
+        _ => None,
+    }
 }

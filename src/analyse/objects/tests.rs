@@ -263,6 +263,56 @@ fn a_list_used_otherwise_or_mixed_is_not_followed() {
 }
 
 #[test]
+fn zip_enumerate_and_an_index_reach_the_objects_of_a_list() {
+    let src = "def f(names):\n    ts = [spawn(g, n) for n in names]\n    ts[0].wait()\n    for name, t in zip(names, ts):\n        t.wait()\n    for i, u in enumerate(ts, 1):\n        u.kill()\n    return [v.wait() for _, v in zip(names, ts)]\n";
+    assert_eq!(
+        element_uses_of(src, "spawn"),
+        vec![Ok(vec![
+            "ts[0].wait()".to_string(),
+            "t.wait()".to_string(),
+            "u.kill()".to_string(),
+            "v.wait()".to_string(),
+        ])]
+    );
+}
+
+#[test]
+fn zip_unpacked_otherwise_or_a_stored_index_is_not_followed() {
+    let other = |src: &str| {
+        assert_eq!(
+            element_uses_of(src, "spawn"),
+            vec![Err(
+                "the list `ts` is used other than by iterating it".to_string()
+            )],
+            "{src}"
+        );
+    };
+    // The loop's target does not give each zipped value a name.
+    other("def f(ns):\n    ts = [spawn(g, n) for n in ns]\n    for pair in zip(ns, ts):\n        pair[1].wait()\n");
+    other("def f(ns, more):\n    ts = [spawn(g, n) for n in ns]\n    for a, t in zip(ns, ts, *more):\n        t.wait()\n");
+    // `ts` is enumerate's start, not what it numbers.
+    other("def f(ns):\n    ts = [spawn(g, n) for n in ns]\n    for i, t in enumerate(ns, ts):\n        t.wait()\n");
+    // Stored into, or sliced: not one object.
+    other("def f(ns):\n    ts = [spawn(g, n) for n in ns]\n    ts[0] = None\n");
+    other(
+        "def f(ns):\n    ts = [spawn(g, n) for n in ns]\n    for t in ts[1:]:\n        t.wait()\n",
+    );
+}
+
+#[test]
+fn a_list_made_again_for_a_second_batch_is_one_family() {
+    let src = "def f(xs, ys):\n    ts = [spawn(g, x) for x in xs]\n    for t in ts:\n        t.wait()\n    ts = [spawn(g, y) for y in ys]\n    for u in ts:\n        u.wait()\n";
+    let both = Ok(vec!["t.wait()".to_string(), "u.wait()".to_string()]);
+    assert_eq!(element_uses_of(src, "spawn"), vec![both.clone(), both]);
+    // Rebound to something else, the name's uses are not all the objects'.
+    let src = "def f(xs):\n    ts = [spawn(g, x) for x in xs]\n    for t in ts:\n        t.wait()\n    ts = list(xs)\n";
+    assert_eq!(
+        element_uses_of(src, "spawn"),
+        vec![Err("`ts` is assigned more than once".to_string())]
+    );
+}
+
+#[test]
 fn a_loop_variable_reused_by_another_loop_is_still_followed() {
     let src = "def f(xs):\n    ts = [spawn(g, x) for x in xs]\n    for t in ts:\n        t.wait()\n    for t in xs:\n        print(t)\n";
     assert_eq!(
