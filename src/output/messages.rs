@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::analyse::engine::Engine;
 use crate::output::diff::git_diff;
+use crate::output::report::plural;
 use crate::plan::migration::Manual;
 use crate::recipe::Category;
 
@@ -331,28 +332,12 @@ fn diffstat(patch: &Patch) -> String {
         )
         .ok();
     }
-    let files = rows.len();
-    write!(
-        out,
-        " {files} file{} changed",
-        if files == 1 { "" } else { "s" }
-    )
-    .ok();
+    write!(out, " {} changed", plural(rows.len(), "file", "files")).ok();
     if plus > 0 {
-        write!(
-            out,
-            ", {plus} insertion{}(+)",
-            if plus == 1 { "" } else { "s" }
-        )
-        .ok();
+        write!(out, ", {}(+)", plural(plus, "insertion", "insertions")).ok();
     }
     if minus > 0 {
-        write!(
-            out,
-            ", {minus} deletion{}(-)",
-            if minus == 1 { "" } else { "s" }
-        )
-        .ok();
+        write!(out, ", {}(-)", plural(minus, "deletion", "deletions")).ok();
     }
     out.push('\n');
     out

@@ -369,10 +369,10 @@ pub(super) fn element_uses<'a>(
         Expr::Name(n) => n.id.as_str(),
         _ => return Err("assigned to something other than a name".into()),
     };
+    let other = || format!("the list `{name}` is used other than by iterating it");
     let mut uses = Vec::new();
     // The objects made where the list is: each element of its display, its
-    // comprehension's; none for a list (or set) made empty.
-    // A name bound to such a list more than once: the objects of all its lists.
+    // comprehension's; none for a list (or set) made empty. A name bound to such a list more than once: the objects of all its lists.
     let mut members = match (&list.family, parents.assignment_value(target.start())) {
         (Some(lists), _) => lists.members,
         (None, Some(Expr::List(display))) => display.elts.len(),
@@ -385,28 +385,15 @@ pub(super) fn element_uses<'a>(
             Some(Parent::Method { call, attr, .. }) if call.arguments.len() == 1 => {
                 let Some(added) = added_objects(attr.attr.as_str(), &call.arguments.args, same)
                 else {
-                    return Err(format!(
-                        "the list `{name}` is used other than by iterating it"
-                    ));
+                    return Err(other());
                 };
                 members += added;
             }
             // `len(threads)` counts the list and touches no element.
             None if counted(semantic, parents, u.range) => {}
             Some(Parent::Iter) => uses.extend(loop_variable_uses(flow, u.range, name)?),
-            None => match elements_reached(flow, u.range) {
-                Some(reached) => uses.extend(reached?),
-                None => {
-                    return Err(format!(
-                        "the list `{name}` is used other than by iterating it"
-                    ))
-                }
-            },
-            _ => {
-                return Err(format!(
-                    "the list `{name}` is used other than by iterating it"
-                ))
-            }
+            None => uses.extend(elements_reached(flow, u.range).ok_or_else(other)??),
+            _ => return Err(other()),
         }
     }
     Ok(Tracked {

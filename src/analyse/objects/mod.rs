@@ -154,23 +154,23 @@ pub fn track<'a>(
                 // test): one family, whose members are rewritten together or not at all.
                 // A list of them made again (`threads = [spawn(f, x) for x in xs]` for a
                 // second batch) is one family too.
-                let made = |start| {
-                    parents
-                        .assignments
-                        .get(&start)
-                        .and_then(|v| made_objects(v))
-                };
-                let mine = made(name.range.start());
                 let made: Vec<_> = bindings
                     .iter()
-                    .map(|&b| made(semantic.bindings[b].start))
+                    .map(|&b| {
+                        let start = semantic.bindings[b].start;
+                        parents
+                            .assignments
+                            .get(&start)
+                            .and_then(|v| made_objects(v))
+                    })
                     .collect();
-                let same = mine.is_some()
-                    && others == 0
-                    && made.iter().all(|m| {
-                        m.as_ref().map(|(f, list, _)| (f, list))
-                            == mine.as_ref().map(|(f, list, _)| (f, list))
-                    });
+                // The same constructor, alone or as lists, at every binding (this one too).
+                type Made<'e> = Option<(ComparableExpr<'e>, bool, usize)>;
+                fn kind<'m, 'e>(m: &'m Made<'e>) -> Option<(&'m ComparableExpr<'e>, bool)> {
+                    m.as_ref().map(|(func, list, _)| (func, *list))
+                }
+                let first = made.first().and_then(kind);
+                let same = first.is_some() && others == 0 && made.iter().all(|m| kind(m) == first);
                 if !same {
                     return Err(format!("`{}` is assigned more than once", name.id));
                 }
