@@ -381,6 +381,32 @@ fn report_json_lists_edits_manual_items_and_diffs() {
 }
 
 #[test]
+fn a_process_that_stays_is_told_once_with_the_sites_that_keep_it() {
+    let svc = "import eventlet\neventlet.monkey_patch()\n\nimport worker\n\n\ndef main():\n    worker.run()\n\n\nif __name__ == '__main__':\n    main()\n";
+    let dir = tree(&[
+        ("svc.py", svc),
+        (
+            "worker.py",
+            MIXED.replace("def f(work)", "def run(work=print)").as_str(),
+        ),
+    ]);
+    let out = migrate(dir.path(), &["--dry-run"]);
+    let err = stderr(&out);
+    // The timeout keeps the process; the rewrites still apply (everything is patched).
+    assert!(
+        err.contains("staying on eventlet (1 process):\n  `python ./svc.py` stays on eventlet because of 1 site; fixing it would let monkey patching go (svc.py:2:1):\n    worker.py:5:10 [timeout] `eventlet.Timeout(5)`\n"),
+        "{err}"
+    );
+    let out = migrate(dir.path(), &["--dry-run", "--report", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let staying = &json["staying"][0];
+    assert_eq!(staying["processes"][0], "`python ./svc.py`");
+    assert_eq!(staying["sites"][0]["at"], "worker.py:5:10");
+    assert_eq!(staying["held_back"], 0);
+    assert_eq!(staying["patching"][0], "svc.py:2:1");
+}
+
+#[test]
 fn annotate_marks_manual_items_once() {
     let dir = tree(&[("a.py", MIXED)]);
     let out = migrate(dir.path(), &["--annotate", "a.py"]);

@@ -276,7 +276,7 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
     let contents: Vec<Contents> = crate::project::workers::run_all(&pool, &found.files, |path| {
         std::fs::read(path).map_err(|e| FileError::Read(e.to_string()))
     });
-    let (outcomes, _) =
+    let (outcomes, analysis) =
         driver::migrate_project(&engine, &pool, &found.files, &contents, &paths, &assumption);
     let work: Vec<(&PathBuf, &Contents, Outcome)> = found
         .files
@@ -297,11 +297,11 @@ fn migrate(args: MigrateArgs) -> Result<i32, String> {
         .iter()
         .map(|(p, e)| (display_path(p, &cwd), e.clone()))
         .collect();
-    print_results(&args, &results, &walk_errors, target)?;
+    print_results(&args, &results, &walk_errors, &analysis.staying, target)?;
     let files: Vec<FileResult> = results.into_iter().map(|(r, _)| r).collect();
     let failed = !walk_errors.is_empty() || files.iter().any(FileResult::failed);
     if args.report == ReportFormat::Text && (!args.quiet || failed) {
-        let text = summary(&files, &walk_errors, dry_run);
+        let text = summary(&files, &walk_errors, &analysis.staying, dry_run);
         let text = if args.quiet {
             // Only the failures.
             text.split_once("could not process")
@@ -416,12 +416,13 @@ fn print_results(
     args: &MigrateArgs,
     results: &[(FileResult, Option<String>)],
     walk_errors: &[(String, String)],
+    staying: &[crate::project::blockers::Staying],
     target: Target,
 ) -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.report == ReportFormat::Json {
-        let json = crate::output::report::json(results, walk_errors, target, args.dry_run);
+        let json = crate::output::report::json(results, walk_errors, staying, target, args.dry_run);
         writeln!(out, "{json}").map_err(|e| format!("cannot write to stdout: {e}"))?;
     } else {
         for (_, diff) in results {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use crate::fix::Safety;
 use crate::plan::migration::{Applied, Migration};
+use crate::project::blockers::Staying;
 use crate::recipe::Target;
 use crate::syntax::prepared::FileError;
 
@@ -51,14 +52,19 @@ pub fn edit_counts<'a>(
     counts
 }
 
-pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: bool) -> String {
+pub fn summary(
+    files: &[FileResult],
+    walk_errors: &[(String, String)],
+    staying: &[Staying],
+    dry_run: bool,
+) -> String {
     let mut out = String::new();
     let changed = files.iter().filter(|f| f.changed()).count();
     let verb = if dry_run { "would change" } else { "changed" };
     writeln!(
         out,
         "eventlet-migrate: {} scanned, {changed} {verb}{}",
-        crate::output::report::plural(files.len(), "file", "files"),
+        plural(files.len(), "file", "files"),
         if dry_run {
             " (dry run: nothing written)"
         } else {
@@ -73,7 +79,7 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
         writeln!(
             out,
             "  {recipe:<20} {:>11} ({})",
-            crate::output::report::plural(total, "edit", "edits"),
+            plural(total, "edit", "edits"),
             detail.join(", ")
         )
         .ok();
@@ -145,6 +151,18 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
         })
         .collect();
     section(&mut out, "manual items", manual);
+    if !staying.is_empty() {
+        let processes: usize = staying.iter().map(|s| s.processes.len()).sum();
+        writeln!(
+            out,
+            "staying on eventlet ({}):",
+            plural(processes, "process", "processes")
+        )
+        .ok();
+        for group in staying {
+            out.push_str(&told(group));
+        }
+    }
     let mut failures: Vec<String> = walk_errors
         .iter()
         .map(|(p, e)| format!("  {p}: {e}"))
@@ -169,11 +187,75 @@ pub fn summary(files: &[FileResult], walk_errors: &[(String, String)], dry_run: 
     out
 }
 
+/// At most this many sites of a group of processes are listed in the summary (the JSON
+/// report has them all).
+const SITES_SHOWN: usize = 12;
+
+/// A group of processes that stay: which, the sites that keep them, and what fixing those
+/// would let apply.
+fn told(group: &Staying) -> String {
+    let mut out = String::new();
+    let names = match group.processes.as_slice() {
+        [one] => format!("{one} stays"),
+        [first, second] => format!("{first} and {second} stay"),
+        [first, rest @ ..] => format!(
+            "{first} and {} stay",
+            plural(rest.len(), "other process", "other processes")
+        ),
+        [] => return out,
+    };
+    let mut gained = Vec::new();
+    if group.held_back > 0 {
+        gained.push(format!(
+            "{} more {} apply",
+            group.held_back,
+            if group.held_back == 1 {
+                "rewrite"
+            } else {
+                "rewrites"
+            }
+        ));
+    }
+    if !group.patching.is_empty() {
+        let shown: Vec<&str> = group.patching.iter().take(3).map(String::as_str).collect();
+        let more = match group.patching.len() - shown.len() {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        gained.push(format!("monkey patching go ({}{more})", shown.join(", ")));
+    }
+    let them = if group.sites.len() == 1 { "it" } else { "them" };
+    let gain = if gained.is_empty() {
+        String::new()
+    } else {
+        format!("; fixing {them} would let {}", gained.join(" and "))
+    };
+    writeln!(
+        out,
+        "  {names} on eventlet because of {}{gain}:",
+        plural(group.sites.len(), "site", "sites")
+    )
+    .ok();
+    for site in group.sites.iter().take(SITES_SHOWN) {
+        writeln!(out, "    {} {}", site.at, site.what).ok();
+    }
+    if group.sites.len() > SITES_SHOWN {
+        writeln!(
+            out,
+            "    and {} more (the JSON report lists them all)",
+            group.sites.len() - SITES_SHOWN
+        )
+        .ok();
+    }
+    out
+}
+
 /// The JSON report: a summary, then every file with edits, skipped rewrites, manual items or
 /// an error (and its diff, in a dry run). Files are in path order.
 pub fn json(
     results: &[(FileResult, Option<String>)],
     walk_errors: &[(String, String)],
+    staying: &[Staying],
     target: Target,
     dry_run: bool,
 ) -> String {
@@ -223,6 +305,7 @@ pub fn json(
             "manual_items": manual_total,
             "files_failed": files.iter().filter(|f| f.failed()).count() + walk_errors.len(),
         },
+        "staying": staying,
         "walk_errors": walk_errors.iter().map(|(p, e)| json!({"path": p, "error": e})).collect::<Vec<_>>(),
         "files": entries,
     });

@@ -16,7 +16,7 @@ use crate::plan::context::ProcessContext;
 use crate::plan::imports;
 use crate::plan::imports::ImportContext;
 use crate::plan::judge::withdraw_partial_families;
-use crate::plan::migration::{Applied, AppliedSites, Layout, Manual, Migration};
+use crate::plan::migration::{Applied, AppliedSites, Kept, Layout, Manual, Migration};
 use crate::plan::removal::remove_statements;
 use crate::plan::triage::Triage;
 use crate::syntax::imports::ImportSpec;
@@ -89,14 +89,15 @@ impl Engine {
                 .filter(|f| in_backend(f.range))
                 .filter_map(|f| f.link.clone()),
         );
-        triage.unselected_manual.retain(|r| !in_backend(*r));
+        triage.unselected_manual.retain(|(r, _)| !in_backend(*r));
         triage.patch_calls.retain(|call| !in_backend(call.range()));
         self.set_aside_backends(&backends, &mut triage.fixes, &mut triage.manual_items)
     }
 
-    /// What keeps this file on eventlet, monkey patching aside (the first item left, or else
-    /// the first fix its processes hold back), and what its own `monkey_patch()` calls patch.
-    /// Returns the first item left for a human, if any.
+    /// What keeps this file on eventlet, monkey patching aside: every item left for a human
+    /// (or of a recipe not selected), and how many fixes its processes hold back (`stays`: the
+    /// first item, or else the first fix held back); and what its own `monkey_patch()` calls
+    /// patch. Returns the first item left for a human, if any.
     fn note_what_stays(
         &self,
         text: &str,
@@ -105,16 +106,33 @@ impl Engine {
         triage: &mut Triage<'_>,
         migration: &mut Migration,
     ) -> Option<TextRange> {
-        let remaining = triage
+        let mut left: Vec<(TextRange, &str)> = triage
             .manual_items
             .iter()
-            .map(|m| m.range)
-            .chain(triage.unselected_manual.iter().copied())
-            .min_by_key(|r| r.start());
-        migration.stays = remaining.map(|r| {
-            let (line, column) = position(r);
-            format!("{line}:{column} (`{}`)", first_line(&text[r]))
-        });
+            .map(|m| (m.range, m.recipe.as_str()))
+            .chain(
+                triage
+                    .unselected_manual
+                    .iter()
+                    .map(|(r, id)| (*r, id.as_str())),
+            )
+            .collect();
+        left.sort_by_key(|(r, _)| r.start());
+        left.dedup_by_key(|(r, _)| *r);
+        migration.keeps = left
+            .iter()
+            .map(|&(range, recipe)| {
+                let (line, column) = position(range);
+                Kept {
+                    recipe: recipe.to_string(),
+                    line,
+                    column,
+                    code: first_line(&text[range]).to_string(),
+                }
+            })
+            .collect();
+        let remaining = left.first().map(|(r, _)| *r);
+        migration.stays = migration.keeps.first().map(Kept::described);
         migration.patches = self.own_patches(&triage.patch_calls);
         // What is held back stays on eventlet too.
         let held = self.hold_back(
@@ -123,8 +141,9 @@ impl Engine {
             context,
             position,
         );
+        migration.held_back = held.count;
         if migration.stays.is_none() {
-            migration.stays = held;
+            migration.stays = held.first;
         }
         remaining
     }

@@ -15,6 +15,14 @@ use crate::plan::context::ProcessContext;
 use crate::plan::migration::Sensitivity;
 use crate::syntax::names::first_line;
 
+/// The fixes a file's processes and links hold back.
+#[derive(Debug, Default)]
+pub(crate) struct HeldBack {
+    pub count: usize,
+    /// The first, as `line:column (code)`.
+    pub first: Option<String>,
+}
+
 impl Engine {
     /// Why `fix` would block the hub of a process that stays; `None` when it runs green in
     /// every one.
@@ -79,18 +87,18 @@ impl Engine {
 
     /// Withdraws what the file's processes and links hold back: a replacement that would
     /// block the hub of a process that stays, then a fix linked to fixes of other files that
-    /// were not applied (after this file's own reasons, which say more). The first one held
-    /// back, as `line:column (code)`.
+    /// were not applied (after this file's own reasons, which say more).
     pub(crate) fn hold_back(
         &self,
         fixes: &mut Vec<Fix>,
         manual_items: &mut Vec<Diagnostic>,
         context: &ProcessContext,
         position: &dyn Fn(TextRange) -> (usize, usize),
-    ) -> Option<String> {
-        let mut first = None;
+    ) -> HeldBack {
+        let mut held = HeldBack::default();
         let mut note = |fix: &Fix| {
-            first.get_or_insert_with(|| {
+            held.count += 1;
+            held.first.get_or_insert_with(|| {
                 let (line, column) = position(fix.range);
                 format!("{line}:{column} (`{}`)", first_line(&fix.subject))
             });
@@ -108,7 +116,7 @@ impl Engine {
             note(fix);
             Some(why)
         });
-        first
+        held
     }
 
     /// Takes the fixes and manual items inside eventlet backends out: one item per backend

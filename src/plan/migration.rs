@@ -30,6 +30,24 @@ pub struct Manual {
     pub guide: Option<String>,
 }
 
+/// A site that keeps its file on eventlet whatever its processes do: left for a human, or
+/// of a recipe not selected.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Kept {
+    pub recipe: String,
+    pub line: usize,
+    pub column: usize,
+    /// The first line of its code.
+    pub code: String,
+}
+
+impl Kept {
+    /// `line:column (`code`)`.
+    pub fn described(&self) -> String {
+        format!("{}:{} (`{}`)", self.line, self.column, self.code)
+    }
+}
+
 /// The rewrites a run applied, by recipe and position.
 pub type AppliedSites = BTreeSet<(String, (usize, usize))>;
 
@@ -60,6 +78,10 @@ pub struct Migration {
     /// What keeps this file on eventlet after this run (monkey patching aside), if anything:
     /// `line:column (code)`. Its processes stay on the hub.
     pub stays: Option<String>,
+    /// The sites that keep this file on eventlet whatever its processes do, in file order.
+    pub keeps: Vec<Kept>,
+    /// How many rewrites its processes (and links to other files) held back.
+    pub held_back: usize,
     /// The flags the `monkey_patch()` calls in this file patch (their union); `None` when a
     /// call's flags are not literals.
     pub patches: Option<BTreeSet<String>>,

@@ -96,7 +96,7 @@ impl Engine {
                 Outcome::Nothing => None,
             };
             if let Some(range) = left {
-                triage.unselected_manual.push(range);
+                triage.unselected_manual.push((range, recipe.id.clone()));
                 triage.record_staying(text, semantic, site);
             }
             return;
@@ -238,8 +238,9 @@ pub(crate) struct Triage<'a> {
     pub(crate) manual_items: Vec<Diagnostic>,
     /// Calls left on eventlet (their argument list, or their `with` statement), by callee.
     pub(crate) manual_calls: Vec<(TextRange, String)>,
-    /// Sites of recipes not selected, which keep the file on eventlet all the same.
-    pub(crate) unselected_manual: Vec<TextRange>,
+    /// Sites of recipes not selected, which keep the file on eventlet all the same (with
+    /// the recipe's id).
+    pub(crate) unselected_manual: Vec<(TextRange, String)>,
     /// The monkey-patching calls.
     pub(crate) patch_calls: Vec<&'a ruff_python_ast::ExprCall>,
     /// Test doubles left for a human: the name each patches, and where.

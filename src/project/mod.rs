@@ -1,5 +1,6 @@
 //! The run over many files.
 
+pub mod blockers;
 pub mod crossing;
 pub mod discovery;
 pub mod index;

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::plan::context::{PatchSite, Patching, ProcessContext, Staying};
 use crate::project::index::EntryPoint;
+use crate::project::index::LibraryUse;
 use crate::project::index::Project;
 use crate::recipe::model::ProcessData;
 
@@ -21,8 +22,8 @@ pub struct Process {
     pub sites: Vec<PatchSite>,
     /// A reachable `monkey_patch()` call whose flags are not literals.
     pub unknown_flags: bool,
-    /// Libraries known to keep a process on the hub that it imports.
-    pub libraries: Vec<String>,
+    /// Imports of libraries known to keep a process on the hub.
+    pub libraries: Vec<LibraryUse>,
 }
 
 /// The processes the entry points start.
@@ -192,7 +193,7 @@ pub fn contexts(
     // Why a process stays, and the round its cause was found in.
     let why_stays = |process: &Process| -> Option<(usize, String)> {
         if let Some(library) = process.libraries.first() {
-            return Some((0, format!("{} uses {library}", process.name)));
+            return Some((0, format!("{} uses {}", process.name, library.named)));
         }
         // Few modules stay: look them up in the process, not the other way round.
         stays

@@ -78,6 +78,8 @@ pub struct Analysis {
     pub contexts: Vec<ProcessContext>,
     /// The files of each link of fixes applied together (objects passed between modules).
     pub links: Vec<BTreeSet<usize>>,
+    /// The processes that stay on eventlet, and the sites that keep them there.
+    pub staying: Vec<crate::project::blockers::Staying>,
 }
 
 /// Migrates the files of a project together, in three phases: every file is parsed and
@@ -181,10 +183,12 @@ pub fn migrate_project(
         .filter(|(link, _)| !cut.contains_key(*link))
         .map(|(_, files)| files.clone())
         .collect();
+    let staying = crate::project::blockers::staying(&processes, &names, files, &results);
     let analysis = Analysis {
         processes,
         contexts,
         links,
+        staying,
     };
     (results, analysis)
 }

@@ -58,7 +58,7 @@ pub struct ModuleInfo {
     /// Whether it has an `if __name__ == "__main__":` block.
     pub has_main: bool,
     /// Names it imports from libraries known to keep a process on the hub, with why.
-    pub eventlet_libraries: Vec<String>,
+    pub eventlet_libraries: Vec<LibraryUse>,
     /// The functions and methods it defines.
     pub functions: BTreeSet<FunctionId>,
     /// Methods that forward their arguments to a test-double patcher: `(name, by_object)`.
@@ -104,6 +104,15 @@ pub struct KeywordCall {
     pub callee: FunctionId,
     pub flags: BTreeSet<String>,
     /// Where: `path:line:col`.
+    pub at: String,
+}
+
+/// An import of a library known to keep a process on the hub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryUse {
+    /// `` `module`: why ``.
+    pub named: String,
+    /// Where: `path:line:col` of the import statement.
     pub at: String,
 }
 

@@ -80,7 +80,10 @@ fn forwarded_keywords_are_the_callers() {
 fn imports_are_read_from_lines() {
     let text = "import os, sys as system  # why\nfrom . import a\nfrom ..pkg.mod import (\n    b,  # one\n    c as d,\n)\nfrom x import y, \\\n    z\n    import late\n";
     assert_eq!(
-        import_lines(text),
+        import_lines(text)
+            .into_iter()
+            .map(|(_, i)| i)
+            .collect::<Vec<_>>(),
         vec![
             (0, Some("os".to_string()), vec![]),
             (0, Some("sys".to_string()), vec![]),
@@ -100,6 +103,9 @@ fn imports_are_read_from_lines() {
     );
     assert_eq!(absolute_module("a.b", 2, Some("x")), "a.x");
     assert_eq!(absolute_module("a.b", 1, None), "a.b");
+    // Each at the start of its line.
+    let starts: Vec<usize> = import_lines(text).into_iter().map(|(at, _)| at).collect();
+    assert_eq!(starts, vec![0, 0, 32, 48, 100, 125]);
 }
 
 #[test]

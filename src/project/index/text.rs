@@ -26,11 +26,24 @@ pub fn index_text(
         ..ModuleInfo::default()
     };
     let package = package_of(path, name);
-    for (level, module, members) in import_lines(text) {
+    for (start, (level, module, members)) in import_lines(text) {
+        let at = || {
+            position_in(
+                path,
+                text,
+                ruff_text_size::TextSize::try_from(start).unwrap_or_default(),
+            )
+        };
         let base = absolute_module(&package, level, module.as_deref());
-        note_import(&mut info, &base, project, catalog);
+        note_import(&mut info, &base, &at, project, catalog);
         for member in members {
-            note_import(&mut info, &format!("{base}.{member}"), project, catalog);
+            note_import(
+                &mut info,
+                &format!("{base}.{member}"),
+                &at,
+                project,
+                catalog,
+            );
         }
     }
     info.has_main = ["if __name__ ==", "if '__main__' =="].iter().any(|guard| {
@@ -160,9 +173,10 @@ pub(super) fn text_patch_helpers(
 /// `import a, b as c` and `from .x import (y, z)` statements read as lines:
 /// `(level, module, members)`. Strings that look like imports count too: the index only
 /// grows by them.
-pub(super) fn import_lines(text: &str) -> Vec<(u32, Option<String>, Vec<String>)> {
+pub(super) fn import_lines(text: &str) -> Vec<(usize, ImportLine)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    let mut read: Vec<ImportLine> = Vec::new();
     // Only lines with the word `import` can be imports: find them, not every line.
     let mut read_to = 0;
     for at in memchr::memmem::find_iter(bytes, b"import") {
@@ -173,16 +187,20 @@ pub(super) fn import_lines(text: &str) -> Vec<(u32, Option<String>, Vec<String>)
         let mut lines = text[start..].split_inclusive('\n');
         let Some(first) = lines.next() else { break };
         read_to = start + first.len();
-        read_to += import_line(first, &mut lines, &mut out);
+        read_to += import_line(first, &mut lines, &mut read);
+        out.extend(read.drain(..).map(|import| (start, import)));
     }
     out
 }
+
+/// What one import names: its level of relative import, module, and members.
+pub(super) type ImportLine = (u32, Option<String>, Vec<String>);
 
 /// One `import` or `from` line into `out`; the bytes of the continuation lines it read.
 pub(super) fn import_line<'a>(
     line: &str,
     lines: &mut impl Iterator<Item = &'a str>,
-    out: &mut Vec<(u32, Option<String>, Vec<String>)>,
+    out: &mut Vec<ImportLine>,
 ) -> usize {
     let code = |line: &str| line.split('#').next().unwrap_or("").trim_end().to_string();
     let line = line.trim_start();
@@ -263,6 +281,7 @@ pub(super) fn absolute_module(package: &str, level: u32, module: Option<&str>) -
 pub(super) fn note_import(
     info: &mut ModuleInfo,
     module: &str,
+    at: &dyn Fn() -> String,
     project: &BTreeSet<String>,
     catalog: &Catalog,
 ) {
@@ -272,7 +291,10 @@ pub(super) fn note_import(
     for (prefix, why) in &catalog.process.eventlet_libraries {
         let rest = module.strip_prefix(prefix.as_str());
         if rest.is_some_and(|r| r.is_empty() || r.starts_with('.')) {
-            info.eventlet_libraries.push(format!("`{module}`: {why}"));
+            info.eventlet_libraries.push(LibraryUse {
+                named: format!("`{module}`: {why}"),
+                at: at(),
+            });
         }
     }
 }
