@@ -171,6 +171,42 @@ fn semantic_errors_are_rejected() {
 }
 
 #[test]
+fn a_bounded_method_names_its_keyword_and_what_expiry_does() {
+    let object = |method: &str| {
+        VALID.replace(
+            "[[target.threading.rule]]\non = \"call\"\nreplace-callee = \"time.sleep\"\n",
+            &format!(
+                "[[target.threading.rule]]\non = \"call\"\nreplace = \"time.sleep(1)\"\n\n[[target.threading.rule.method]]\nname = \"get\"\n{method}\n"
+            ),
+        )
+    };
+    let good = object("rename = \"get\"\nbounded = { keyword = \"timeout\", args = 0, raises = \"TimeoutError\" }");
+    Catalog::from_sources(names(), vec![("x/demo.toml".into(), good)]).expect("valid");
+    let cases = [
+        (
+            "replace = \"{receiver}.get()\"\nbounded = { keyword = \"timeout\", args = 0, returns-false = true }",
+            "`bounded` needs `rename`",
+        ),
+        (
+            "rename = \"get\"\nbounded = { keyword = \"timeout\", args = 0 }",
+            "exactly one of `raises`, `returns-false`",
+        ),
+        (
+            "rename = \"get\"\nbounded = { keyword = \"timeout\", args = 0, raises = \"queue.Empty\" }",
+            "is not a builtin exception or a name the rule's imports bind",
+        ),
+        (
+            "rename = \"get\"\nbounded = { keyword = \"time out\", args = 0, returns-false = true }",
+            "is not an argument name",
+        ),
+    ];
+    for (method, want) in cases {
+        let err = error_for("x/demo.toml", &object(method));
+        assert!(err.contains(want), "{method}: expected `{want}` in: {err}");
+    }
+}
+
+#[test]
 fn two_recipes_cannot_match_the_same_name() {
     let other = VALID.replace("id = \"demo\"", "id = \"demo2\"");
     let err = match Catalog::from_sources(

@@ -77,6 +77,9 @@ pub struct Fix {
     /// For a removed statement: the option it serves (the test of the `if` around it, as
     /// written), which does nothing once it goes.
     pub guard: Option<String>,
+    /// Sites of other recipes its edits rewrite (a `with eventlet.Timeout(t):` whose call
+    /// now takes the timeout, and the handler that caught it): not reported while it applies.
+    pub takes: Vec<TextRange>,
 }
 
 /// An object a module-level function returns, followed into every call of it: the uses of

@@ -56,12 +56,23 @@ impl Engine {
         if self.safe_only {
             migration.skipped = skip_unsafe(&mut triage.fixes, &mut edits, &position);
         }
+        crate::plan::judge::take_over(
+            &triage.fixes,
+            prepared.semantic(),
+            &mut triage.manual_items,
+            &mut triage.manual_calls,
+            &mut triage.taken,
+        );
         withdraw_under_manual(prepared, analysed, &position, &mut triage);
+        let (fixes, manual) = (&triage.fixes, &mut triage.manual_items);
+        crate::plan::judge::give_back(fixes, manual, &mut triage.taken);
         let remaining = self.note_what_stays(text, &position, context, &mut triage, &mut migration);
         self.mark_reliance(context, &mut triage.fixes, migration.patches.as_ref());
         patching_last(remaining, context, &position, &mut triage);
         let (placed, added) = self.settle_edits(prepared, analysed, &mut triage, &mut edits);
         migration.imports_added = added;
+        let (fixes, manual) = (&triage.fixes, &mut triage.manual_items);
+        crate::plan::judge::give_back(fixes, manual, &mut triage.taken);
         self.report(
             &position,
             triage,

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ruff_source_file::LineRanges;
-use ruff_text_size::TextRange;
+use ruff_text_size::{TextRange, TextSize};
 
 use crate::analyse::objects::LazyParents;
 use crate::fix::edit::Edit;
@@ -14,6 +14,55 @@ use crate::fix::Safety;
 use crate::syntax::comments::Comments;
 use crate::syntax::semantic::Semantic;
 use crate::syntax::source::{indentation_at, line_ending};
+
+/// The items of sites that fixes take over ([`Fix::takes`]: a `with eventlet.Timeout(t):`
+/// whose call now takes the timeout) move from `manual` to `taken`, and the `with` is no
+/// longer a call left on eventlet.
+pub fn take_over(
+    fixes: &[Fix],
+    semantic: &Semantic,
+    manual: &mut Vec<Diagnostic>,
+    manual_calls: &mut Vec<(TextRange, String)>,
+    taken: &mut Vec<Diagnostic>,
+) {
+    let takes: BTreeSet<TextSize> = fixes
+        .iter()
+        .flat_map(|f| f.takes.iter().map(|r| r.start()))
+        .collect();
+    if takes.is_empty() {
+        return;
+    }
+    let (now, left): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(manual)
+        .into_iter()
+        .partition(|item| takes.contains(&item.range.start()));
+    *manual = left;
+    taken.extend(now);
+    // The `with` statement, and the timeout call's arguments (which end where it does).
+    let calls: Vec<TextRange> = fixes.iter().flat_map(|f| f.takes.iter().copied()).collect();
+    let released: Vec<TextRange> = calls
+        .iter()
+        .filter_map(|r| semantic.innermost_stmt(*r).map(|s| semantic.stmts[s].range))
+        .collect();
+    manual_calls.retain(|(range, _)| {
+        !released.contains(range)
+            && !calls
+                .iter()
+                .any(|c| c.contains_range(*range) && c.end() == range.end())
+    });
+}
+
+/// The items taken over by fixes since withdrawn go back to `manual`.
+pub fn give_back(fixes: &[Fix], manual: &mut Vec<Diagnostic>, taken: &mut Vec<Diagnostic>) {
+    let takes: BTreeSet<TextSize> = fixes
+        .iter()
+        .flat_map(|f| f.takes.iter().map(|r| r.start()))
+        .collect();
+    let (kept, back): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(taken)
+        .into_iter()
+        .partition(|item| takes.contains(&item.range.start()));
+    *taken = kept;
+    manual.extend(back);
+}
 
 /// Withdraws every fix `why` objects to, reporting it with that message; the others stay,
 /// in order.

@@ -44,6 +44,7 @@ impl Engine {
             unselected_manual: Vec::new(),
             patch_calls: Vec::new(),
             stale_doubles: Vec::new(),
+            taken: Vec::new(),
         };
         // Fixes, in source order; a fix that touches what an earlier one did is reported.
         for (site, outcome) in &analysed.sites {
@@ -102,9 +103,11 @@ impl Engine {
             return;
         }
         // Code an accepted rewrite replaces (an argument it does not copy, a statement it
-        // removes) is gone with it.
+        // removes) is gone with it; a site it takes over is reported until it applies
+        // ([`crate::plan::judge::take_over`]).
         let subsumed = triage.fixes.iter().any(|f| {
-            f.edits.iter().any(|e| e.drops(site.range))
+            let taken = f.takes.iter().any(|r| r.start() == site.range.start());
+            !taken && f.edits.iter().any(|e| e.drops(site.range))
                 || f.removals
                     .iter()
                     .any(|&s| semantic.stmts[s].range.contains_range(site.range))
@@ -247,6 +250,8 @@ pub(crate) struct Triage<'a> {
     pub(crate) stale_doubles: Vec<(String, String)>,
     /// Objects made by calls left on eventlet (by the text they are stored in).
     manual_objects: Vec<String>,
+    /// Items of sites that fixes take over ([`crate::plan::judge::take_over`]).
+    pub(crate) taken: Vec<Diagnostic>,
 }
 
 impl Triage<'_> {

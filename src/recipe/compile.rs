@@ -212,10 +212,65 @@ pub(super) fn compile_methods(
             },
             note: method.note.clone(),
             result: compile_methods(&method.result, imports, fail)?,
+            bounded: compile_bounded(method, imports, fail)?,
             action,
         });
     }
     Ok(methods)
+}
+
+/// A method's `bounded`: only for a rename (the call keeps its arguments, and takes one
+/// more); what it raises is named with the rule's imports or is a builtin exception.
+fn compile_bounded(
+    method: &model::MethodRule,
+    imports: &[ImportSpec],
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<Option<crate::recipe::Bounding>, RecipeError> {
+    use crate::recipe::{Bounding, Expiry};
+    let Some(bounded) = &method.bounded else {
+        return Ok(None);
+    };
+    if method.rename.is_none() {
+        return Err(fail(
+            &method.name,
+            format!("method `{}`: `bounded` needs `rename`", method.name),
+        ));
+    }
+    if !is_identifier(&bounded.keyword) {
+        return Err(fail(
+            &bounded.keyword,
+            format!("`{}` is not an argument name", bounded.keyword),
+        ));
+    }
+    let expiry = match (&bounded.raises, bounded.returns_false) {
+        (Some(exception), false) => {
+            let head = exception.split('.').next().unwrap_or_default();
+            let dotted = exception.split('.').all(is_identifier);
+            let named = !exception.contains('.') || imports.iter().any(|i| i.bound_name() == head);
+            if !dotted || !named {
+                return Err(fail(
+                    exception,
+                    format!("`{exception}` is not a builtin exception or a name the rule's imports bind"),
+                ));
+            }
+            Expiry::Raises(exception.clone())
+        }
+        (None, true) => Expiry::ReturnsFalse,
+        _ => {
+            return Err(fail(
+                &method.name,
+                format!(
+                    "method `{}`: `bounded` needs exactly one of `raises`, `returns-false`",
+                    method.name
+                ),
+            ))
+        }
+    };
+    Ok(Some(Bounding {
+        keyword: bounded.keyword.clone(),
+        args: bounded.args,
+        expiry,
+    }))
 }
 
 pub(super) fn compile_rule(

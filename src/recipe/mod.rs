@@ -89,6 +89,27 @@ pub struct CompiledMethod {
     /// The methods of the object this method returns, when its result is used
     /// (`gt = pool.spawn(f)`; `gt.wait()`): they are followed like a constructor's.
     pub result: Vec<CompiledMethod>,
+    /// How the new call takes a timeout of its own (`with eventlet.Timeout(t):` around it).
+    pub bounded: Option<Bounding>,
+}
+
+/// A method call bounded by a timeout of its own.
+#[derive(Debug, Clone)]
+pub struct Bounding {
+    /// The keyword argument that takes the timeout.
+    pub keyword: String,
+    /// How many arguments the call has as written.
+    pub args: usize,
+    pub expiry: Expiry,
+}
+
+/// What a bounded call does when its time is up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expiry {
+    /// Raises this exception (`queue.Empty`), named with its rule's imports.
+    Raises(String),
+    /// Returns a false value.
+    ReturnsFalse,
 }
 
 #[derive(Debug, Clone)]

@@ -238,6 +238,21 @@ pub struct ArgCall {
     pub name: String,
 }
 
+/// How a method call is bounded by a timeout of its own, and what it does when the time is
+/// up: raises `raises` (named with the rule's imports), or returns a false value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Bounded {
+    /// The keyword argument that bounds the call (`timeout`).
+    pub keyword: String,
+    /// How many arguments the call has as written (`put(item)`: 1).
+    pub args: usize,
+    #[serde(default)]
+    pub raises: Option<String>,
+    #[serde(default)]
+    pub returns_false: bool,
+}
+
 /// A method called on the object a constructor rule creates.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -264,6 +279,10 @@ pub struct MethodRule {
     /// The methods of the object this method returns, when its result is used.
     #[serde(default)]
     pub result: Vec<MethodRule>,
+    /// How the new call takes a timeout of its own: `with eventlet.Timeout(t):` around it
+    /// alone becomes that argument.
+    #[serde(default)]
+    pub bounded: Option<Bounded>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

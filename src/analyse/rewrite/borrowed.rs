@@ -104,6 +104,7 @@ pub(super) fn borrowed_fix(
         rule,
         wrap: Vec::new(),
         guard: None,
+        takes: Vec::new(),
     };
     let object = Object::Tracked(found.tracked, None);
     let escapes = escapes_of(&object);
@@ -117,6 +118,8 @@ pub(super) fn borrowed_fix(
     let named = |bound: &str| names(&draft.edits, &[], bound);
     let at = draft.edits.iter().map(|e| e.range.start()).min();
     if let Some(at) = at {
+        // What the uses asked for themselves (`contextlib` for a bounded call) stays.
+        let own = std::mem::take(&mut draft.requests);
         draft.requests = compiled
             .imports
             .iter()
@@ -126,6 +129,7 @@ pub(super) fn borrowed_fix(
                 scope: crate::syntax::semantic::MODULE_SCOPE,
                 at,
             })
+            .chain(own)
             .collect();
     }
     let needs_removed = usable(cx, &draft.requests, &made.name)?;
@@ -158,6 +162,7 @@ pub(super) fn borrowed_fix(
             .map(|spec| spec.denotes_module())
             .collect(),
         wrap: draft.wrap,
+        takes: draft.takes,
         escapes,
         guard: None,
     })

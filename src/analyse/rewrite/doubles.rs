@@ -55,6 +55,7 @@ pub(super) fn rewrite_patch(
             wrap: Vec::new(),
             escapes: Vec::new(),
             guard: None,
+            takes: Vec::new(),
         }))
     };
     match site.node {

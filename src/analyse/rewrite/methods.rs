@@ -68,6 +68,7 @@ pub(super) fn follow_result(
             .ok_or_else(|| format!("`.{name}()` has no equivalent in the new API"))?;
         rewrite_method_call(method, inner, attr, draft)
             .map_err(|why| format!("`.{name}()`{why}"))?;
+        super::timeouts::bound(cx, method, inner, draft);
     }
     Ok(())
 }
@@ -386,8 +387,9 @@ fn follow_method(
         ));
     }
     let mut problems = Vec::new();
-    if let Err(why) = rewrite_method_call(method, call, attr, draft) {
-        problems.push(format!("`.{name}()` at {at}{why}"));
+    match rewrite_method_call(method, call, attr, draft) {
+        Ok(()) => super::timeouts::bound(cx, method, call, draft),
+        Err(why) => problems.push(format!("`.{name}()` at {at}{why}")),
     }
     if !discarded && !method.result.is_empty() {
         if let Err(why) = follow_result(cx, &method.result, call, draft) {

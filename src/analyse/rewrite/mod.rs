@@ -12,6 +12,7 @@ mod render;
 use render::*;
 mod doubles;
 use doubles::*;
+mod timeouts;
 
 use std::collections::BTreeSet;
 
@@ -124,6 +125,8 @@ struct Draft {
     /// The ranges of its edits written from templates, wrapped when emitted.
     wrap: Vec<TextRange>,
     guard: Option<String>,
+    /// The timeout sites its edits rewrite ([`Fix::takes`]).
+    takes: Vec<TextRange>,
 }
 
 impl Draft {
@@ -339,6 +342,7 @@ fn fix_of(
         wrap: draft.wrap,
         escapes: escapes_of(object),
         guard: draft.guard,
+        takes: draft.takes,
     }
 }
 
@@ -504,6 +508,7 @@ fn draft(
         rule: index,
         wrap: Vec::new(),
         guard: None,
+        takes: Vec::new(),
     };
     match (&rule.action, site.node) {
         (Action::Manual(guidance), _) => return Err(Stop::Manual(guidance.clone())),
