@@ -415,6 +415,11 @@ pub struct ProcessData {
     pub patched_by: BTreeMap<String, String>,
     #[serde(default)]
     pub eventlet_libraries: BTreeMap<String, String>,
+    /// Per library module, the names of it that do not run on eventlet (`Loader`,
+    /// `register_opts` of `oslo_service.wsgi`): a module that uses only these does not keep
+    /// its process on the hub.
+    #[serde(default)]
+    pub neutral_names: BTreeMap<String, Vec<String>>,
 }
 
 impl ProcessData {

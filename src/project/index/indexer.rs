@@ -60,10 +60,16 @@ impl Indexer<'_> {
         absolute_module(&self.package, level, module)
     }
 
-    fn note_import(&mut self, module: &str, stmt: &Stmt) {
+    fn note_import(&mut self, module: &str, bound: Bound<'_>, stmt: &Stmt) {
         let (path, text) = (self.info.path.clone(), self.text);
         let at = || position_in(&path, text, stmt.range().start());
-        note_import(&mut self.info, module, &at, self.project, self.catalog);
+        note_import(
+            &mut self.info,
+            module,
+            (&at, bound, text),
+            self.project,
+            self.catalog,
+        );
     }
 
     fn import(&mut self, stmt: &Stmt) {
@@ -71,7 +77,11 @@ impl Indexer<'_> {
             Stmt::Import(import) => {
                 for alias in &import.names {
                     let module = alias.name.to_string();
-                    self.note_import(&module, stmt);
+                    let refers = alias
+                        .asname
+                        .as_ref()
+                        .map_or(module.as_str(), |a| a.as_str());
+                    self.note_import(&module, Bound::As(refers), stmt);
                     let (local, target) = match &alias.asname {
                         Some(asname) => (asname.to_string(), module.clone()),
                         None => {
@@ -89,11 +99,12 @@ impl Indexer<'_> {
             }
             Stmt::ImportFrom(from) => {
                 let base = self.absolute(from.level, from.module.as_deref());
-                self.note_import(&base, stmt);
+                self.note_import(&base, Bound::ThroughMembers, stmt);
                 for alias in &from.names {
                     let member = alias.name.to_string();
                     let full = format!("{base}.{member}");
-                    self.note_import(&full, stmt);
+                    let refers = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                    self.note_import(&full, Bound::As(&refers), stmt);
                     let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
                     if crate::syntax::imports::is_eventlet(&full) {
                         self.info

@@ -82,23 +82,39 @@ fn imports_are_read_from_lines() {
     assert_eq!(
         import_lines(text)
             .into_iter()
-            .map(|(_, i)| i)
+            .map(|(_, i)| {
+                let members: Vec<String> =
+                    i.members.iter().map(|(m, b)| format!("{m}:{b}")).collect();
+                (i.level, i.module, i.bound, members)
+            })
             .collect::<Vec<_>>(),
         vec![
-            (0, Some("os".to_string()), vec![]),
-            (0, Some("sys".to_string()), vec![]),
-            (1, None, vec!["a".to_string()]),
+            (0, Some("os".to_string()), Some("os".to_string()), vec![]),
+            (
+                0,
+                Some("sys".to_string()),
+                Some("system".to_string()),
+                vec![]
+            ),
+            (1, None, None, vec!["a:a".to_string()]),
             (
                 2,
                 Some("pkg.mod".to_string()),
-                vec!["b".to_string(), "c".to_string()]
+                None,
+                vec!["b:b".to_string(), "c:d".to_string()]
             ),
             (
                 0,
                 Some("x".to_string()),
-                vec!["y".to_string(), "z".to_string()]
+                None,
+                vec!["y:y".to_string(), "z:z".to_string()]
             ),
-            (0, Some("late".to_string()), vec![]),
+            (
+                0,
+                Some("late".to_string()),
+                Some("late".to_string()),
+                vec![]
+            ),
         ]
     );
     assert_eq!(absolute_module("a.b", 2, Some("x")), "a.x");
@@ -150,4 +166,35 @@ fn script_declarations_are_read_from_packaging_files() {
         setup_py_scripts(py),
         vec![("x".to_string(), "x.cli:main".to_string())]
     );
+}
+
+#[test]
+fn a_library_used_only_through_its_neutral_names_keeps_no_process() {
+    let catalog = Catalog::builtin().expect("recipes load");
+    let project = BTreeSet::new();
+    let uses = |text: &str| {
+        index_text(Path::new("m.py"), "m", text, &project, &catalog)
+            .eventlet_libraries
+            .len()
+    };
+    // Options and the paste loader, by attribute or imported by name: nothing kept.
+    assert_eq!(uses("from oslo_service import wsgi\n\n\ndef f(c):\n    wsgi.register_opts(c)\n    return wsgi.Loader(c)\n"), 0);
+    assert_eq!(uses("from oslo_service.wsgi import Loader\n"), 0);
+    assert_eq!(
+        uses("import oslo_service.wsgi\n\noslo_service.wsgi.list_opts()\n"),
+        0
+    );
+    // The server, the module handed on, an alias used for the server: kept.
+    assert_eq!(
+        uses("from oslo_service import wsgi\n\nwsgi.Server(None, 'api', None)\n"),
+        1
+    );
+    assert_eq!(uses("from oslo_service import wsgi\n\nregister(wsgi)\n"), 1);
+    assert_eq!(
+        uses("from oslo_service import wsgi as base\n\nwsgi = base.Server\n"),
+        1
+    );
+    assert_eq!(uses("from oslo_service.wsgi import Server\n"), 1);
+    // Imported and never used: kept, as an import alone was.
+    assert_eq!(uses("from oslo_service import wsgi  # noqa\n"), 1);
 }

@@ -26,7 +26,13 @@ pub fn index_text(
         ..ModuleInfo::default()
     };
     let package = package_of(path, name);
-    for (start, (level, module, members)) in import_lines(text) {
+    for (start, import) in import_lines(text) {
+        let ImportLine {
+            level,
+            module,
+            bound,
+            members,
+        } = import;
         let at = || {
             position_in(
                 path,
@@ -35,12 +41,14 @@ pub fn index_text(
             )
         };
         let base = absolute_module(&package, level, module.as_deref());
-        note_import(&mut info, &base, &at, project, catalog);
-        for member in members {
+        let how = bound.as_deref().map_or(Bound::ThroughMembers, Bound::As);
+        note_import(&mut info, &base, (&at, how, text), project, catalog);
+        for (member, bound) in members {
+            let full = format!("{base}.{member}");
             note_import(
                 &mut info,
-                &format!("{base}.{member}"),
-                &at,
+                &full,
+                (&at, Bound::As(&bound), text),
                 project,
                 catalog,
             );
@@ -193,8 +201,18 @@ pub(super) fn import_lines(text: &str) -> Vec<(usize, ImportLine)> {
     out
 }
 
-/// What one import names: its level of relative import, module, and members.
-pub(super) type ImportLine = (u32, Option<String>, Vec<String>);
+/// What one import names: its level of relative import, module, and members; each with the
+/// name it binds here (`import a.b` binds `a.b` as code names it, `import a.b as c` and
+/// `from a import b as c` bind `c`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ImportLine {
+    pub level: u32,
+    pub module: Option<String>,
+    /// For `import m`: how the code names `m`.
+    pub bound: Option<String>,
+    /// `(member, bound name)`.
+    pub members: Vec<(String, String)>,
+}
 
 /// One `import` or `from` line into `out`; the bytes of the continuation lines it read.
 pub(super) fn import_line<'a>(
@@ -206,12 +224,19 @@ pub(super) fn import_line<'a>(
     let line = line.trim_start();
     if let Some(rest) = line.strip_prefix("import ") {
         for part in code(rest).split(',') {
-            if let Some(module) = part.split_whitespace().next() {
-                out.push((
-                    0,
-                    Some(module.trim_end_matches('\\').to_string()),
-                    Vec::new(),
-                ));
+            let words: Vec<&str> = part.split_whitespace().collect();
+            if let Some(module) = words.first() {
+                let module = module.trim_end_matches('\\').to_string();
+                let bound = match words.as_slice() {
+                    [_, "as", alias, ..] => alias.to_string(),
+                    _ => module.clone(),
+                };
+                out.push(ImportLine {
+                    level: 0,
+                    module: Some(module),
+                    bound: Some(bound),
+                    members: Vec::new(),
+                });
             }
         }
         return 0;
@@ -248,15 +273,21 @@ pub(super) fn import_line<'a>(
     let members = names
         .replace(['(', ')', '\\'], " ")
         .split(',')
-        .filter_map(|n| n.split_whitespace().next())
-        .filter(|n| *n != "*")
-        .map(str::to_string)
+        .filter_map(|n| {
+            let words: Vec<&str> = n.split_whitespace().collect();
+            match words.as_slice() {
+                ["*", ..] | [] => None,
+                [name, "as", alias, ..] => Some((name.to_string(), alias.to_string())),
+                [name, ..] => Some((name.to_string(), name.to_string())),
+            }
+        })
         .collect();
-    out.push((
+    out.push(ImportLine {
         level,
-        (!module.is_empty()).then(|| module.to_string()),
+        module: (!module.is_empty()).then(|| module.to_string()),
+        bound: None,
         members,
-    ));
+    });
     read
 }
 
@@ -276,12 +307,22 @@ pub(super) fn absolute_module(package: &str, level: u32, module: Option<&str>) -
     }
 }
 
+/// How an import statement binds what it imports.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Bound<'a> {
+    /// Under this name, as the module's code refers to it (`wsgi` for `from oslo_service
+    /// import wsgi`, `a.b` for `import a.b`).
+    As(&'a str),
+    /// Not at all: the module a `from` import takes its members from (each member says).
+    ThroughMembers,
+}
+
 /// Records an import of `module`: a module of the project, or a library that keeps a process
-/// on the hub.
+/// on the hub, unless the module uses it only through the library's neutral names.
 pub(super) fn note_import(
     info: &mut ModuleInfo,
     module: &str,
-    at: &dyn Fn() -> String,
+    (at, bound, text): (&dyn Fn() -> String, Bound<'_>, &str),
     project: &BTreeSet<String>,
     catalog: &Catalog,
 ) {
@@ -289,12 +330,69 @@ pub(super) fn note_import(
         info.imports.insert(module.to_string());
     }
     for (prefix, why) in &catalog.process.eventlet_libraries {
-        let rest = module.strip_prefix(prefix.as_str());
-        if rest.is_some_and(|r| r.is_empty() || r.starts_with('.')) {
-            info.eventlet_libraries.push(LibraryUse {
-                named: format!("`{module}`: {why}"),
-                at: at(),
-            });
+        let Some(rest) = module.strip_prefix(prefix.as_str()) else {
+            continue;
+        };
+        if !(rest.is_empty() || rest.starts_with('.')) {
+            continue;
+        }
+        let refers = match bound {
+            Bound::As(name) => name,
+            Bound::ThroughMembers => continue,
+        };
+        if neutral(catalog, module, refers, text) {
+            continue;
+        }
+        info.eventlet_libraries.push(LibraryUse {
+            named: format!("`{module}`: {why}"),
+            at: at(),
+        });
+    }
+}
+
+/// Whether `module` (a library's module, or one of its names) is used here only through
+/// names that do not run on eventlet.
+fn neutral(catalog: &Catalog, module: &str, refers: &str, text: &str) -> bool {
+    let names = &catalog.process.neutral_names;
+    // `from oslo_service.wsgi import Loader`.
+    if let Some((parent, name)) = module.rsplit_once('.') {
+        if names
+            .get(parent)
+            .is_some_and(|n| n.iter().any(|x| x == name))
+        {
+            return true;
         }
     }
+    names
+        .get(module)
+        .is_some_and(|neutral| only_through(text, refers, neutral))
+}
+
+/// Whether every mention of `refers` in `text` outside import lines is `refers.<name>` with
+/// a name in `neutral` (and there is one).
+fn only_through(text: &str, refers: &str, neutral: &[String]) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut used = false;
+    for (at, _) in text.match_indices(refers) {
+        let before = &text[..at];
+        let after = &text[at + refers.len()..];
+        if before.ends_with(|c: char| word(c) || c == '.') || after.starts_with(word) {
+            continue;
+        }
+        let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+        if line.trim_start().starts_with("import ") || line.trim_start().starts_with("from ") {
+            continue;
+        }
+        let Some(attribute) = after.strip_prefix('.') else {
+            return false;
+        };
+        let end = attribute
+            .find(|c: char| !word(c))
+            .unwrap_or(attribute.len());
+        if !neutral.iter().any(|n| *n == attribute[..end]) {
+            return false;
+        }
+        used = true;
+    }
+    used
 }
