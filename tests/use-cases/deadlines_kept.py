@@ -44,3 +44,10 @@ def raises_its_own_exception(deadline):
 def already_bounded(deadline):
     with timeout.Timeout(deadline, False):
         JOBS.get(True, 1)
+
+
+def on_the_same_line(deadline):
+    try:
+        with timeout.Timeout(deadline): DONE.wait()  # noqa: E701
+    except timeout.Timeout:
+        LOG.warning("not done")

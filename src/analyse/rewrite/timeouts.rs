@@ -14,7 +14,7 @@ use crate::fix::edit::Edit;
 use crate::fix::Request;
 use crate::recipe::{Bounding, CompiledMethod, Expiry};
 use crate::syntax::imports::ImportSpec;
-use crate::syntax::source::{indentation_at, line_ending};
+use crate::syntax::source::{indentation_at, line_ending, starts_line};
 
 use super::*;
 
@@ -174,7 +174,10 @@ impl<'a> Shape<'a> {
         // The header `with ...:` up to the statement; dropping it dedents the statement,
         // which must then be one line (its continuation lines would keep their indent).
         let header = TextRange::new(self.with.start(), self.statement.start());
-        let one_line = !text[header].contains('#') && !text[self.statement.range()].contains('\n');
+        // On a line of its own too: the new `raise` is indented as the statement was.
+        let one_line = !text[header].contains('#')
+            && !text[self.statement.range()].contains('\n')
+            && starts_line(text, self.statement.start());
         let discarded = matches!(self.statement, Stmt::Expr(_));
         match (&bounding.expiry, self.handler) {
             (Expiry::Raises(exception), None) => edits.push(Edit::replace(
