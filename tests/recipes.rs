@@ -264,7 +264,7 @@ fn object_facts_are_validated_at_load_time() {
         "on = \"call\"\nwhen = { uses-any = [\"wait:usd\"] }",
     );
     assert!(error_for("x/demo.toml", &bad_suffix).contains("unknown fact `wait:usd`"));
-    for good in ["wait", "wait:used", "escapes", "with"] {
+    for good in ["wait", "wait:used", "escapes", "with", "not-last:wait"] {
         let text = with_methods.replace(
             "on = \"call\"",
             &format!("on = \"call\"\nwhen = {{ uses-none = [\"{good}\"] }}"),
@@ -272,6 +272,28 @@ fn object_facts_are_validated_at_load_time() {
         Catalog::from_sources(names(), vec![("x/demo.toml".into(), text)])
             .unwrap_or_else(|e| panic!("`{good}` is a valid fact: {e:?}"));
     }
+}
+
+#[test]
+fn shared_definitions_and_methods_must_be_used() {
+    let shared = VALID.replace(
+        "imports = [\"import time\"]",
+        "imports = [\"import time\"]\ndefines = [\"\"\"\nclass Napper:\n    nap = time.sleep\n\"\"\"]",
+    );
+    let err = error_for("x/demo.toml", &shared);
+    assert!(
+        err.contains("`Napper` in the target's `defines` is named by no rule's `replace`"),
+        "{err}"
+    );
+    let named = shared.replace("replace-callee = \"time.sleep\"", "replace = \"Napper()\"");
+    Catalog::from_sources(names(), vec![("x/demo.toml".into(), named)])
+        .unwrap_or_else(|e| panic!("a named shared definition loads: {e:?}"));
+    let alone = VALID.replace("on = \"call\"", "on = \"call\"\nshared-methods = true");
+    assert!(
+        error_for("x/demo.toml", &alone).contains("this rule has none"),
+        "{}",
+        error_for("x/demo.toml", &alone)
+    );
 }
 
 #[test]

@@ -138,7 +138,10 @@ pub(super) fn check_facts(
             let known = match suffix {
                 None => OBJECT_FACTS.contains(&name) || methods.contains(name),
                 // `in-place:wait`: the object's only use is that method, where it is made.
-                Some(method) if name == "in-place" => methods.contains(method),
+                // `not-last:waitall`: a call of that method may be followed by another use.
+                Some(method) if name == "in-place" || name == "not-last" => {
+                    methods.contains(method)
+                }
                 Some(suffix) => methods.contains(name) && METHOD_FACT_SUFFIXES.contains(&suffix),
             };
             if !known {
@@ -147,7 +150,7 @@ pub(super) fn check_facts(
                 return Err(fail(
                     &format!("\"{fact}\""),
                     format!(
-                        "unknown fact `{fact}`: facts are {}, or a method this recipe declares ({}) optionally followed by :{}, or in-place:<method>",
+                        "unknown fact `{fact}`: facts are {}, or a method this recipe declares ({}) optionally followed by :{}, or in-place:<method>, not-last:<method>",
                         OBJECT_FACTS.join(", "),
                         valid.join(", "),
                         METHOD_FACT_SUFFIXES.join(" :")
@@ -285,7 +288,13 @@ pub(super) fn compile_rule(
     for i in &rule.imports {
         imports.push(ImportSpec::parse(i).map_err(|e| fail(i, e))?);
     }
-    let defines = compile_definitions(&rule.defines).map_err(|(text, e)| fail(text, e))?;
+    let mut defines = compile_definitions(&rule.defines).map_err(|(text, e)| fail(text, e))?;
+    defines.extend(shared_definitions(rules, fail)?.into_iter().filter(|d| {
+        [&rule.replace, &rule.replace_callee]
+            .into_iter()
+            .flatten()
+            .any(|text| names_identifier(text, &d.name))
+    }));
     let action = match kind {
         "replace" | "replace-callee" => {
             replace_action(rule, (kind, needle), &imports, &defines, fail)?
@@ -325,12 +334,18 @@ pub(super) fn compile_rule(
     let shared = rule.methods.is_empty()
         && rule.on == SiteKind::Call
         && matches!(action, Action::Replace(_) | Action::ReplaceCallee(_));
-    let method_rules = if shared {
-        &rules.methods
-    } else {
-        &rule.methods
+    if rule.shared_methods && rule.methods.is_empty() {
+        return Err(fail(
+            "shared-methods",
+            "`shared-methods` puts the rule's own `method` table before the shared one; this rule has none".to_string(),
+        ));
+    }
+    let method_rules: Vec<model::MethodRule> = match (shared, rule.shared_methods) {
+        (true, _) => rules.methods.clone(),
+        (false, true) => rule.methods.iter().chain(&rules.methods).cloned().collect(),
+        (false, false) => rule.methods.clone(),
     };
-    let methods = compile_methods(method_rules, &imports, fail)?;
+    let methods = compile_methods(&method_rules, &imports, fail)?;
     Ok(CompiledRule {
         on: rule.on,
         when: rule.when.clone(),
@@ -597,6 +612,39 @@ pub(super) fn check_template(
         }
     }
     Ok(())
+}
+
+/// The target's shared `defines`; each must be named by some rule's replacement, else it
+/// would never be written.
+pub(super) fn shared_definitions(
+    rules: &model::TargetRules,
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<Vec<Definition>, RecipeError> {
+    let defines = compile_definitions(&rules.defines).map_err(|(text, e)| fail(text, e))?;
+    for d in &defines {
+        let named = rules.rules.iter().any(|r| {
+            [&r.replace, &r.replace_callee]
+                .into_iter()
+                .flatten()
+                .any(|text| names_identifier(text, &d.name))
+        });
+        if !named {
+            return Err(fail(
+                &d.name,
+                format!("`{}` in the target's `defines` is named by no rule's `replace`", d.name),
+            ));
+        }
+    }
+    Ok(defines)
+}
+
+/// Whether `text` contains `name` as a whole identifier (`FuturePile(` but not `MyFuturePile`).
+fn names_identifier(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(at, _)| {
+        !text[..at].chars().next_back().is_some_and(is_ident)
+            && !text[at + name.len()..].chars().next().is_some_and(is_ident)
+    })
 }
 
 /// Each text must be exactly one class or function definition.

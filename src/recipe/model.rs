@@ -47,6 +47,10 @@ pub struct TargetRules {
     /// Methods shared by every `replace` rule on calls that lists none of its own.
     #[serde(default, rename = "method")]
     pub methods: Vec<MethodRule>,
+    /// Module-level definitions several rules use: a rule whose `replace` names one (a
+    /// class it constructs) defines it as if it listed it in its own `defines`.
+    #[serde(default)]
+    pub defines: Vec<String>,
 }
 
 /// One rewrite rule. Exactly one action (`replace`, `replace-callee`, `remove-statement`,
@@ -94,6 +98,10 @@ pub struct Rule {
     /// them (or a `with` block or a truth test), else the rule does not apply.
     #[serde(default, rename = "method")]
     pub methods: Vec<MethodRule>,
+    /// The rule's own `method` table is tried first, then the target's shared one: a rule
+    /// that changes a few methods of the object the others make.
+    #[serde(default)]
+    pub shared_methods: bool,
     /// The object may be passed to other code (its API is the same under the new name):
     /// allowed, as a review item.
     #[serde(default)]

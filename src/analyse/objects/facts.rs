@@ -7,6 +7,7 @@ use super::*;
 
 /// Facts a recipe can test: `send` (called), `send:used` (its result used), `send:args`
 /// (called with arguments), `send:caught` (called inside a `try` with handlers),
+/// `not-last:waitall` (called where a use may follow: see [`Tracked::is_final_use`]),
 /// `maxsize:attr` (read, not called), `any-attr` (any method or attribute), `with`, `test`,
 /// `escapes`, `passed` (an escape that hands it to a call: code that may use it as the
 /// eventlet object it was, where `id(x)` or `d[x]` only identify it).
@@ -31,6 +32,9 @@ pub fn facts(tracked: &Tracked<'_>, parents: &Parents<'_>) -> BTreeSet<String> {
                 let name = attr.attr.to_string();
                 if tracked.in_place {
                     facts.insert(format!("in-place:{name}"));
+                }
+                if !tracked.is_final_use(u.range, parents) {
+                    facts.insert(format!("not-last:{name}"));
                 }
                 if !discarded {
                     facts.insert(format!("{name}:used"));

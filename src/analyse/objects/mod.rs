@@ -71,6 +71,25 @@ impl<'a> Tracked<'a> {
             made_at: None,
         }
     }
+
+    /// Whether the use at `range` is the object's last in the run that makes it: a local
+    /// that each call of its function creates afresh (an attribute or a global is used
+    /// again on the next call, a borrowed object by its lender), used nowhere after it and
+    /// not inside a loop that could reach it again.
+    pub fn is_final_use(&self, range: TextRange, parents: &Parents<'_>) -> bool {
+        let same_run = !self.is_attribute
+            && !self.borrowed
+            && match parents.innermost(range, false) {
+                Some(function) => function == self.within,
+                None => {
+                    !self.within.is_empty()
+                        && self.within.start() == 0.into()
+                        && self.within.len() == u32::MAX.into()
+                }
+            };
+        let last = self.uses.iter().map(|u| u.range.start()).max();
+        same_run && Some(range.start()) == last && !parents.in_loop(range, self.within)
+    }
 }
 
 /// Why an object cannot be followed.

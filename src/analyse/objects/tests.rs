@@ -90,12 +90,14 @@ struct Followed {
     family: Option<usize>,
 }
 
-fn follow(
+/// Calls `with` on the object assigned by statement `stmt` of `function` (`Class.method`
+/// for a method) in `source`, with the module's parents, or says why it cannot be followed.
+fn with_tracked<T>(
     source: &str,
-    function: &str,
-    stmt: usize,
+    (function, stmt): (&str, usize),
     others: &dyn OtherFiles,
-) -> Result<Followed, String> {
+    with: impl FnOnce(&Tracked<'_>, &Parents<'_>) -> T,
+) -> Result<T, String> {
     let parsed = ruff_python_parser::parse_module(source).expect("parses");
     let body = &parsed.syntax().body;
     let semantic = Semantic::build(parsed.syntax());
@@ -131,22 +133,33 @@ fn follow(
         elsewhere: others,
     };
     let tracked = track(&flow, &assign.targets[0], assign.range)?;
-    let uses = tracked
-        .uses
-        .iter()
-        .map(|u| match u.parent {
-            Some(Parent::Method { attr, .. }) => {
-                format!("{}.{}()", &source[u.range], attr.attr)
-            }
-            Some(Parent::Passed { function, .. }) => {
-                format!("{} -> {}", &source[u.range], &source[function.range()])
-            }
-            _ => format!("{}?", &source[u.range]),
-        })
-        .collect();
-    Ok(Followed {
-        uses,
-        family: tracked.family.map(|f| f.members),
+    Ok(with(&tracked, &parents))
+}
+
+fn follow(
+    source: &str,
+    function: &str,
+    stmt: usize,
+    others: &dyn OtherFiles,
+) -> Result<Followed, String> {
+    with_tracked(source, (function, stmt), others, |tracked, _| {
+        let uses = tracked
+            .uses
+            .iter()
+            .map(|u| match u.parent {
+                Some(Parent::Method { attr, .. }) => {
+                    format!("{}.{}()", &source[u.range], attr.attr)
+                }
+                Some(Parent::Passed { function, .. }) => {
+                    format!("{} -> {}", &source[u.range], &source[function.range()])
+                }
+                _ => format!("{}?", &source[u.range]),
+            })
+            .collect();
+        Followed {
+            uses,
+            family: tracked.family.as_ref().map(|f| f.members),
+        }
     })
 }
 
@@ -496,4 +509,25 @@ fn the_values_of_a_dict_display_are_its_objects_when_all_are_made_the_same_way()
         element_uses_of(mixed, "spawn"),
         vec![Err("the dict `d` holds other objects too".to_string())]
     );
+}
+
+/// Whether some `waitall()` of the object assigned first in `function` may be followed by
+/// another use (the `not-last:waitall` fact).
+fn waitall_not_last(source: &str, function: &str) -> bool {
+    with_tracked(source, (function, 0), &NoOtherFiles, |tracked, parents| {
+        facts(tracked, parents).contains("not-last:waitall")
+    })
+    .expect("followed")
+}
+
+#[test]
+fn a_waitall_followed_by_more_work_in_a_loop_or_on_an_attribute_is_not_the_last_use() {
+    let last = "def f(xs):\n    pool = GreenPool()\n    for x in xs:\n        pool.spawn(g, x)\n    pool.waitall()\n";
+    assert!(!waitall_not_last(last, "f"));
+    let again = "def f(xs):\n    pool = GreenPool()\n    pool.spawn(g)\n    pool.waitall()\n    pool.spawn(g)\n    pool.waitall()\n";
+    assert!(waitall_not_last(again, "f"));
+    let in_loop = "def f(batches):\n    pool = GreenPool()\n    for b in batches:\n        pool.spawn(g, b)\n        pool.waitall()\n";
+    assert!(waitall_not_last(in_loop, "f"));
+    let attribute = "class A:\n    def __init__(self):\n        self.pool = GreenPool()\n\n    def stop(self):\n        self.pool.waitall()\n";
+    assert!(waitall_not_last(attribute, "A.__init__"));
 }

@@ -22,7 +22,6 @@ use crate::recipe::MethodAction;
 use crate::syntax::source::{indentation_at, line_ending, starts_line};
 use ruff_python_ast::{Expr, ExprCall};
 use ruff_source_file::LineRanges;
-use ruff_text_size::TextSize;
 use ruff_text_size::{Ranged, TextRange};
 use std::collections::BTreeSet;
 
@@ -171,10 +170,9 @@ pub(super) fn follow(
         }
         Object::Tracked(tracked, target) => (tracked, *target),
     };
-    let last = tracked.uses.iter().map(|u| u.range.start()).max();
     let mut problems: Vec<String> = Vec::new();
     for u in &tracked.uses {
-        if let Err(problem) = follow_use(cx, rule, tracked, u, last, draft) {
+        if let Err(problem) = follow_use(cx, rule, tracked, u, draft) {
             problems.push(problem);
         }
     }
@@ -208,13 +206,11 @@ fn position(text: &str, range: TextRange) -> String {
 }
 
 /// One use of a followed object, rewritten by the rule's method table, or why it cannot be.
-/// `last`: where the object's last use starts.
 fn follow_use(
     cx: &RewriteContext<'_, '_>,
     rule: &CompiledRule,
     tracked: &Tracked<'_>,
     u: &Use<'_>,
-    last: Option<TextSize>,
     draft: &mut Draft,
 ) -> Result<(), String> {
     let at = position(cx.text, u.range);
@@ -246,7 +242,7 @@ fn follow_use(
             call,
             attr,
             discarded,
-        }) => follow_method(cx, rule, tracked, (u, last), (call, attr, discarded), draft),
+        }) => follow_method(cx, rule, tracked, u, (call, attr, discarded), draft),
         Some(Parent::Attribute { attr }) => follow_attribute(cx, rule, attr, draft),
     }
 }
@@ -354,7 +350,7 @@ fn follow_method(
     cx: &RewriteContext<'_, '_>,
     rule: &CompiledRule,
     tracked: &Tracked<'_>,
-    (u, last): (&Use<'_>, Option<TextSize>),
+    u: &Use<'_>,
     (call, attr, discarded): (&ExprCall, &ruff_python_ast::ExprAttribute, bool),
     draft: &mut Draft,
 ) -> Result<(), String> {
@@ -365,23 +361,7 @@ fn follow_method(
             "`.{name}()` at {at} has no equivalent in the new API"
         ));
     };
-    // "Last use" is only meaningful for a local that each call of its function
-    // creates afresh: an attribute or a global is used again on the next call.
-    let same_run = !tracked.is_attribute
-        && !tracked.borrowed
-        && match cx.parents.get().innermost(u.range, false) {
-            Some(function) => function == tracked.within,
-            None => {
-                !tracked.within.is_empty()
-                    && tracked.within.start() == 0.into()
-                    && tracked.within.len() == u32::MAX.into()
-            }
-        };
-    if method.last_use
-        && (!same_run
-            || Some(u.range.start()) != last
-            || cx.parents.get().in_loop(call.range(), tracked.within))
-    {
+    if method.last_use && !tracked.is_final_use(u.range, cx.parents.get()) {
         return Err(format!(
             "`.{name}()` at {at} is not the last use of a local object outside a loop"
         ));
