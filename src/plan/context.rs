@@ -19,7 +19,13 @@ pub struct ProcessContext {
     pub links: crate::plan::links::FileLinks,
     /// Its code that other modules select by name as an eventlet backend: left as it is.
     pub backend: crate::plan::context::ModuleBackend,
+    /// Its module-level `monkey_patch()` calls (by line and column) where the processes
+    /// running it select libraries' threading backends instead (`oslo.service`).
+    pub selects: Selects,
 }
+
+/// `monkey_patch()` calls (line, column) → the backend switches selected there.
+pub type Selects = BTreeMap<(usize, usize), BTreeSet<String>>;
 
 /// A process that stays on the hub after this run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +128,7 @@ impl ProcessContext {
             frozen: BTreeMap::new(),
             links: crate::plan::links::FileLinks::default(),
             backend: Default::default(),
+            selects: Selects::new(),
         }
     }
 

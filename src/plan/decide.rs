@@ -69,6 +69,13 @@ impl Engine {
         let remaining = self.note_what_stays(text, &position, context, &mut triage, &mut migration);
         self.mark_reliance(context, &mut triage.fixes, migration.patches.as_ref());
         patching_last(remaining, context, &position, &mut triage);
+        crate::plan::switch::select_backends(
+            &self.catalog.process,
+            prepared,
+            context,
+            &position,
+            (&mut triage.fixes, &mut triage.manual_items),
+        );
         let (placed, added) = self.settle_edits(prepared, analysed, &mut triage, &mut edits);
         migration.imports_added = added;
         let (fixes, manual) = (&triage.fixes, &mut triage.manual_items);

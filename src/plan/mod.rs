@@ -9,4 +9,5 @@ pub mod judge;
 pub mod links;
 pub mod migration;
 pub mod removal;
+pub mod switch;
 pub mod triage;

@@ -196,8 +196,10 @@ mod tests {
                 .map(|at| LibraryUse {
                     named: "`oslo_service.wsgi`: oslo.service's eventlet WSGI server".to_string(),
                     at: at.to_string(),
+                    switch: None,
                 })
                 .collect(),
+            switch: None,
         }
     }
 

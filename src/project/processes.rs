@@ -24,6 +24,21 @@ pub struct Process {
     pub unknown_flags: bool,
     /// Imports of libraries known to keep a process on the hub.
     pub libraries: Vec<LibraryUse>,
+    /// Where it selects the threading backend of the libraries it uses that have one, when
+    /// it can (see [`switch_site`]); those then keep it on the hub no longer.
+    pub switch: Option<Switched>,
+}
+
+/// The module-level `monkey_patch()` call of a process that becomes the selection of its
+/// libraries' threading backends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Switched {
+    /// The module of the call.
+    pub module: String,
+    /// The call's line and column there.
+    pub position: (usize, usize),
+    /// The switches it selects (`oslo.service`).
+    pub switches: BTreeSet<String>,
 }
 
 /// The processes the entry points start.
@@ -80,6 +95,22 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
                 }
                 libraries.extend(info.eventlet_libraries.iter().cloned());
             }
+            let (switchable, mut libraries): (Vec<LibraryUse>, Vec<LibraryUse>) =
+                libraries.into_iter().partition(|l| l.switch.is_some());
+            let switch = (!switchable.is_empty() && !unknown_flags)
+                .then(|| switch_site(project, entry, &modules, &reachable))
+                .flatten()
+                .map(|(module, position)| Switched {
+                    module,
+                    position,
+                    switches: switchable.iter().filter_map(|l| l.switch.clone()).collect(),
+                });
+            if switch.is_none() {
+                libraries.extend(switchable.into_iter().map(|l| LibraryUse {
+                    named: format!("{}, whose threading backend this process cannot select (no `monkey_patch()` call of its own runs at module level before anything imports it)", l.named),
+                    ..l
+                }));
+            }
             Process {
                 name: entry.name.clone(),
                 modules,
@@ -87,9 +118,59 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
                 sites,
                 unknown_flags,
                 libraries,
+                switch,
             }
         })
         .collect()
+}
+
+/// Where the process can select its libraries' threading backends: the one `monkey_patch()`
+/// call it runs, when that call is in the module-level code of its entry module or of a
+/// package of it, its entry point imports that module by name (so the packages above run
+/// first, and nothing else), and nothing run before the call (those packages, what the module
+/// imported first) imports a library that picks its backend when imported.
+fn switch_site(
+    project: &Project,
+    entry: &EntryPoint,
+    modules: &BTreeSet<String>,
+    reachable: &rustc_hash::FxHashSet<&str>,
+) -> Option<(String, (usize, usize))> {
+    if !entry.imported {
+        return None;
+    }
+    let mut running = modules
+        .iter()
+        .flat_map(|m| project.modules[m].patches.iter().map(move |p| (m, p)))
+        .filter(|(_, p)| Project::runs(&p.function, modules, reachable));
+    let (module, patch) = running.next()?;
+    if running.next().is_some() || patch.function != format!("{module}:") {
+        return None;
+    }
+    let preceding = patch.preceded_by.as_ref().filter(|p| !p.switched)?;
+    let package = format!("{module}.");
+    if !entry
+        .modules
+        .iter()
+        .any(|e| e == module || e.starts_with(&package))
+    {
+        return None;
+    }
+    let mut before: Vec<String> = preceding.modules.iter().cloned().collect();
+    before.extend(crate::project::index::parents(module).map(str::to_string));
+    let picks = project.closure(&before).iter().any(|m| {
+        m != module
+            && project.modules[m]
+                .eventlet_libraries
+                .iter()
+                .any(|l| l.switch.is_some())
+    });
+    if picks {
+        return None;
+    }
+    let mut parts = patch.at.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((module.clone(), (line, column)))
 }
 
 /// The calls with literal keywords, run in a process of `modules`, of the function whose
@@ -265,5 +346,95 @@ fn context_of(
         frozen: BTreeMap::new(),
         links: crate::plan::links::FileLinks::default(),
         backend: Default::default(),
+        selects: Default::default(),
+    }
+}
+
+/// Per module, where the processes select their libraries' threading backends.
+pub fn selects(processes: &[Process]) -> BTreeMap<&str, crate::plan::context::Selects> {
+    let mut selects: BTreeMap<&str, crate::plan::context::Selects> = BTreeMap::new();
+    for switched in processes.iter().filter_map(|p| p.switch.as_ref()) {
+        selects
+            .entry(switched.module.as_str())
+            .or_default()
+            .entry(switched.position)
+            .or_default()
+            .extend(switched.switches.iter().cloned());
+    }
+    selects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::index::tests::project_of;
+
+    /// The process `svc-x = <module>:main` starts in a project of `files`.
+    fn process_of(files: &[(&str, &str)], module: &str) -> Process {
+        let project = project_of(files);
+        let entry = EntryPoint {
+            name: "console script `svc-x`".to_string(),
+            modules: vec![module.to_string()],
+            functions: vec![format!("{module}:main")],
+            imported: true,
+        };
+        processes(&project, &[entry]).remove(0)
+    }
+
+    const PATCHING_PACKAGE: (&str, &str) = (
+        "svc/cmd/__init__.py",
+        "import eventlet\n\neventlet.monkey_patch()\n",
+    );
+    const WORKER: (&str, &str) = ("svc/cmd/worker.py", "from oslo_service import service\n\ndef main():\n    service.launch(None, service.Service()).wait()\n");
+
+    #[test]
+    fn a_package_patching_first_selects_the_threading_backend_of_what_its_modules_import() {
+        let process = process_of(
+            &[("svc/__init__.py", ""), PATCHING_PACKAGE, WORKER],
+            "svc.cmd.worker",
+        );
+        assert!(process.libraries.is_empty(), "{:?}", process.libraries);
+        let switch = process.switch.expect("a switch");
+        assert_eq!(switch.module, "svc.cmd");
+        assert_eq!(switch.position, (3, 1));
+        assert_eq!(
+            switch.switches,
+            BTreeSet::from(["oslo.service".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_switch_after_the_library_is_imported_or_in_a_function_is_not_made() {
+        // The package above imports the library before the patching module runs.
+        let early = ("svc/__init__.py", "from oslo_service import loopingcall\n");
+        let process = process_of(&[early, PATCHING_PACKAGE, WORKER], "svc.cmd.worker");
+        assert!(process.switch.is_none());
+        assert!(process
+            .libraries
+            .iter()
+            .any(|l| l.named.contains("cannot select")));
+        // Patching in a function runs after the module's imports.
+        let late = ("svc/manage.py", "import eventlet\nfrom oslo_service import service\n\ndef main():\n    eventlet.monkey_patch()\n");
+        let process = process_of(&[("svc/__init__.py", ""), late], "svc.manage");
+        assert!(process.switch.is_none());
+        // The patching module imports it itself before patching.
+        let first = (
+            "svc/cmd/__init__.py",
+            "import eventlet\nfrom oslo_service import service\n\neventlet.monkey_patch()\n",
+        );
+        let process = process_of(&[("svc/__init__.py", ""), first, WORKER], "svc.cmd.worker");
+        assert!(process.switch.is_none());
+    }
+
+    #[test]
+    fn a_library_without_a_switch_still_keeps_the_process() {
+        let api = ("svc/cmd/api.py", "from oslo_service import service\nfrom oslo_service import wsgi\n\ndef main():\n    wsgi.Server(None, 'api', None).wait()\n");
+        let process = process_of(
+            &[("svc/__init__.py", ""), PATCHING_PACKAGE, api],
+            "svc.cmd.api",
+        );
+        assert!(process.switch.is_some());
+        assert_eq!(process.libraries.len(), 1);
+        assert!(process.libraries[0].named.contains("oslo_service.wsgi"));
     }
 }

@@ -189,7 +189,13 @@ impl State {
                 return (0..inputs.workspace.files.len())
                     .map(|i| {
                         let links = inputs.crossings.links_of(i, &self.cut);
-                        with_constraints(&context, None, links, None)
+                        with_constraints(
+                            &context,
+                            Constraints {
+                                links,
+                                ..Default::default()
+                            },
+                        )
                     })
                     .collect();
             }
@@ -216,6 +222,7 @@ impl State {
         );
         freeze_doubled_through_modules(&mut frozen, project.doubles);
         let native = Arc::new(ProcessContext::native());
+        let selects = crate::project::processes::selects(project.processes);
         inputs
             .workspace
             .names
@@ -224,8 +231,13 @@ impl State {
             .map(|(i, n)| {
                 let group = project.groups.of_module.get(n).map(|&g| &self.shared[g]);
                 let links = inputs.crossings.links_of(i, &self.cut);
-                let backend = project.backends.get(n);
-                with_constraints(group.unwrap_or(&native), frozen.get(n), links, backend)
+                let per_module = Constraints {
+                    frozen: frozen.get(n),
+                    links,
+                    backend: project.backends.get(n),
+                    selects: selects.get(n.as_str()),
+                };
+                with_constraints(group.unwrap_or(&native), per_module)
             })
             .collect()
     }
@@ -312,19 +324,33 @@ impl State {
 
 /// `context`, with the names test doubles freeze in the module's processes and the links
 /// of its fixes to other files'.
+/// What one file's context adds to its group's.
+#[derive(Default)]
+struct Constraints<'c> {
+    frozen: Option<&'c BTreeMap<String, String>>,
+    links: Option<FileLinks>,
+    backend: Option<&'c ModuleBackend>,
+    selects: Option<&'c crate::plan::context::Selects>,
+}
+
 fn with_constraints(
     context: &Arc<ProcessContext>,
-    frozen: Option<&BTreeMap<String, String>>,
-    links: Option<FileLinks>,
-    backend: Option<&ModuleBackend>,
+    per_module: Constraints<'_>,
 ) -> Arc<ProcessContext> {
-    if frozen.is_none() && links.is_none() && backend.is_none() {
+    let Constraints {
+        frozen,
+        links,
+        backend,
+        selects,
+    } = per_module;
+    if frozen.is_none() && links.is_none() && backend.is_none() && selects.is_none() {
         return context.clone();
     }
     Arc::new(ProcessContext {
         frozen: frozen.cloned().unwrap_or_else(|| context.frozen.clone()),
         links: links.unwrap_or_else(|| context.links.clone()),
         backend: backend.cloned().unwrap_or_else(|| context.backend.clone()),
+        selects: selects.cloned().unwrap_or_else(|| context.selects.clone()),
         ..ProcessContext::clone(context)
     })
 }

@@ -631,7 +631,10 @@ pub(super) fn shared_definitions(
         if !named {
             return Err(fail(
                 &d.name,
-                format!("`{}` in the target's `defines` is named by no rule's `replace`", d.name),
+                format!(
+                    "`{}` in the target's `defines` is named by no rule's `replace`",
+                    d.name
+                ),
             ));
         }
     }

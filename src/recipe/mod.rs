@@ -150,6 +150,38 @@ pub struct Catalog {
     pub python_since: BTreeMap<String, PythonVersion>,
 }
 
+/// Each backend switch frees eventlet libraries, and its import and statement parse.
+fn check_switches(path: &str, process: &model::ProcessData) -> Vec<RecipeError> {
+    let error = |message: String| RecipeError {
+        path: path.to_string(),
+        line: 1,
+        column: 1,
+        message,
+    };
+    let mut errors = Vec::new();
+    for (name, switch) in &process.backend_switch {
+        for module in &switch.modules {
+            if !process.eventlet_libraries.contains_key(module) {
+                errors.push(error(format!(
+                    "[process.backend-switch.\"{name}\"]: `{module}` is not in [process.eventlet-libraries]"
+                )));
+            }
+        }
+        if let Err(e) = crate::syntax::imports::ImportSpec::parse(&switch.import) {
+            errors.push(error(format!(
+                "[process.backend-switch.\"{name}\"] import: {e}"
+            )));
+        }
+        if ruff_python_parser::parse_expression(&switch.select).is_err() {
+            errors.push(error(format!(
+                "[process.backend-switch.\"{name}\"] select: `{}` is not an expression",
+                switch.select
+            )));
+        }
+    }
+    errors
+}
+
 impl Catalog {
     /// The recipes built into the binary.
     pub fn builtin() -> Result<Catalog, Vec<RecipeError>> {
@@ -200,6 +232,7 @@ impl Catalog {
             backends,
             python_since,
         } = names_file;
+        errors.extend(check_switches(names.0, &process));
         let mut recipes: Vec<Recipe> = Vec::new();
         for (path, text) in files {
             match compile(&path, &text) {

@@ -428,9 +428,35 @@ pub struct ProcessData {
     /// its process on the hub.
     #[serde(default)]
     pub neutral_names: BTreeMap<String, Vec<String>>,
+    /// Libraries whose threading backend a process selects at its start, by the
+    /// distribution that ships them (`oslo.service`).
+    #[serde(default)]
+    pub backend_switch: BTreeMap<String, BackendSwitch>,
+}
+
+/// How a process selects a library's threading backend (`[process.backend-switch]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BackendSwitch {
+    /// Its modules that pick the backend when imported (each an eventlet library).
+    pub modules: Vec<String>,
+    /// The import the statement needs.
+    pub import: String,
+    /// The statement that selects the threading backend.
+    pub select: String,
+    /// The requirement that has it (`oslo.service[threading]>=4.2.0`).
+    pub requirement: String,
 }
 
 impl ProcessData {
+    /// The switch that frees `library` (a key of `eventlet_libraries`), if any.
+    pub fn switch_of(&self, library: &str) -> Option<&str> {
+        self.backend_switch
+            .iter()
+            .find(|(_, s)| s.modules.iter().any(|m| m == library))
+            .map(|(name, _)| name.as_str())
+    }
+
     /// The flag a replacement importing `module` needs where the process stays on the hub.
     pub fn flag_for(&self, module: &str) -> Option<&str> {
         let mut end = module.len();

@@ -15,6 +15,9 @@ pub struct EntryPoint {
     pub modules: Vec<String>,
     /// Functions run.
     pub functions: Vec<FunctionId>,
+    /// Its modules are imported by name (a console script, `python -m`): the `__init__` of
+    /// each of their packages runs first, outermost first.
+    pub imported: bool,
 }
 
 /// The entry points of the project: console and GUI scripts declared in `setup.cfg`,
@@ -22,7 +25,7 @@ pub struct EntryPoint {
 /// modules with an `if __name__ == "__main__":` block, and test packages (every module under
 /// a `tests`/`test` package is imported by the runner, which calls its functions).
 pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
-    let mut entries = Vec::new();
+    let mut entries: Vec<EntryPoint> = Vec::new();
     for (script, target) in declared_scripts(paths) {
         let (module, function) = target.split_once(':').unwrap_or((&target, ""));
         let module = module.trim().to_string();
@@ -37,26 +40,34 @@ pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
                 .then(|| format!("{module}:{function}"))
                 .into_iter()
                 .collect(),
+            imported: true,
         });
     }
+    let scripts: BTreeSet<String> = entries
+        .iter()
+        .flat_map(|e| e.modules.iter().cloned())
+        .collect();
     for (name, info) in &project.modules {
         if info.path.file_stem().is_some_and(|s| s == "__main__") {
-            let how = match name.strip_suffix(".__main__") {
-                Some(package) => format!("`python -m {package}`"),
-                None => format!("`python {}`", info.path.display()),
+            let (how, imported) = match name.strip_suffix(".__main__") {
+                Some(package) => (format!("`python -m {package}`"), true),
+                None => (format!("`python {}`", info.path.display()), false),
             };
             entries.push(EntryPoint {
                 name: how,
                 modules: vec![name.clone()],
                 functions: vec![format!("{name}:__main__")],
+                imported,
             });
-        } else if info.has_main && !in_test_package(name) {
+        } else if info.has_main && !in_test_package(name) && !scripts.contains(name) {
             // (A test module's `unittest.main()` block is not how its tests run: the test
-            // runner's process below is.)
+            // runner's process below is. The main block of a module a console script starts
+            // runs the same program, as deployed through the script: not a process apart.)
             entries.push(EntryPoint {
                 name: format!("`python {}`", info.path.display()),
                 modules: vec![name.clone()],
                 functions: vec![format!("{name}:__main__")],
+                imported: false,
             });
         }
     }
@@ -163,10 +174,12 @@ pub(super) fn test_runners(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoi
                         .cloned(),
                 );
             }
+            // A runner imports its modules in an order of its own.
             EntryPoint {
                 name: format!("the test runner of {name}"),
                 modules,
                 functions,
+                imported: false,
             }
         })
         .collect()

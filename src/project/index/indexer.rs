@@ -427,11 +427,20 @@ impl<'a> Visitor<'a> for Indexer<'_> {
             let selected = self.backends.iter().any(|r| r.contains_range(call.range()));
             if canonical.as_deref() == Some(self.catalog.process.monkey_patch.as_str()) && !selected
             {
+                let preceded_by = self.function.ends_with(':').then(|| Preceding {
+                    modules: self.info.imports.clone(),
+                    switched: self
+                        .info
+                        .eventlet_libraries
+                        .iter()
+                        .any(|l| l.switch.is_some()),
+                });
                 self.info.patches.push(Patch {
                     function: self.function.clone(),
                     flags: monkey_patch_flags(call, &self.catalog.process),
                     forwarded: self.forwards_kwargs(call),
                     at: position_in(&self.info.path, self.text, call.range().start()),
+                    preceded_by,
                 });
             }
             self.note_keyword_call(call);

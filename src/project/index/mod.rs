@@ -17,7 +17,7 @@ pub use packaging::*;
 mod text;
 pub use text::*;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -114,6 +114,8 @@ pub struct LibraryUse {
     pub named: String,
     /// Where: `path:line:col` of the import statement.
     pub at: String,
+    /// The backend switch that frees it (`[process.backend-switch]`), if any.
+    pub switch: Option<String>,
 }
 
 /// A `monkey_patch()` call of the project.
@@ -128,6 +130,17 @@ pub struct Patch {
     pub forwarded: bool,
     /// Where: `path:line:col`.
     pub at: String,
+    /// For a call in module-level code: what the module imported before it.
+    pub preceded_by: Option<Preceding>,
+}
+
+/// What a module imports before a statement of its module-level code.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Preceding {
+    /// Modules of the project.
+    pub modules: BTreeSet<String>,
+    /// Libraries with a backend switch.
+    pub switched: bool,
 }
 
 /// Every module of the project, by dotted name.
@@ -461,7 +474,7 @@ fn names_eventlet(module: &str) -> bool {
 }
 
 /// `a.b.c` → `a.b`, `a`.
-fn parents(module: &str) -> impl Iterator<Item = &str> + '_ {
+pub(crate) fn parents(module: &str) -> impl Iterator<Item = &str> + '_ {
     let mut end = module.len();
     std::iter::from_fn(move || {
         end = module[..end].rfind('.')?;

@@ -3,7 +3,7 @@
 use super::*;
 
 /// A project of `(path, source)` files, indexed as a run indexes them.
-fn project_of(files: &[(&str, &str)]) -> Project {
+pub(crate) fn project_of(files: &[(&str, &str)]) -> Project {
     let catalog = Catalog::builtin().expect("built-in recipes load");
     let parsed: Vec<_> = files
         .iter()
@@ -17,7 +17,11 @@ fn project_of(files: &[(&str, &str)]) -> Project {
         .collect();
     let names: Vec<String> = files
         .iter()
-        .map(|(p, _)| p.trim_end_matches(".py").replace('/', "."))
+        .map(|(p, _)| {
+            p.trim_end_matches(".py")
+                .trim_end_matches("/__init__")
+                .replace('/', ".")
+        })
         .collect();
     let all: BTreeSet<String> = names.iter().cloned().collect();
     Project::from_modules(

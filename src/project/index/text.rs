@@ -346,6 +346,7 @@ pub(super) fn note_import(
         info.eventlet_libraries.push(LibraryUse {
             named: format!("`{module}`: {why}"),
             at: at(),
+            switch: catalog.process.switch_of(prefix).map(str::to_string),
         });
     }
 }

@@ -1,0 +1,105 @@
+//! A process that leaves the hub together with libraries whose threading backend it selects
+//! when it starts (`[process.backend-switch]`): the `monkey_patch()` call where its modules
+//! were patched becomes that selection, which must run before those libraries are imported.
+
+use crate::fix::edit::Edit;
+use crate::fix::Diagnostic;
+use crate::fix::Fix;
+use crate::fix::Request;
+use crate::fix::Safety;
+use crate::plan::context::ProcessContext;
+use crate::recipe::model::{BackendSwitch, ProcessData};
+use crate::syntax::imports::ImportSpec;
+use crate::syntax::prepared::Prepared;
+use crate::syntax::source::indentation_at;
+
+/// The removals of the `monkey_patch()` calls where this file's processes select backends
+/// become the selection, with its import; one that cannot (an option guards it, the name its
+/// import binds is taken) is withdrawn: removed alone, it would leave the libraries on
+/// their eventlet backend in a process that no longer patches.
+pub(crate) fn select_backends(
+    process: &ProcessData,
+    prepared: &Prepared,
+    context: &ProcessContext,
+    position: &dyn Fn(ruff_text_size::TextRange) -> (usize, usize),
+    (fixes, manual): (&mut Vec<Fix>, &mut Vec<Diagnostic>),
+) {
+    if context.selects.is_empty() {
+        return;
+    }
+    let mut kept = Vec::with_capacity(fixes.len());
+    for mut fix in std::mem::take(fixes) {
+        let switches = context
+            .selects
+            .get(&position(fix.range))
+            .filter(|_| fix.last && !fix.removals.is_empty());
+        let chosen: Vec<(&String, &BackendSwitch)> = switches
+            .into_iter()
+            .flatten()
+            .filter_map(|name| process.backend_switch.get_key_value(name))
+            .collect();
+        if chosen.is_empty() {
+            kept.push(fix);
+            continue;
+        }
+        match select_at(prepared, &mut fix, &chosen) {
+            Ok(()) => kept.push(fix),
+            Err(why) => manual.push(fix.withdraw(why)),
+        }
+    }
+    *fixes = kept;
+}
+
+/// Turns the removal `fix` into the selection of `chosen`, or says why it cannot be.
+fn select_at(
+    prepared: &Prepared,
+    fix: &mut Fix,
+    chosen: &[(&String, &BackendSwitch)],
+) -> Result<(), String> {
+    let libraries: Vec<&str> = chosen.iter().map(|(name, _)| name.as_str()).collect();
+    let libraries = libraries.join(", ");
+    if fix.guard.is_some() {
+        return Err(format!(
+            "`{}` kept: its processes must select {libraries}'s threading backend here, and an option decides whether it runs; select it by hand",
+            fix.subject
+        ));
+    }
+    let semantic = prepared.semantic();
+    let scope = semantic
+        .innermost_stmt(fix.range)
+        .map(|s| semantic.stmts[s].scope)
+        .ok_or_else(|| format!("`{}` is not in a statement", fix.subject))?;
+    let mut requests = Vec::new();
+    for (name, switch) in chosen {
+        let spec = ImportSpec::parse(&switch.import)
+            .map_err(|e| format!("[process.backend-switch.\"{name}\"] import: {e}"))?;
+        let bound = spec.bound_name();
+        if semantic.bindings.iter().any(|b| b.name == bound) {
+            return Err(format!(
+                "`{}` kept: its processes must select {libraries}'s threading backend here, but `{bound}` is already a name in this module; select it by hand",
+                fix.subject
+            ));
+        }
+        requests.push(Request {
+            spec,
+            scope,
+            at: fix.range.start(),
+        });
+    }
+    let text = prepared.text();
+    let indent = indentation_at(text, fix.range.start());
+    let statements: Vec<&str> = chosen.iter().map(|(_, s)| s.select.as_str()).collect();
+    let requirements: Vec<&str> = chosen.iter().map(|(_, s)| s.requirement.as_str()).collect();
+    fix.removals.clear();
+    fix.edits = vec![Edit::replace(
+        fix.range,
+        statements.join(&format!("\n{indent}")),
+    )];
+    fix.requests = requests;
+    fix.safety = fix.safety.max(Safety::Review);
+    fix.note = Some(format!(
+        "monkey patching became the selection of {libraries}'s threading backend, before anything imports it; it needs {} (raise the project's requirement)",
+        requirements.join(", ")
+    ));
+    Ok(())
+}
