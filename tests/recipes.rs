@@ -297,6 +297,22 @@ fn shared_definitions_and_methods_must_be_used() {
 }
 
 #[test]
+fn replace_arg_says_which_argument() {
+    let without = VALID.replace(
+        "replace-callee = \"time.sleep\"",
+        "replace-arg = \"time.time()\"",
+    );
+    let err = error_for("x/demo.toml", &without);
+    assert!(err.contains("`replace-arg` needs"), "{err}");
+    let with = without.replace(
+        "on = \"call\"",
+        "on = \"call\"\nwhen = { arg = { index = 0, text = [\"0\"] } }",
+    );
+    Catalog::from_sources(names(), vec![("x/demo.toml".into(), with)])
+        .unwrap_or_else(|e| panic!("replace-arg with when.arg loads: {e:?}"));
+}
+
+#[test]
 fn recipe_descriptions_agree_with_their_rules() {
     // `recipes show spawn` once said `wait()` became `join()` while the rule writes `result()`.
     let catalog = Catalog::builtin().expect("built-in recipes load");

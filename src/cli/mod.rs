@@ -580,6 +580,12 @@ fn describe(recipe: &Recipe) -> String {
                 Action::ReplaceCallee(t) => {
                     format!("callee → {} (arguments kept as written)", t.source)
                 }
+                Action::ReplaceArg(t) => {
+                    format!(
+                        "argument → {} (the rest of the call kept as written)",
+                        t.source
+                    )
+                }
                 Action::RemoveStatement => "remove the statement".to_string(),
                 Action::ModuleMap(map) => {
                     let pairs: Vec<String> =

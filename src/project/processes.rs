@@ -97,13 +97,18 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
             }
             let (switchable, mut libraries): (Vec<LibraryUse>, Vec<LibraryUse>) =
                 libraries.into_iter().partition(|l| l.switch.is_some());
-            let switch = (!switchable.is_empty() && !unknown_flags)
+            let mut switches: BTreeSet<String> =
+                switchable.iter().filter_map(|l| l.switch.clone()).collect();
+            for module in &modules {
+                switches.extend(project.modules[module].picks_backend.iter().cloned());
+            }
+            let switch = (!switches.is_empty() && !unknown_flags)
                 .then(|| switch_site(project, entry, &modules, &reachable))
                 .flatten()
                 .map(|(module, position)| Switched {
                     module,
                     position,
-                    switches: switchable.iter().filter_map(|l| l.switch.clone()).collect(),
+                    switches,
                 });
             if switch.is_none() {
                 libraries.extend(switchable.into_iter().map(|l| LibraryUse {
@@ -125,19 +130,16 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
 }
 
 /// Where the process can select its libraries' threading backends: the one `monkey_patch()`
-/// call it runs, when that call is in the module-level code of its entry module or of a
-/// package of it, its entry point imports that module by name (so the packages above run
-/// first, and nothing else), and nothing run before the call (those packages, what the module
-/// imported first) imports a library that picks its backend when imported.
+/// call it runs, when that call is in the module-level code of its entry module, or of a
+/// package of it that its entry point imports by name (so that the packages run first,
+/// outermost first), and nothing run before the call (the packages above it, what the module
+/// imported first) imports a library that picks a backend when imported.
 fn switch_site(
     project: &Project,
     entry: &EntryPoint,
     modules: &BTreeSet<String>,
     reachable: &rustc_hash::FxHashSet<&str>,
 ) -> Option<(String, (usize, usize))> {
-    if !entry.imported {
-        return None;
-    }
     let mut running = modules
         .iter()
         .flat_map(|m| project.modules[m].patches.iter().map(move |p| (m, p)))
@@ -147,22 +149,23 @@ fn switch_site(
         return None;
     }
     let preceding = patch.preceded_by.as_ref().filter(|p| !p.switched)?;
+    // The entry module itself (run as a script, or imported), or a package of it that is
+    // imported first.
     let package = format!("{module}.");
-    if !entry
-        .modules
-        .iter()
-        .any(|e| e == module || e.starts_with(&package))
-    {
+    let first = entry.modules.iter().any(|e| e == module)
+        || (entry.imported && entry.modules.iter().any(|e| e.starts_with(&package)));
+    if !first {
         return None;
     }
     let mut before: Vec<String> = preceding.modules.iter().cloned().collect();
-    before.extend(crate::project::index::parents(module).map(str::to_string));
+    if entry.imported {
+        before.extend(crate::project::index::parents(module).map(str::to_string));
+    }
     let picks = project.closure(&before).iter().any(|m| {
+        let info = &project.modules[m];
         m != module
-            && project.modules[m]
-                .eventlet_libraries
-                .iter()
-                .any(|l| l.switch.is_some())
+            && (!info.picks_backend.is_empty()
+                || info.eventlet_libraries.iter().any(|l| l.switch.is_some()))
     });
     if picks {
         return None;
@@ -424,6 +427,21 @@ mod tests {
         );
         let process = process_of(&[("svc/__init__.py", ""), first, WORKER], "svc.cmd.worker");
         assert!(process.switch.is_none());
+    }
+
+    #[test]
+    fn a_library_that_imports_a_switched_one_is_selected_for_and_must_come_after() {
+        // oslo.messaging imports oslo_service.service: the script selects the backend first.
+        let script = ("rpc.py", "import eventlet\n\neventlet.monkey_patch()\n\nimport oslo_messaging\n\ndef main():\n    oslo_messaging.get_rpc_server(None, None, [], executor='eventlet')\n");
+        let process = process_of(&[script], "rpc");
+        assert!(process.libraries.is_empty());
+        assert_eq!(process.switch.expect("a switch").position, (3, 1));
+        // Imported before the patching, it has picked the eventlet backend already; alone it
+        // keeps nothing on the hub.
+        let late = ("rpc.py", "import eventlet\nimport oslo_messaging\n\neventlet.monkey_patch()\n\ndef main():\n    pass\n");
+        let process = process_of(&[late], "rpc");
+        assert!(process.switch.is_none());
+        assert!(process.libraries.is_empty());
     }
 
     #[test]

@@ -296,7 +296,7 @@ pub(super) fn compile_rule(
             .any(|text| names_identifier(text, &d.name))
     }));
     let action = match kind {
-        "replace" | "replace-callee" => {
+        "replace" | "replace-callee" | "replace-arg" => {
             replace_action(rule, (kind, needle), &imports, &defines, fail)?
         }
         "remove-statement" => {
@@ -376,6 +376,9 @@ fn the_action<'r>(
     if let Some(t) = &rule.replace_callee {
         actions.push(("replace-callee", t.as_str()));
     }
+    if let Some(t) = &rule.replace_arg {
+        actions.push(("replace-arg", t.as_str()));
+    }
     if rule.remove_statement {
         actions.push(("remove-statement", "remove-statement"));
     }
@@ -392,7 +395,7 @@ fn the_action<'r>(
         return Err(fail(
             "[[target",
             format!(
-                "each rule needs exactly one of replace, replace-callee, remove-statement, module-map, manual, leave (found {})",
+                "each rule needs exactly one of replace, replace-callee, replace-arg, remove-statement, module-map, manual, leave (found {})",
                 if actions.is_empty() { "none".to_string() } else { actions.iter().map(|a| a.0).collect::<Vec<_>>().join(", ") }
             ),
         ));
@@ -429,10 +432,14 @@ fn replace_action(
     // With methods, the imports may serve the method templates instead.
     let all_used = rule.methods.is_empty();
     check_template(&template, imports, defines, all_used).map_err(|e| fail(needle, e))?;
-    if kind == "replace" {
-        Ok(Action::Replace(template))
-    } else {
-        Ok(Action::ReplaceCallee(template))
+    match kind {
+        "replace" => Ok(Action::Replace(template)),
+        "replace-arg" if rule.on != SiteKind::Call || rule.when.arg.is_none() => Err(fail(
+            needle,
+            "`replace-arg` needs `on = \"call\"` and `when.arg` to say which argument".to_string(),
+        )),
+        "replace-arg" => Ok(Action::ReplaceArg(template)),
+        _ => Ok(Action::ReplaceCallee(template)),
     }
 }
 

@@ -40,6 +40,8 @@ pub struct RecipeError {
 pub enum Action {
     Replace(Template),
     ReplaceCallee(Template),
+    /// The value of the argument the rule's `when.arg` selects.
+    ReplaceArg(Template),
     RemoveStatement,
     ModuleMap(BTreeMap<String, String>),
     Manual(String),

@@ -70,6 +70,10 @@ pub struct Rule {
     /// Delete the statement the call stands in (`pass` where a block would become empty).
     #[serde(default)]
     pub remove_statement: bool,
+    /// Template for the value of the argument `when.arg` selects (`'threading'` for
+    /// `executor='eventlet'`); the rest of the call stays as written.
+    #[serde(default)]
+    pub replace_arg: Option<String>,
     /// For `on = "module"`: every matched module and the stdlib module replacing it.
     #[serde(default)]
     pub module_map: BTreeMap<String, String>,
@@ -440,6 +444,10 @@ pub struct ProcessData {
 pub struct BackendSwitch {
     /// Its modules that pick the backend when imported (each an eventlet library).
     pub modules: Vec<String>,
+    /// Other libraries that import one of those when imported (`oslo_messaging`): they pick
+    /// the backend too, so the selection must come first, but they keep nothing on the hub.
+    #[serde(default)]
+    pub imported_by: Vec<String>,
     /// The import the statement needs.
     pub import: String,
     /// The statement that selects the threading backend.
@@ -449,6 +457,21 @@ pub struct BackendSwitch {
 }
 
 impl ProcessData {
+    /// The switch whose backend importing `module` picks through one of the libraries that
+    /// import its modules (`imported-by`), if any.
+    pub fn picked_through(&self, module: &str) -> Option<&str> {
+        self.backend_switch
+            .iter()
+            .find(|(_, s)| {
+                s.imported_by.iter().any(|m| {
+                    module
+                        .strip_prefix(m.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                })
+            })
+            .map(|(name, _)| name.as_str())
+    }
+
     /// The switch that frees `library` (a key of `eventlet_libraries`), if any.
     pub fn switch_of(&self, library: &str) -> Option<&str> {
         self.backend_switch

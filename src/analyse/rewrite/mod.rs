@@ -476,6 +476,25 @@ fn usable(
 }
 
 /// Whether `name` is bound or read anywhere in the module.
+/// A string literal written in place of `original`, another one, takes its quotes
+/// (`"threading"` for `"eventlet"`, `'threading'` for `'eventlet'`).
+fn in_quotes_of(original: &str, pieces: Vec<Piece>) -> Vec<Piece> {
+    let quote = |text: &str| {
+        let q = text.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+        (text.len() >= 2
+            && text.ends_with(q)
+            && !text[1..text.len() - 1].contains(['\'', '"', '\\']))
+        .then_some(q)
+    };
+    match (&pieces[..], quote(original)) {
+        ([Piece::Text(text)], Some(wanted)) if quote(text).is_some_and(|q| q != wanted) => {
+            let inner = &text[1..text.len() - 1];
+            vec![Piece::Text(format!("{wanted}{inner}{wanted}"))]
+        }
+        _ => pieces,
+    }
+}
+
 fn name_taken(semantic: &Semantic, name: &str) -> bool {
     semantic.bindings.iter().any(|b| b.name == name)
         || semantic.references.iter().any(|r| r.name == name)
@@ -551,6 +570,22 @@ fn draft(
             if !rule.methods.is_empty() || rule.append.is_some() {
                 follow(cx, rule, object, &mut draft)?;
             }
+        }
+        (Action::ReplaceArg(template), SiteNode::Call { call, .. }) => {
+            let (Some(pieces), Some(value)) = (
+                render(template, &Holes::NONE),
+                rule.when
+                    .arg
+                    .as_ref()
+                    .and_then(|arg| rule::selected_argument(arg, call)),
+            ) else {
+                return Ok(None);
+            };
+            let pieces = in_quotes_of(&cx.text[value.range()], pieces);
+            draft.edits.push(Edit {
+                range: value.range(),
+                pieces,
+            });
         }
         (Action::RemoveStatement, SiteNode::Call { .. }) => {
             draft.requests.clear();

@@ -143,17 +143,23 @@ pub(super) fn argument_made_by(
         .is_some_and(|q| (cx.canonical)(&q) == made_by.name)
 }
 
-pub(super) fn arg_text_matches(arg: &crate::recipe::ArgText, call: &ExprCall) -> bool {
-    let value = arg
-        .index
+/// The argument `arg` names in `call`: by position, else by keyword.
+pub(super) fn selected_argument<'c>(
+    arg: &crate::recipe::ArgText,
+    call: &'c ExprCall,
+) -> Option<&'c Expr> {
+    arg.index
         .and_then(|i| call.arguments.args.get(i))
         .or_else(|| {
             arg.keyword
                 .as_ref()
                 .and_then(|k| call.arguments.find_keyword(k))
                 .map(|k| &k.value)
-        });
-    value.is_some_and(|v| {
+        })
+}
+
+pub(super) fn arg_text_matches(arg: &crate::recipe::ArgText, call: &ExprCall) -> bool {
+    selected_argument(arg, call).is_some_and(|v| {
         let int = int_literal(v);
         source_text(v).is_some_and(|text| arg.text.contains(&text))
             || (arg.positive_int && int.is_some_and(|i| i > 0))

@@ -429,11 +429,12 @@ impl<'a> Visitor<'a> for Indexer<'_> {
             {
                 let preceded_by = self.function.ends_with(':').then(|| Preceding {
                     modules: self.info.imports.clone(),
-                    switched: self
-                        .info
-                        .eventlet_libraries
-                        .iter()
-                        .any(|l| l.switch.is_some()),
+                    switched: !self.info.picks_backend.is_empty()
+                        || self
+                            .info
+                            .eventlet_libraries
+                            .iter()
+                            .any(|l| l.switch.is_some()),
                 });
                 self.info.patches.push(Patch {
                     function: self.function.clone(),

@@ -59,6 +59,9 @@ pub struct ModuleInfo {
     pub has_main: bool,
     /// Names it imports from libraries known to keep a process on the hub, with why.
     pub eventlet_libraries: Vec<LibraryUse>,
+    /// Imports of libraries that pick a switchable library's backend when imported
+    /// (`oslo_messaging`), by switch: they keep nothing on the hub.
+    pub picks_backend: BTreeSet<String>,
     /// The functions and methods it defines.
     pub functions: BTreeSet<FunctionId>,
     /// Methods that forward their arguments to a test-double patcher: `(name, by_object)`.
@@ -139,7 +142,7 @@ pub struct Patch {
 pub struct Preceding {
     /// Modules of the project.
     pub modules: BTreeSet<String>,
-    /// Libraries with a backend switch.
+    /// Libraries with a backend switch, or that pick its backend.
     pub switched: bool,
 }
 

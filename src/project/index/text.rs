@@ -329,6 +329,9 @@ pub(super) fn note_import(
     if project.contains(module) {
         info.imports.insert(module.to_string());
     }
+    if let Some(switch) = catalog.process.picked_through(module) {
+        info.picks_backend.insert(switch.to_string());
+    }
     for (prefix, why) in &catalog.process.eventlet_libraries {
         let Some(rest) = module.strip_prefix(prefix.as_str()) else {
             continue;
