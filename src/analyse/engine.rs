@@ -24,6 +24,8 @@ pub struct Engine {
     pub python: Option<crate::analyse::python::Floor>,
     /// The import order the project's isort configuration asks for, if it has one.
     pub import_order: Option<crate::syntax::imports::ImportOrder>,
+    /// What the project's `requirements.txt` asks for.
+    pub requirements: Vec<crate::analyse::python::DeclaredRequirement>,
 }
 
 impl Engine {
@@ -38,6 +40,7 @@ impl Engine {
             all_files: false,
             python: None,
             import_order: None,
+            requirements: Vec::new(),
         }
     }
 

@@ -349,6 +349,7 @@ fn engine_for(args: &MigrateArgs) -> Result<(Engine, GlobSet, Assumption), Strin
         None => crate::project::python::declared(&args.paths_or_here()),
     };
     engine.import_order = crate::project::index::declared_import_order(&args.paths_or_here());
+    engine.requirements = crate::project::python::declared_requirements(&args.paths_or_here());
 
     Ok((engine, excludes, assumption))
 }

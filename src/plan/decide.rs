@@ -70,7 +70,7 @@ impl Engine {
         self.mark_reliance(context, &mut triage.fixes, migration.patches.as_ref());
         patching_last(remaining, context, &position, &mut triage);
         crate::plan::switch::select_backends(
-            &self.catalog.process,
+            (&self.catalog.process, &self.requirements),
             prepared,
             context,
             &position,

@@ -13,7 +13,7 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, Keyword};
 use ruff_text_size::Ranged;
 
-use crate::analyse::python::Floor;
+use crate::analyse::python::{specifier_floor, version_prefix, DeclaredRequirement, Floor};
 use crate::recipe::PythonVersion;
 
 /// What one packaging file declares.
@@ -50,6 +50,32 @@ pub fn declared(paths: &[PathBuf]) -> Option<Floor> {
     )
 }
 
+/// The requirements the `requirements.txt` of the project's packaging roots declare.
+pub fn declared_requirements(paths: &[PathBuf]) -> Vec<DeclaredRequirement> {
+    let mut found = Vec::new();
+    for root in crate::project::index::packaging_roots(paths) {
+        let path = root.join("requirements.txt");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (i, line) in text.lines().enumerate() {
+            let line = line.split(" #").next().unwrap_or(line).trim();
+            if line.is_empty() || line.starts_with(['#', '-']) {
+                continue;
+            }
+            let (name, extras, spec) = crate::analyse::python::split_requirement(line);
+            found.push(DeclaredRequirement {
+                at: format!("requirements.txt:{}", i + 1),
+                name,
+                extras,
+                text: line.to_string(),
+                floor: specifier_floor(spec),
+            });
+        }
+    }
+    found
+}
+
 fn declared_in(root: &Path) -> Option<Floor> {
     let mut declared = Declared::default();
     type Reader = fn(&str, &str) -> Declared;
@@ -69,37 +95,6 @@ fn declared_in(root: &Path) -> Option<Floor> {
 
 fn at(file: &str, line: usize, what: &str) -> String {
     format!("{file}:{line}, {what}")
-}
-
-/// The lowest version a requirement specifier allows (`>=2.7, !=3.0.*`, `~=3.8`, `^3.8`;
-/// `||` separates alternatives): `None` when it sets no lower bound.
-pub fn specifier_floor(spec: &str) -> Option<PythonVersion> {
-    spec.split("||")
-        .filter_map(|alternative| {
-            alternative
-                .split(',')
-                .filter_map(|clause| {
-                    let clause = clause.trim();
-                    let rest = ["~=", ">=", "==", "^", "~", ">"]
-                        .iter()
-                        .find_map(|op| clause.strip_prefix(op))?;
-                    version_prefix(rest.trim())
-                })
-                // Clauses of one alternative all hold: the highest lower bound.
-                .max()
-        })
-        .min()
-}
-
-/// `3.8` of `3.8`, `3.8.1`, `3.8.*`; a bare `3` is `3.0`.
-fn version_prefix(text: &str) -> Option<PythonVersion> {
-    let mut parts = text.split('.');
-    let major = parts.next()?.trim().parse().ok()?;
-    let minor = match parts.next() {
-        Some(m) => m.trim().parse().ok()?,
-        None => 0,
-    };
-    Some(PythonVersion { major, minor })
 }
 
 /// The version a trove classifier names: `Programming Language :: Python :: 2.7`; a bare
