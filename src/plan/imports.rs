@@ -124,7 +124,10 @@ fn alias_changes(
         let BindingKind::Import(import) = &binding.kind else {
             continue;
         };
-        if !is_eventlet(&import.module) || statement_removals.contains(&import.stmt) {
+        // Eventlet's imports, and the others a rule rebinds (`__original_module_threading`).
+        if !(is_eventlet(&import.module) || rebinds.contains_key(&id))
+            || statement_removals.contains(&import.stmt)
+        {
             continue;
         }
         let stmt_range = semantic.stmts[import.stmt].range;
