@@ -102,20 +102,28 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
             for module in &modules {
                 switches.extend(project.modules[module].picks_backend.iter().cloned());
             }
-            let switch = (!switches.is_empty() && !unknown_flags)
-                .then(|| switch_site(project, entry, &modules, &reachable))
-                .flatten()
-                .map(|(module, position)| Switched {
+            let site = || match unknown_flags {
+                true => Err("its `monkey_patch()` flags are not literals".to_string()),
+                false => switch_site(project, entry, &modules, &reachable),
+            };
+            let switch = match (!switches.is_empty()).then(site) {
+                None => None,
+                Some(Ok((module, position))) => Some(Switched {
                     module,
                     position,
                     switches,
-                });
-            if switch.is_none() {
-                libraries.extend(switchable.into_iter().map(|l| LibraryUse {
-                    named: format!("{}, whose threading backend this process cannot select (no `monkey_patch()` call of its own runs at module level before anything imports it)", l.named),
-                    ..l
-                }));
-            }
+                }),
+                Some(Err(why)) => {
+                    libraries.extend(switchable.into_iter().map(|l| LibraryUse {
+                        named: format!(
+                            "{}, whose threading backend {} cannot select: {why}",
+                            l.named, entry.name
+                        ),
+                        ..l
+                    }));
+                    None
+                }
+            };
             Process {
                 name: entry.name.clone(),
                 modules,
@@ -133,47 +141,72 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
 /// call it runs, when that call is in the module-level code of its entry module, or of a
 /// package of it that its entry point imports by name (so that the packages run first,
 /// outermost first), and nothing run before the call (the packages above it, what the module
-/// imported first) imports a library that picks a backend when imported.
+/// imported first) imports a library that picks a backend when imported. Else why not.
 fn switch_site(
     project: &Project,
     entry: &EntryPoint,
     modules: &BTreeSet<String>,
     reachable: &rustc_hash::FxHashSet<&str>,
-) -> Option<(String, (usize, usize))> {
+) -> Result<(String, (usize, usize)), String> {
     let mut running = modules
         .iter()
         .flat_map(|m| project.modules[m].patches.iter().map(move |p| (m, p)))
         .filter(|(_, p)| Project::runs(&p.function, modules, reachable));
-    let (module, patch) = running.next()?;
-    if running.next().is_some() || patch.function != format!("{module}:") {
-        return None;
+    let (module, patch) = running.next().ok_or("it calls no `monkey_patch()`")?;
+    if let Some((_, other)) = running.next() {
+        return Err(format!(
+            "it reaches more than one `monkey_patch()` ({} and {})",
+            patch.at, other.at
+        ));
     }
-    let preceding = patch.preceded_by.as_ref().filter(|p| !p.switched)?;
+    let at = &patch.at;
+    let preceding = match &patch.preceded_by {
+        Some(p) if patch.function == format!("{module}:") => p,
+        _ => {
+            return Err(format!(
+                "its `monkey_patch()` at {at} runs in a function, after the module's imports"
+            ))
+        }
+    };
+    if preceding.switched {
+        return Err(format!(
+            "its module imports the library before its `monkey_patch()` at {at}"
+        ));
+    }
     // The entry module itself (run as a script, or imported), or a package of it that is
     // imported first.
     let package = format!("{module}.");
     let first = entry.modules.iter().any(|e| e == module)
         || (entry.imported && entry.modules.iter().any(|e| e.starts_with(&package)));
     if !first {
-        return None;
+        return Err(format!(
+            "its `monkey_patch()` at {at} is not in its entry module, nor in a package its entry point imports first"
+        ));
     }
     let mut before: Vec<String> = preceding.modules.iter().cloned().collect();
     if entry.imported {
         before.extend(crate::project::index::parents(module).map(str::to_string));
     }
-    let picks = project.closure(&before).iter().any(|m| {
+    let picks = project.closure(&before).into_iter().find(|m| {
         let info = &project.modules[m];
         m != module
             && (!info.picks_backend.is_empty()
                 || info.eventlet_libraries.iter().any(|l| l.switch.is_some()))
     });
-    if picks {
-        return None;
+    if let Some(early) = picks {
+        return Err(format!(
+            "`{early}` imports it before the `monkey_patch()` at {at} runs"
+        ));
     }
-    let mut parts = patch.at.rsplitn(3, ':');
-    let column = parts.next()?.parse().ok()?;
-    let line = parts.next()?.parse().ok()?;
-    Some((module.clone(), (line, column)))
+    let mut parts = at.rsplitn(3, ':');
+    let position = (|| {
+        let column = parts.next()?.parse().ok()?;
+        let line = parts.next()?.parse().ok()?;
+        Some((line, column))
+    })();
+    position
+        .map(|p| (module.clone(), p))
+        .ok_or_else(|| format!("`{at}` is not a position"))
 }
 
 /// The calls with literal keywords, run in a process of `modules`, of the function whose
