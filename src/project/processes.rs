@@ -35,8 +35,8 @@ pub struct Process {
 pub struct Switched {
     /// The module of the call.
     pub module: String,
-    /// The call's line and column there.
-    pub position: (usize, usize),
+    /// The calls' lines and columns there (one, or one per branch that patches).
+    pub positions: Vec<(usize, usize)>,
     /// The switches it selects (`oslo.service`).
     pub switches: BTreeSet<String>,
 }
@@ -108,9 +108,9 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
             };
             let switch = match (!switches.is_empty()).then(site) {
                 None => None,
-                Some(Ok((module, position))) => Some(Switched {
+                Some(Ok((module, positions))) => Some(Switched {
                     module,
-                    position,
+                    positions,
                     switches,
                 }),
                 Some(Err(why)) => {
@@ -147,18 +147,47 @@ fn switch_site(
     entry: &EntryPoint,
     modules: &BTreeSet<String>,
     reachable: &rustc_hash::FxHashSet<&str>,
-) -> Result<(String, (usize, usize)), String> {
-    let mut running = modules
+) -> Result<(String, Vec<(usize, usize)>), String> {
+    let running: Vec<(&String, &crate::project::index::Patch)> = modules
         .iter()
         .flat_map(|m| project.modules[m].patches.iter().map(move |p| (m, p)))
-        .filter(|(_, p)| Project::runs(&p.function, modules, reachable));
-    let (module, patch) = running.next().ok_or("it calls no `monkey_patch()`")?;
-    if let Some((_, other)) = running.next() {
+        .filter(|(_, p)| Project::runs(&p.function, modules, reachable))
+        .collect();
+    let (module, first_patch) = *running.first().ok_or("it calls no `monkey_patch()`")?;
+    // Several calls of one module's code (`if os.name == 'nt': monkey_patch(os=False) else:
+    // monkey_patch()`): each selects, whichever runs.
+    if let Some((_, other)) = running.iter().find(|(m, _)| *m != module) {
         return Err(format!(
-            "it reaches more than one `monkey_patch()` ({} and {})",
-            patch.at, other.at
+            "it reaches `monkey_patch()` in more than one module ({} and {})",
+            first_patch.at, other.at
         ));
     }
+    // The entry module itself (its only module), or a package all of its modules are in,
+    // imported first when the entry point imports them by name.
+    let package = format!("{module}.");
+    let first = entry.modules == [module.clone()]
+        || (entry.imported && entry.modules.iter().all(|e| e.starts_with(&package)));
+    if !first {
+        return Err(format!(
+            "its `monkey_patch()` at {} is not in its entry module, nor in a package its entry point imports first",
+            first_patch.at
+        ));
+    }
+    let mut positions = Vec::new();
+    for (_, patch) in &running {
+        positions.push(selectable(project, entry, module, patch)?);
+    }
+    Ok((module.clone(), positions))
+}
+
+/// Where `patch`, a `monkey_patch()` call of `module` (run first in its process), can select
+/// the backends: in module-level code, with nothing run before it picking one. Else why not.
+fn selectable(
+    project: &Project,
+    entry: &EntryPoint,
+    module: &str,
+    patch: &crate::project::index::Patch,
+) -> Result<(usize, usize), String> {
     let at = &patch.at;
     let preceding = match &patch.preceded_by {
         Some(p) if patch.function == format!("{module}:") => p,
@@ -171,16 +200,6 @@ fn switch_site(
     if preceding.switched {
         return Err(format!(
             "its module imports the library before its `monkey_patch()` at {at}"
-        ));
-    }
-    // The entry module itself (run as a script, or imported), or a package of it that is
-    // imported first.
-    let package = format!("{module}.");
-    let first = entry.modules.iter().any(|e| e == module)
-        || (entry.imported && entry.modules.iter().any(|e| e.starts_with(&package)));
-    if !first {
-        return Err(format!(
-            "its `monkey_patch()` at {at} is not in its entry module, nor in a package its entry point imports first"
         ));
     }
     let mut before: Vec<String> = preceding.modules.iter().cloned().collect();
@@ -204,9 +223,7 @@ fn switch_site(
         let line = parts.next()?.parse().ok()?;
         Some((line, column))
     })();
-    position
-        .map(|p| (module.clone(), p))
-        .ok_or_else(|| format!("`{at}` is not a position"))
+    position.ok_or_else(|| format!("`{at}` is not a position"))
 }
 
 /// The calls with literal keywords, run in a process of `modules`, of the function whose
@@ -390,12 +407,13 @@ fn context_of(
 pub fn selects(processes: &[Process]) -> BTreeMap<&str, crate::plan::context::Selects> {
     let mut selects: BTreeMap<&str, crate::plan::context::Selects> = BTreeMap::new();
     for switched in processes.iter().filter_map(|p| p.switch.as_ref()) {
-        selects
-            .entry(switched.module.as_str())
-            .or_default()
-            .entry(switched.position)
-            .or_default()
-            .extend(switched.switches.iter().cloned());
+        let module = selects.entry(switched.module.as_str()).or_default();
+        for position in &switched.positions {
+            module
+                .entry(*position)
+                .or_default()
+                .extend(switched.switches.iter().cloned());
+        }
     }
     selects
 }
@@ -432,7 +450,7 @@ mod tests {
         assert!(process.libraries.is_empty(), "{:?}", process.libraries);
         let switch = process.switch.expect("a switch");
         assert_eq!(switch.module, "svc.cmd");
-        assert_eq!(switch.position, (3, 1));
+        assert_eq!(switch.positions, [(3, 1)]);
         assert_eq!(
             switch.switches,
             BTreeSet::from(["oslo.service".to_string()])
@@ -468,13 +486,46 @@ mod tests {
         let script = ("rpc.py", "import eventlet\n\neventlet.monkey_patch()\n\nimport oslo_messaging\n\ndef main():\n    oslo_messaging.get_rpc_server(None, None, [], executor='eventlet')\n");
         let process = process_of(&[script], "rpc");
         assert!(process.libraries.is_empty());
-        assert_eq!(process.switch.expect("a switch").position, (3, 1));
+        assert_eq!(process.switch.expect("a switch").positions, [(3, 1)]);
         // Imported before the patching, it has picked the eventlet backend already; alone it
         // keeps nothing on the hub.
         let late = ("rpc.py", "import eventlet\nimport oslo_messaging\n\neventlet.monkey_patch()\n\ndef main():\n    pass\n");
         let process = process_of(&[late], "rpc");
         assert!(process.switch.is_none());
         assert!(process.libraries.is_empty());
+    }
+
+    #[test]
+    fn each_branch_that_patches_selects_and_a_test_runner_selects_only_from_a_package_of_all() {
+        let branches = ("svc/cmd/__init__.py", "import os\n\nimport eventlet\nif os.name == 'nt':\n    eventlet.monkey_patch(os=False)\nelse:\n    eventlet.monkey_patch()\n");
+        let process = process_of(
+            &[("svc/__init__.py", ""), branches, WORKER],
+            "svc.cmd.worker",
+        );
+        assert_eq!(
+            process.switch.expect("a switch").positions,
+            [(5, 5), (7, 5)]
+        );
+        // A runner imports its modules in an order of its own: a test module's patching
+        // may run after another test module imported the library.
+        let project = project_of(&[
+            ("tests/test_a.py", "from oslo_service import loopingcall\n"),
+            (
+                "tests/test_b.py",
+                "import eventlet\n\neventlet.monkey_patch()\n",
+            ),
+        ]);
+        let runner = EntryPoint {
+            name: "the test runner of `tests`".to_string(),
+            modules: vec!["tests.test_a".to_string(), "tests.test_b".to_string()],
+            functions: Vec::new(),
+            imported: false,
+        };
+        let process = processes(&project, &[runner]).remove(0);
+        assert!(process.switch.is_none());
+        assert!(process.libraries[0]
+            .named
+            .contains("is not in its entry module"));
     }
 
     #[test]
