@@ -95,35 +95,12 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
                 }
                 libraries.extend(info.eventlet_libraries.iter().cloned());
             }
-            let (switchable, mut libraries): (Vec<LibraryUse>, Vec<LibraryUse>) =
-                libraries.into_iter().partition(|l| l.switch.is_some());
-            let mut switches: BTreeSet<String> =
-                switchable.iter().filter_map(|l| l.switch.clone()).collect();
-            for module in &modules {
-                switches.extend(project.modules[module].picks_backend.iter().cloned());
-            }
-            let site = || match unknown_flags {
-                true => Err("its `monkey_patch()` flags are not literals".to_string()),
-                false => switch_site(project, entry, &modules, &reachable),
+            let how = Running {
+                modules: &modules,
+                reachable: &reachable,
+                unknown_flags,
             };
-            let switch = match (!switches.is_empty()).then(site) {
-                None => None,
-                Some(Ok((module, positions))) => Some(Switched {
-                    module,
-                    positions,
-                    switches,
-                }),
-                Some(Err(why)) => {
-                    libraries.extend(switchable.into_iter().map(|l| LibraryUse {
-                        named: format!(
-                            "{}, whose threading backend {} cannot select: {why}",
-                            l.named, entry.name
-                        ),
-                        ..l
-                    }));
-                    None
-                }
-            };
+            let (libraries, switch) = backend_switch(project, entry, &how, libraries);
             Process {
                 name: entry.name.clone(),
                 modules,
@@ -137,11 +114,64 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
         .collect()
 }
 
-/// Where the process can select its libraries' threading backends: the one `monkey_patch()`
-/// call it runs, when that call is in the module-level code of its entry module, or of a
-/// package of it that its entry point imports by name (so that the packages run first,
-/// outermost first), and nothing run before the call (the packages above it, what the module
-/// imported first) imports a library that picks a backend when imported. Else why not.
+/// What a process runs: its modules, the functions reachable there, and whether one of its
+/// `monkey_patch()` calls has flags that are not literals.
+struct Running<'r> {
+    modules: &'r BTreeSet<String>,
+    reachable: &'r rustc_hash::FxHashSet<&'r str>,
+    unknown_flags: bool,
+}
+
+/// The libraries that keep the process on the hub, and where it selects the threading
+/// backend of those that have one (`[process.backend-switch]`), if it can; if it cannot,
+/// those keep it too, each saying why.
+fn backend_switch(
+    project: &Project,
+    entry: &EntryPoint,
+    how: &Running<'_>,
+    libraries: Vec<LibraryUse>,
+) -> (Vec<LibraryUse>, Option<Switched>) {
+    let (switchable, mut libraries): (Vec<LibraryUse>, Vec<LibraryUse>) =
+        libraries.into_iter().partition(|l| l.switch.is_some());
+    let mut switches: BTreeSet<String> =
+        switchable.iter().filter_map(|l| l.switch.clone()).collect();
+    for module in how.modules {
+        switches.extend(project.modules[module].picks_backend.iter().cloned());
+    }
+    if switches.is_empty() {
+        return (libraries, None);
+    }
+    let site = match how.unknown_flags {
+        true => Err("its `monkey_patch()` flags are not literals".to_string()),
+        false => switch_site(project, entry, how.modules, how.reachable),
+    };
+    match site {
+        Ok((module, positions)) => {
+            let switched = Switched {
+                module,
+                positions,
+                switches,
+            };
+            (libraries, Some(switched))
+        }
+        Err(why) => {
+            libraries.extend(switchable.into_iter().map(|l| LibraryUse {
+                named: format!(
+                    "{}, whose threading backend {} cannot select: {why}",
+                    l.named, entry.name
+                ),
+                ..l
+            }));
+            (libraries, None)
+        }
+    }
+}
+
+/// Where the process can select its libraries' threading backends: the `monkey_patch()`
+/// calls it runs, when they are in the module-level code of one module (its entry module, or
+/// a package all its modules are in that its entry point imports by name, so that it runs
+/// first) and nothing run before each call (the packages above, what the module imported
+/// first) imports a library that picks a backend when imported. Else why not.
 fn switch_site(
     project: &Project,
     entry: &EntryPoint,
