@@ -157,8 +157,8 @@ fn backend_switch(
         Err(why) => {
             libraries.extend(switchable.into_iter().map(|l| LibraryUse {
                 named: format!(
-                    "{}, whose threading backend {} cannot select: {why}",
-                    l.named, entry.name
+                    "{}, whose threading backend cannot be selected: {why}",
+                    l.named
                 ),
                 ..l
             }));
@@ -496,7 +496,7 @@ mod tests {
         assert!(process
             .libraries
             .iter()
-            .any(|l| l.named.contains("cannot select")));
+            .any(|l| l.named.contains("cannot be selected")));
         // Patching in a function runs after the module's imports.
         let late = ("svc/manage.py", "import eventlet\nfrom oslo_service import service\n\ndef main():\n    eventlet.monkey_patch()\n");
         let process = process_of(&[("svc/__init__.py", ""), late], "svc.manage");
