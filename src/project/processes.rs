@@ -236,24 +236,16 @@ fn selectable(
     if entry.imported {
         before.extend(crate::project::index::parents(module).map(str::to_string));
     }
-    let picks = project.closure(&before).into_iter().find(|m| {
-        let info = &project.modules[m];
-        m != module
-            && (!info.picks_backend.is_empty()
-                || info.eventlet_libraries.iter().any(|l| l.switch.is_some()))
-    });
+    let picks = project
+        .closure(&before)
+        .into_iter()
+        .find(|m| m != module && project.modules[m].picks_a_backend());
     if let Some(early) = picks {
         return Err(format!(
             "`{early}` imports it before the `monkey_patch()` at {at} runs"
         ));
     }
-    let mut parts = at.rsplitn(3, ':');
-    let position = (|| {
-        let column = parts.next()?.parse().ok()?;
-        let line = parts.next()?.parse().ok()?;
-        Some((line, column))
-    })();
-    position.ok_or_else(|| format!("`{at}` is not a position"))
+    Ok(patch.position)
 }
 
 /// The calls with literal keywords, run in a process of `modules`, of the function whose

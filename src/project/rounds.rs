@@ -59,6 +59,8 @@ pub struct Processes<'r> {
     pub backends: &'r BTreeMap<String, ModuleBackend>,
     /// Test doubles that name eventlet through a project module.
     pub doubles: &'r [crate::project::index::DoubleThrough],
+    /// Per module, where its processes select libraries' threading backends.
+    pub selects: &'r BTreeMap<&'r str, crate::plan::context::Selects>,
 }
 
 impl Inputs<'_, '_> {
@@ -222,7 +224,6 @@ impl State {
         );
         freeze_doubled_through_modules(&mut frozen, project.doubles);
         let native = Arc::new(ProcessContext::native());
-        let selects = crate::project::processes::selects(project.processes);
         inputs
             .workspace
             .names
@@ -235,7 +236,7 @@ impl State {
                     frozen: frozen.get(n),
                     links,
                     backend: project.backends.get(n),
-                    selects: selects.get(n.as_str()),
+                    selects: project.selects.get(n.as_str()),
                 };
                 with_constraints(group.unwrap_or(&native), per_module)
             })

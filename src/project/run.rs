@@ -146,6 +146,7 @@ pub fn migrate_project(
     });
     trace::phase("objects followed across modules", started);
     let groups = process::groups(&project, &processes);
+    let selects = process::selects(&processes);
     let doubles = project.doubles_through_modules(&|q| engine.catalog.canonical(q));
     let settled = rounds::settle(
         &rounds::Inputs {
@@ -160,6 +161,7 @@ pub fn migrate_project(
                 groups: &groups,
                 assumption,
                 backends: &backends,
+                selects: &selects,
                 doubles: &doubles,
             }),
             within: None,

@@ -73,8 +73,10 @@ pub(super) fn compile(path: &str, text: &str) -> Result<Recipe, RecipeError> {
             ));
         }
         check_facts(rules, &fail)?;
+        let shared = shared_definitions(rules, &fail)?;
         for rule in &rules.rules {
-            compiled.push(compile_rule(rule, rules, &target_imports, &file, &fail)?);
+            let target_wide = (&target_imports[..], &shared[..]);
+            compiled.push(compile_rule(rule, rules, target_wide, &file, &fail)?);
         }
         targets.insert(*target, compiled);
         if let Some(g) = &rules.guide {
@@ -276,10 +278,12 @@ fn compile_bounded(
     }))
 }
 
+/// One rule; `target_imports` and `shared` (its target's `defines`) are compiled once per
+/// target.
 pub(super) fn compile_rule(
     rule: &Rule,
     rules: &model::TargetRules,
-    target_imports: &[ImportSpec],
+    (target_imports, shared): (&[ImportSpec], &[Definition]),
     file: &RecipeFile,
     fail: &dyn Fn(&str, String) -> RecipeError,
 ) -> Result<CompiledRule, RecipeError> {
@@ -289,12 +293,12 @@ pub(super) fn compile_rule(
         imports.push(ImportSpec::parse(i).map_err(|e| fail(i, e))?);
     }
     let mut defines = compile_definitions(&rule.defines).map_err(|(text, e)| fail(text, e))?;
-    defines.extend(shared_definitions(rules, fail)?.into_iter().filter(|d| {
-        [&rule.replace, &rule.replace_callee]
-            .into_iter()
-            .flatten()
-            .any(|text| names_identifier(text, &d.name))
-    }));
+    defines.extend(
+        shared
+            .iter()
+            .filter(|d| replacement_names(rule, &d.name))
+            .cloned(),
+    );
     let action = match kind {
         "replace" | "replace-callee" | "replace-arg" => {
             replace_action(rule, (kind, needle), &imports, &defines, fail)?
@@ -629,13 +633,7 @@ pub(super) fn shared_definitions(
 ) -> Result<Vec<Definition>, RecipeError> {
     let defines = compile_definitions(&rules.defines).map_err(|(text, e)| fail(text, e))?;
     for d in &defines {
-        let named = rules.rules.iter().any(|r| {
-            [&r.replace, &r.replace_callee]
-                .into_iter()
-                .flatten()
-                .any(|text| names_identifier(text, &d.name))
-        });
-        if !named {
+        if !rules.rules.iter().any(|r| replacement_names(r, &d.name)) {
             return Err(fail(
                 &d.name,
                 format!(
@@ -646,6 +644,14 @@ pub(super) fn shared_definitions(
         }
     }
     Ok(defines)
+}
+
+/// Whether the rule's `replace` or `replace-callee` names `name` (a shared definition).
+fn replacement_names(rule: &Rule, name: &str) -> bool {
+    [&rule.replace, &rule.replace_callee]
+        .into_iter()
+        .flatten()
+        .any(|text| names_identifier(text, name))
 }
 
 /// Whether `text` contains `name` as a whole identifier (`FuturePile(` but not `MyFuturePile`).

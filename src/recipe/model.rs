@@ -438,6 +438,13 @@ pub struct ProcessData {
     pub backend_switch: BTreeMap<String, BackendSwitch>,
 }
 
+/// Whether `module` is `package` or one of its modules (`a.b.c` within `a.b`, not `a.bc`).
+pub fn module_within(module: &str, package: &str) -> bool {
+    module
+        .strip_prefix(package)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
 /// How a process selects a library's threading backend (`[process.backend-switch]`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -462,13 +469,7 @@ impl ProcessData {
     pub fn picked_through(&self, module: &str) -> Option<&str> {
         self.backend_switch
             .iter()
-            .find(|(_, s)| {
-                s.imported_by.iter().any(|m| {
-                    module
-                        .strip_prefix(m.as_str())
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-                })
-            })
+            .find(|(_, s)| s.imported_by.iter().any(|m| module_within(module, m)))
             .map(|(name, _)| name.as_str())
     }
 

@@ -292,7 +292,7 @@ fn check_draft(
         .defines
         .iter()
         .map(|d| d.name.as_str())
-        .find(|name| name_taken(cx.semantic, name))
+        .find(|name| cx.semantic.mentions(name))
     {
         problem = Some(format!(
             "the module already uses the name `{name}` its replacement would define"
@@ -475,7 +475,6 @@ fn usable(
     }
 }
 
-/// Whether `name` is bound or read anywhere in the module.
 /// A string literal written in place of `original`, another one, takes its quotes
 /// (`"threading"` for `"eventlet"`, `'threading'` for `'eventlet'`).
 fn in_quotes_of(original: &str, pieces: Vec<Piece>) -> Vec<Piece> {
@@ -493,11 +492,6 @@ fn in_quotes_of(original: &str, pieces: Vec<Piece>) -> Vec<Piece> {
         }
         _ => pieces,
     }
-}
-
-fn name_taken(semantic: &Semantic, name: &str) -> bool {
-    semantic.bindings.iter().any(|b| b.name == name)
-        || semantic.references.iter().any(|r| r.name == name)
 }
 
 enum Stop {

@@ -25,7 +25,7 @@ pub struct EntryPoint {
 /// modules with an `if __name__ == "__main__":` block, and test packages (every module under
 /// a `tests`/`test` package is imported by the runner, which calls its functions).
 pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
-    let mut entries: Vec<EntryPoint> = Vec::new();
+    let mut entries = Vec::new();
     for (script, target) in declared_scripts(paths) {
         let (module, function) = target.split_once(':').unwrap_or((&target, ""));
         let module = module.trim().to_string();

@@ -429,18 +429,14 @@ impl<'a> Visitor<'a> for Indexer<'_> {
             {
                 let preceded_by = self.function.ends_with(':').then(|| Preceding {
                     modules: self.info.imports.clone(),
-                    switched: !self.info.picks_backend.is_empty()
-                        || self
-                            .info
-                            .eventlet_libraries
-                            .iter()
-                            .any(|l| l.switch.is_some()),
+                    switched: self.info.picks_a_backend(),
                 });
                 self.info.patches.push(Patch {
                     function: self.function.clone(),
                     flags: monkey_patch_flags(call, &self.catalog.process),
                     forwarded: self.forwards_kwargs(call),
                     at: position_in(&self.info.path, self.text, call.range().start()),
+                    position: line_column_in(self.text, call.range().start()),
                     preceded_by,
                 });
             }

@@ -110,6 +110,14 @@ pub struct KeywordCall {
     pub at: String,
 }
 
+impl ModuleInfo {
+    /// Whether it imports (so far, while it is indexed) a library that picks a switchable
+    /// library's backend when imported: one with a backend switch, or one importing it.
+    pub fn picks_a_backend(&self) -> bool {
+        !self.picks_backend.is_empty() || self.eventlet_libraries.iter().any(|l| l.switch.is_some())
+    }
+}
+
 /// An import of a library known to keep a process on the hub.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LibraryUse {
@@ -133,6 +141,8 @@ pub struct Patch {
     pub forwarded: bool,
     /// Where: `path:line:col`.
     pub at: String,
+    /// Its line and column.
+    pub position: (usize, usize),
     /// For a call in module-level code: what the module imported before it.
     pub preceded_by: Option<Preceding>,
 }
@@ -527,11 +537,17 @@ pub struct Source<'a> {
 
 /// `path:line:col` of `offset` in `text`.
 pub fn position_in(path: &Path, text: &str, offset: ruff_text_size::TextSize) -> String {
+    let (line, column) = line_column_in(text, offset);
+    let shown = path.strip_prefix(".").unwrap_or(path).display();
+    format!("{shown}:{line}:{column}")
+}
+
+/// The line and column (from 1, in characters) of `offset` in `text`.
+pub fn line_column_in(text: &str, offset: ruff_text_size::TextSize) -> (usize, usize) {
     let before = &text[..usize::from(offset)];
     let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
     let column = before.rsplit('\n').next().unwrap_or(before).chars().count() + 1;
-    let shown = path.strip_prefix(".").unwrap_or(path).display();
-    format!("{shown}:{line}:{column}")
+    (line, column)
 }
 
 /// The backends a module selects by name: the regions of its own code (whose patching is

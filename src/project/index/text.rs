@@ -333,10 +333,7 @@ pub(super) fn note_import(
         info.picks_backend.insert(switch.to_string());
     }
     for (prefix, why) in &catalog.process.eventlet_libraries {
-        let Some(rest) = module.strip_prefix(prefix.as_str()) else {
-            continue;
-        };
-        if !(rest.is_empty() || rest.starts_with('.')) {
+        if !crate::recipe::model::module_within(module, prefix) {
             continue;
         }
         let refers = match bound {

@@ -312,6 +312,12 @@ impl Semantic {
         self.reference_at(start).map(|r| r.scope)
     }
 
+    /// Whether `name` is bound or read anywhere in the module.
+    pub fn mentions(&self, name: &str) -> bool {
+        self.bindings.iter().any(|b| b.name == name)
+            || self.references.iter().any(|r| r.name == name)
+    }
+
     pub fn stmt_id(&self, range: TextRange) -> Option<StmtId> {
         self.stmts_by_range.get(&range).copied()
     }
