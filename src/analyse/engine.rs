@@ -44,6 +44,11 @@ impl Engine {
         }
     }
 
+    /// The words a file must contain to be prepared; `None` with `all_files`.
+    pub(crate) fn needles(&self) -> Option<&crate::syntax::prepared::Needles> {
+        (!self.all_files).then_some(&self.catalog.needles)
+    }
+
     pub(crate) fn python_support(&self) -> Option<crate::analyse::python::PythonSupport<'_>> {
         self.python
             .as_ref()

@@ -113,6 +113,11 @@ impl<'c> Index<'c> {
         Some((recipe, canonical))
     }
 
+    /// Whether a recipe matches the name (`from futurist import GreenFuture` binds one).
+    pub fn matches(&self, qualified: &str) -> bool {
+        self.lookup(qualified).is_some()
+    }
+
     /// The matched module `qualified` is, or is inside.
     pub fn module_of(&self, target: Target, qualified: &str) -> Option<(usize, String)> {
         let canonical = self.catalog.canonical(qualified);

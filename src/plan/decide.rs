@@ -213,9 +213,14 @@ impl Engine {
                 .module_of(self.target, module)
                 .is_some_and(|(recipe, _)| self.enabled(&self.catalog.recipes[recipe].id))
         };
+        let matched = |qualified: &str| recipes.matches(qualified);
+        let names = imports::Matched {
+            replaced_module: &replaced_module,
+            matched: &matched,
+        };
         let fixes = &mut triage.fixes;
         let (settled, removals, definitions) =
-            settle_imports(&ictx, fixes, &mut triage.manual_items, &replaced_module);
+            settle_imports(&ictx, fixes, &mut triage.manual_items, &names);
         let mut all_removals = removals.clone();
         all_removals.extend(settled.removed_stmts.iter().copied());
         // A local whose last reader was removed goes too when assigning it did nothing else;
@@ -419,7 +424,7 @@ fn settle_imports(
     ictx: &ImportContext<'_>,
     fixes: &mut Vec<Fix>,
     manual_items: &mut Vec<Diagnostic>,
-    replaced_module: &dyn Fn(&str) -> bool,
+    names: &imports::Matched<'_>,
 ) -> (imports::ImportEdits, BTreeSet<StmtId>, Vec<Edit>) {
     loop {
         let removals: BTreeSet<StmtId> = fixes
@@ -434,14 +439,7 @@ fn settle_imports(
             .collect();
         let dropped =
             |range: TextRange| fixes.iter().any(|f| f.edits.iter().any(|e| e.drops(range)));
-        let settled = imports::import_edits(
-            ictx,
-            &dropped,
-            &requests,
-            &rebinds,
-            replaced_module,
-            &removals,
-        );
+        let settled = imports::import_edits(ictx, &dropped, &requests, &rebinds, names, &removals);
         let placed = crate::plan::definitions::place(ictx.text, ictx.body, fixes, &settled.anchors);
         let stuck: Vec<usize> = (0..fixes.len())
             .filter(|&i| {

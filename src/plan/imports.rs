@@ -62,20 +62,20 @@ impl ImportContext<'_> {
 /// - `dropped`: whether a source range is removed by the accepted edits or statement removals;
 /// - `requests`: imports the replacements need;
 /// - `rebinds`: Eventlet import bindings to rebind to a stdlib module (same local name);
-/// - `replaced_module`: whether a module is being replaced by a module rule.
+/// - `names`: which modules module rules replace, and which names recipes match.
 pub fn import_edits(
     cx: &ImportContext<'_>,
     dropped: &dyn Fn(TextRange) -> bool,
     requests: &[Request],
     rebinds: &BTreeMap<BindingId, ImportSpec>,
-    replaced_module: &dyn Fn(&str) -> bool,
+    names: &Matched<'_>,
     statement_removals: &BTreeSet<StmtId>,
 ) -> ImportEdits {
     let mut settled = ImportEdits::default();
     let removing = Removing {
         dropped,
         rebinds,
-        replaced_module,
+        names,
         statement_removals,
     };
     let changes = alias_changes(cx, &removing, &mut settled);
@@ -100,8 +100,16 @@ type Changes = BTreeMap<StmtId, BTreeMap<usize, (TextRange, Change)>>;
 struct Removing<'a> {
     dropped: &'a dyn Fn(TextRange) -> bool,
     rebinds: &'a BTreeMap<BindingId, ImportSpec>,
-    replaced_module: &'a dyn Fn(&str) -> bool,
+    names: &'a Matched<'a>,
     statement_removals: &'a BTreeSet<StmtId>,
+}
+
+/// What the recipes of a run know about names.
+pub struct Matched<'a> {
+    /// Whether a module is being replaced by a module rule.
+    pub replaced_module: &'a dyn Fn(&str) -> bool,
+    /// Whether a recipe matches a qualified name (`futurist.GreenFuture`).
+    pub matched: &'a dyn Fn(&str) -> bool,
 }
 
 /// Step 1: what happens to each Eventlet import alias: removed when no use is left, rebound
@@ -116,7 +124,7 @@ fn alias_changes(
     let Removing {
         dropped,
         rebinds,
-        replaced_module,
+        names,
         statement_removals,
     } = *removing;
     let mut changes: Changes = BTreeMap::new();
@@ -124,8 +132,10 @@ fn alias_changes(
         let BindingKind::Import(import) = &binding.kind else {
             continue;
         };
-        // Eventlet's imports, and the others a rule rebinds (`__original_module_threading`).
-        if !(is_eventlet(&import.module) || rebinds.contains_key(&id))
+        // Eventlet's imports, the others a rule rebinds (`__original_module_threading`), and
+        // the matched names imported from a library (`from futurist import GreenFuture`).
+        let matched_member = import.member.is_some() && (names.matched)(&import.qualified);
+        if !(is_eventlet(&import.module) || rebinds.contains_key(&id) || matched_member)
             || statement_removals.contains(&import.stmt)
         {
             continue;
@@ -160,7 +170,7 @@ fn alias_changes(
             } else if import.member.is_none()
                 && import.asname.is_none()
                 && import.module.contains('.')
-                && replaced_module(&import.module)
+                && (names.replaced_module)(&import.module)
                 && !remaining.iter().any(|r| {
                     r.chain == import.module || r.chain.starts_with(&format!("{}.", import.module))
                 })

@@ -425,7 +425,7 @@ impl<'p> Answering<'p, '_> {
             .as_ref()
             .map_err(|e| format!("its module cannot be read: {e}"))?;
         if self.workspace.prepared[file].get().is_none() {
-            let made = match Prepared::new(bytes, true) {
+            let made = match Prepared::new(bytes, None) {
                 Ok(Some(p)) => Ok(p),
                 Ok(None) => return Err("its module is not Python".to_string()),
                 Err(e) => Err(e),

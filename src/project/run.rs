@@ -281,7 +281,7 @@ fn index_file(
 ) -> Option<Indexed> {
     let by_text = |text: &str| index_text(file, name, text, all_names, &engine.catalog);
     let prepared = trace::timed("parse and resolve", || {
-        Prepared::new(bytes, engine.all_files)
+        Prepared::new(bytes, engine.needles())
     });
     std::panic::catch_unwind(|| match prepared {
         Ok(Some(prepared)) => {

@@ -72,7 +72,7 @@ impl Engine {
         plan: Option<&AppliedSites>,
         context: &ProcessContext,
     ) -> Result<Migration, FileError> {
-        let Some(prepared) = Prepared::new(bytes, self.all_files)? else {
+        let Some(prepared) = Prepared::new(bytes, self.needles())? else {
             return Ok(Migration::default());
         };
         let (files, names) = ([PathBuf::from("this module")], [String::new()]);

@@ -20,6 +20,7 @@ pub use template::{Filter, Hole, HoleValue, Segment, Template};
 
 use crate::fix::{Definition, Safety};
 use crate::syntax::imports::ImportSpec;
+use crate::syntax::prepared::Needles;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -136,7 +137,7 @@ impl Recipe {
 }
 
 /// All loaded recipes plus Eventlet's re-export table.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     pub recipes: Vec<Recipe>,
     reexports: BTreeMap<String, String>,
@@ -150,6 +151,20 @@ pub struct Catalog {
     pub backends: model::BackendAdvice,
     /// The Python version a standard-library module or name first appeared in.
     pub python_since: BTreeMap<String, PythonVersion>,
+    /// What a file must contain for a recipe to find anything in it.
+    pub needles: Needles,
+}
+
+/// `eventlet`, and the last component of each matched name that does not contain it: a
+/// module can use `futurist.GreenThreadPoolExecutor` without ever writing `eventlet`. A
+/// wildcard (`greenlet.*`) names a library used without eventlet too, whose recipe reports
+/// it next to eventlet only: it adds none.
+fn needles(recipes: &[Recipe]) -> Needles {
+    let named = recipes.iter().flat_map(|r| &r.matches).filter_map(|name| {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        (!name.contains("eventlet") && last != "*").then(|| last.to_string())
+    });
+    Needles::new(std::iter::once("eventlet".to_string()).chain(named))
 }
 
 /// Each backend switch frees eventlet libraries, and its import and statement parse.
@@ -266,6 +281,7 @@ impl Catalog {
         if errors.is_empty() {
             recipes.sort_by(|a, b| a.id.cmp(&b.id));
             Ok(Catalog {
+                needles: needles(&recipes),
                 recipes,
                 reexports,
                 patchers,

@@ -13,11 +13,33 @@ pub struct Prepared {
     pub(crate) semantic: Semantic,
 }
 
+/// The words one of which a file must contain for anything in it to be migrated: `eventlet`,
+/// and the names of the eventlet-backed library APIs the recipes match
+/// (`GreenThreadPoolExecutor`), which a module can use without ever writing `eventlet`.
+#[derive(Debug, Clone)]
+pub struct Needles(Vec<String>);
+
+impl Needles {
+    pub fn new(words: impl IntoIterator<Item = String>) -> Needles {
+        let mut words: Vec<String> = words.into_iter().collect();
+        words.sort();
+        words.dedup();
+        Needles(words)
+    }
+
+    pub fn found_in(&self, bytes: &[u8]) -> bool {
+        self.0
+            .iter()
+            .any(|w| memchr::memmem::find(bytes, w.as_bytes()).is_some())
+    }
+}
+
 impl Prepared {
-    /// `None` for a file that never mentions eventlet (unless `all_files`): nothing to do.
-    pub fn new(bytes: &[u8], all_files: bool) -> Result<Option<Prepared>, FileError> {
+    /// `None` for a file that contains none of `needles` (`None`: every file is prepared):
+    /// nothing in it to do.
+    pub fn new(bytes: &[u8], needles: Option<&Needles>) -> Result<Option<Prepared>, FileError> {
         // Most files of a repository never mention eventlet: skip them before decoding.
-        if !all_files && memchr::memmem::find(bytes, b"eventlet").is_none() {
+        if needles.is_some_and(|n| !n.found_in(bytes)) {
             return Ok(None);
         }
         let source = SourceText::decode(bytes)?;
