@@ -103,7 +103,7 @@ fn select_at(
     fix.requests = requests;
     fix.safety = fix.safety.max(Safety::Review);
     fix.note = Some(format!(
-        "monkey patching became the selection of {libraries}'s threading backend, before anything imports it; {}",
+        "monkey patching became the selection of {libraries}'s threading backend (the first one its process runs comes before anything imports it; selecting it again does nothing); {}",
         needs.join("; ")
     ));
     Ok(())

@@ -29,14 +29,15 @@ pub struct Process {
     pub switch: Option<Switched>,
 }
 
-/// The module-level `monkey_patch()` call of a process that becomes the selection of its
-/// libraries' threading backends.
+/// The `monkey_patch()` calls of a process that become the selection of its libraries'
+/// threading backends: the module-level ones of the module that runs first, and those of
+/// other modules, which run after it (selecting the same backend again does nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Switched {
-    /// The module of the call.
+    /// The module whose calls run first.
     pub module: String,
-    /// The calls' lines and columns there (one, or one per branch that patches).
-    pub positions: Vec<(usize, usize)>,
+    /// By module, the calls' lines and columns (one, or one per branch that patches).
+    pub calls: BTreeMap<String, Vec<(usize, usize)>>,
     /// The switches it selects (`oslo.service`).
     pub switches: BTreeSet<String>,
 }
@@ -146,10 +147,10 @@ fn backend_switch(
         false => switch_site(project, entry, how.modules, how.reachable),
     };
     match site {
-        Ok((module, positions)) => {
+        Ok((module, calls)) => {
             let switched = Switched {
                 module,
-                positions,
+                calls,
                 switches,
             };
             (libraries, Some(switched))
@@ -168,46 +169,69 @@ fn backend_switch(
 }
 
 /// Where the process can select its libraries' threading backends: the `monkey_patch()`
-/// calls it runs, when they are in the module-level code of one module (its entry module, or
-/// a package all its modules are in that its entry point imports by name, so that it runs
-/// first) and nothing run before each call (the packages above, what the module imported
-/// first) imports a library that picks a backend when imported. Else why not.
+/// calls it runs, when one module's run first (its entry module, or a package all of the
+/// modules it imports first are in), in that module's module-level code, with nothing run
+/// before each call (the packages above, what the module imported first) importing a
+/// library that picks a backend when imported. The calls of its other modules run later,
+/// and select the same backend again, which does nothing. Else why not.
 fn switch_site(
     project: &Project,
     entry: &EntryPoint,
     modules: &BTreeSet<String>,
     reachable: &rustc_hash::FxHashSet<&str>,
-) -> Result<(String, Vec<(usize, usize)>), String> {
-    let running: Vec<(&String, &crate::project::index::Patch)> = modules
-        .iter()
-        .flat_map(|m| project.modules[m].patches.iter().map(move |p| (m, p)))
-        .filter(|(_, p)| Project::runs(&p.function, modules, reachable))
-        .collect();
-    let (module, first_patch) = *running.first().ok_or("it calls no `monkey_patch()`")?;
-    // Several calls of one module's code (`if os.name == 'nt': monkey_patch(os=False) else:
-    // monkey_patch()`): each selects, whichever runs.
-    if let Some((_, other)) = running.iter().find(|(m, _)| *m != module) {
-        return Err(format!(
-            "it reaches `monkey_patch()` in more than one module ({} and {})",
-            first_patch.at, other.at
-        ));
+) -> Result<(String, BTreeMap<String, Vec<(usize, usize)>>), String> {
+    let mut running: BTreeMap<&String, Vec<&crate::project::index::Patch>> = BTreeMap::new();
+    for module in modules {
+        for patch in &project.modules[module].patches {
+            if Project::runs(&patch.function, modules, reachable) {
+                running.entry(module).or_default().push(patch);
+            }
+        }
     }
-    // The entry module itself (its only module), or a package all of its modules are in,
-    // imported first when the entry point imports them by name.
+    let any_patches = running
+        .values()
+        .next()
+        .ok_or("it calls no `monkey_patch()`")?;
+    // The outermost of the modules that run first: a package runs before what it contains.
+    let first = running
+        .keys()
+        .filter(|m| runs_first(entry, m))
+        .min_by_key(|m| m.len())
+        .copied();
+    let Some(module) = first else {
+        return Err(match running.iter().nth(1) {
+            Some((_, other)) => format!(
+                "it reaches `monkey_patch()` in more than one module ({} and {}), none of which runs first",
+                any_patches[0].at, other[0].at
+            ),
+            None => format!(
+                "its `monkey_patch()` at {} is not in its entry module, nor in a package its entry point imports first",
+                any_patches[0].at
+            ),
+        });
+    };
+    let mut calls = BTreeMap::new();
+    for (m, patches) in &running {
+        let positions = if *m == module {
+            patches
+                .iter()
+                .map(|patch| selectable(project, entry, module, patch))
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            patches.iter().map(|patch| patch.position).collect()
+        };
+        calls.insert((*m).clone(), positions);
+    }
+    Ok((module.clone(), calls))
+}
+
+/// Whether the module-level code of `module` runs before anything else the process runs:
+/// it is the entry module, or a package that every module the entry point imports first
+/// is in (whose `__init__` Python runs before them).
+fn runs_first(entry: &EntryPoint, module: &str) -> bool {
     let package = format!("{module}.");
-    let first = entry.modules == [module.clone()]
-        || (entry.imported && entry.modules.iter().all(|e| e.starts_with(&package)));
-    if !first {
-        return Err(format!(
-            "its `monkey_patch()` at {} is not in its entry module, nor in a package its entry point imports first",
-            first_patch.at
-        ));
-    }
-    let mut positions = Vec::new();
-    for (_, patch) in &running {
-        positions.push(selectable(project, entry, module, patch)?);
-    }
-    Ok((module.clone(), positions))
+    entry.modules == [module]
+        || (!entry.first.is_empty() && entry.first.iter().all(|e| e.starts_with(&package)))
 }
 
 /// Where `patch`, a `monkey_patch()` call of `module` (run first in its process), can select
@@ -233,7 +257,7 @@ fn selectable(
         ));
     }
     let mut before: Vec<String> = preceding.modules.iter().cloned().collect();
-    if entry.imported {
+    if !entry.first.is_empty() {
         before.extend(crate::project::index::parents(module).map(str::to_string));
     }
     let picks = project
@@ -429,12 +453,14 @@ fn context_of(
 pub fn selects(processes: &[Process]) -> BTreeMap<&str, crate::plan::context::Selects> {
     let mut selects: BTreeMap<&str, crate::plan::context::Selects> = BTreeMap::new();
     for switched in processes.iter().filter_map(|p| p.switch.as_ref()) {
-        let module = selects.entry(switched.module.as_str()).or_default();
-        for position in &switched.positions {
-            module
-                .entry(*position)
-                .or_default()
-                .extend(switched.switches.iter().cloned());
+        for (module, positions) in &switched.calls {
+            let module = selects.entry(module.as_str()).or_default();
+            for position in positions {
+                module
+                    .entry(*position)
+                    .or_default()
+                    .extend(switched.switches.iter().cloned());
+            }
         }
     }
     selects
@@ -452,7 +478,7 @@ mod tests {
             name: "console script `svc-x`".to_string(),
             modules: vec![module.to_string()],
             functions: vec![format!("{module}:main")],
-            imported: true,
+            first: vec![module.to_string()],
         };
         processes(&project, &[entry]).remove(0)
     }
@@ -472,7 +498,7 @@ mod tests {
         assert!(process.libraries.is_empty(), "{:?}", process.libraries);
         let switch = process.switch.expect("a switch");
         assert_eq!(switch.module, "svc.cmd");
-        assert_eq!(switch.positions, [(3, 1)]);
+        assert_eq!(switch.calls["svc.cmd"], [(3, 1)]);
         assert_eq!(
             switch.switches,
             BTreeSet::from(["oslo.service".to_string()])
@@ -508,7 +534,7 @@ mod tests {
         let script = ("rpc.py", "import eventlet\n\neventlet.monkey_patch()\n\nimport oslo_messaging\n\ndef main():\n    oslo_messaging.get_rpc_server(None, None, [], executor='eventlet')\n");
         let process = process_of(&[script], "rpc");
         assert!(process.libraries.is_empty());
-        assert_eq!(process.switch.expect("a switch").positions, [(3, 1)]);
+        assert_eq!(process.switch.expect("a switch").calls["rpc"], [(3, 1)]);
         // Imported before the patching, it has picked the eventlet backend already; alone it
         // keeps nothing on the hub.
         let late = ("rpc.py", "import eventlet\nimport oslo_messaging\n\neventlet.monkey_patch()\n\ndef main():\n    pass\n");
@@ -525,7 +551,7 @@ mod tests {
             "svc.cmd.worker",
         );
         assert_eq!(
-            process.switch.expect("a switch").positions,
+            process.switch.expect("a switch").calls["svc.cmd"],
             [(5, 5), (7, 5)]
         );
         // A runner imports its modules in an order of its own: a test module's patching
@@ -541,13 +567,75 @@ mod tests {
             name: "the test runner of `tests`".to_string(),
             modules: vec!["tests.test_a".to_string(), "tests.test_b".to_string()],
             functions: Vec::new(),
-            imported: false,
+            first: vec!["tests.test_a".to_string(), "tests.test_b".to_string()],
         };
         let process = processes(&project, &[runner]).remove(0);
         assert!(process.switch.is_none());
         assert!(process.libraries[0]
             .named
             .contains("is not in its entry module"));
+    }
+
+    /// A test runner of `svc.tests` whose test files are `tests` (all under the package).
+    fn runner_of(project: &Project, tests: &[&str]) -> Process {
+        let modules: Vec<String> = project
+            .modules
+            .keys()
+            .filter(|m| m.starts_with("svc.tests"))
+            .cloned()
+            .collect();
+        let runner = EntryPoint {
+            name: "the test runner of `svc.tests`".to_string(),
+            modules,
+            functions: Vec::new(),
+            first: tests.iter().map(|t| t.to_string()).collect(),
+        };
+        processes(project, &[runner]).remove(0)
+    }
+
+    #[test]
+    fn a_test_runner_selects_where_the_package_of_its_test_files_patches_and_again_elsewhere() {
+        let files = [
+            ("svc/__init__.py", ""),
+            PATCHING_PACKAGE,
+            WORKER,
+            ("svc/tests/__init__.py", ""),
+            (
+                "svc/tests/base.py",
+                "import eventlet\neventlet.monkey_patch(os=False)\n",
+            ),
+            (
+                "svc/tests/unit/__init__.py",
+                "import eventlet\n\neventlet.monkey_patch()\n",
+            ),
+            (
+                "svc/tests/unit/test_worker.py",
+                "from svc.cmd import worker\nfrom svc.tests import base\n",
+            ),
+        ];
+        let project = project_of(&files);
+        let process = runner_of(&project, &["svc.tests.unit.test_worker"]);
+        assert!(process.libraries.is_empty(), "{:?}", process.libraries);
+        let switch = process.switch.expect("a switch");
+        // The test package's `__init__` runs before any test file: it selects first; the
+        // helper's and the command package's calls, imported by the test file, run later.
+        assert_eq!(switch.module, "svc.tests.unit");
+        assert_eq!(
+            switch.calls.keys().collect::<Vec<_>>(),
+            ["svc.cmd", "svc.tests.base", "svc.tests.unit"]
+        );
+        // A test file outside that package may be imported first: no module runs first.
+        let mut more = files.to_vec();
+        more.push(("svc/tests/test_other.py", "from svc.cmd import worker\n"));
+        let project = project_of(&more);
+        let process = runner_of(
+            &project,
+            &["svc.tests.unit.test_worker", "svc.tests.test_other"],
+        );
+        assert!(process.switch.is_none());
+        assert!(process.libraries[0]
+            .named
+            .contains("in more than one module"));
     }
 
     #[test]

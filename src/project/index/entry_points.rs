@@ -15,9 +15,10 @@ pub struct EntryPoint {
     pub modules: Vec<String>,
     /// Functions run.
     pub functions: Vec<FunctionId>,
-    /// Its modules are imported by name (a console script, `python -m`): the `__init__` of
-    /// each of their packages runs first, outermost first.
-    pub imported: bool,
+    /// The modules it imports by name before anything else (a console script's, `python
+    /// -m`'s, a test runner's test files and `conftest.py`): the `__init__` of each of
+    /// their packages runs first, outermost first. Empty when it runs a file by path.
+    pub first: Vec<String>,
 }
 
 /// The entry points of the project: console and GUI scripts declared in `setup.cfg`,
@@ -40,7 +41,7 @@ pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
                 .then(|| format!("{module}:{function}"))
                 .into_iter()
                 .collect(),
-            imported: true,
+            first: vec![module.clone()],
         });
     }
     let scripts: BTreeSet<String> = entries
@@ -49,15 +50,15 @@ pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
         .collect();
     for (name, info) in &project.modules {
         if info.path.file_stem().is_some_and(|s| s == "__main__") {
-            let (how, imported) = match name.strip_suffix(".__main__") {
-                Some(package) => (format!("`python -m {package}`"), true),
-                None => (format!("`python {}`", info.path.display()), false),
+            let (how, first) = match name.strip_suffix(".__main__") {
+                Some(package) => (format!("`python -m {package}`"), vec![name.clone()]),
+                None => (format!("`python {}`", info.path.display()), Vec::new()),
             };
             entries.push(EntryPoint {
                 name: how,
                 modules: vec![name.clone()],
                 functions: vec![format!("{name}:__main__")],
-                imported,
+                first,
             });
         } else if info.has_main && !in_test_package(name) && !scripts.contains(name) {
             // (A test module's `unittest.main()` block is not how its tests run: the test
@@ -67,7 +68,7 @@ pub fn entry_points(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoint> {
                 name: format!("`python {}`", info.path.display()),
                 modules: vec![name.clone()],
                 functions: vec![format!("{name}:__main__")],
-                imported: false,
+                first: Vec::new(),
             });
         }
     }
@@ -174,15 +175,35 @@ pub(super) fn test_runners(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoi
                         .cloned(),
                 );
             }
-            // A runner imports its modules in an order of its own.
+            // A runner imports its test files by name, in an order of its own (the helpers
+            // they import come after them), and the `conftest.py` modules before them.
+            let first = modules
+                .iter()
+                .filter(|m| imported_by_runner(m, &project.modules[*m]))
+                .cloned()
+                .collect();
             EntryPoint {
                 name: format!("the test runner of {name}"),
                 modules,
                 functions,
-                imported: false,
+                first,
             }
         })
         .collect()
+}
+
+/// Whether a test runner imports a module itself: a test file (`test*.py`, `*_test.py`, as
+/// unittest's and pytest's discovery collect them), a `conftest.py`, or a plugin (not under
+/// the tests). A helper (`base.py`) is imported by the test files, after their packages.
+fn imported_by_runner(module: &str, info: &ModuleInfo) -> bool {
+    // A name that cannot be read counts as imported first: it constrains more, never less.
+    let Some(stem) = info.path.file_stem().and_then(|s| s.to_str()) else {
+        return true;
+    };
+    stem.starts_with("test")
+        || stem.ends_with("_test")
+        || stem == "conftest"
+        || !(is_test_package(module) || in_test_package(module))
 }
 
 pub(super) fn is_test_package(module: &str) -> bool {
