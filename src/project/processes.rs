@@ -36,11 +36,14 @@ pub struct Process {
 pub struct Switched {
     /// The module whose calls run first.
     pub module: String,
-    /// By module, the calls' lines and columns (one, or one per branch that patches).
-    pub calls: BTreeMap<String, Vec<(usize, usize)>>,
+    pub calls: Calls,
     /// The switches it selects (`oslo.service`).
     pub switches: BTreeSet<String>,
 }
+
+/// By module, the lines and columns of `monkey_patch()` calls (one, or one per branch that
+/// patches).
+pub type Calls = BTreeMap<String, Vec<(usize, usize)>>;
 
 /// The processes the entry points start.
 /// Independent of each other: computed in parallel (on the caller's rayon pool).
@@ -179,7 +182,7 @@ fn switch_site(
     entry: &EntryPoint,
     modules: &BTreeSet<String>,
     reachable: &rustc_hash::FxHashSet<&str>,
-) -> Result<(String, BTreeMap<String, Vec<(usize, usize)>>), String> {
+) -> Result<(String, Calls), String> {
     let mut running: BTreeMap<&String, Vec<&crate::project::index::Patch>> = BTreeMap::new();
     for module in modules {
         for patch in &project.modules[module].patches {
