@@ -194,7 +194,9 @@ fn switch_site(
     let any_patches = running
         .values()
         .next()
-        .ok_or("it calls no `monkey_patch()`")?;
+        .ok_or(
+        "it calls no `monkey_patch()` that could become the selection: select the threading backend by hand where the process starts, before anything imports the library",
+    )?;
     // The outermost of the modules that run first: a package runs before what it contains.
     let first = running
         .keys()
@@ -639,6 +641,15 @@ mod tests {
         assert!(process.libraries[0]
             .named
             .contains("in more than one module"));
+    }
+
+    #[test]
+    fn a_process_that_never_patches_is_told_to_select_the_backend_where_it_starts() {
+        let process = process_of(&[("svc/__init__.py", ""), WORKER], "svc.cmd.worker");
+        assert!(process.switch.is_none());
+        assert!(process.libraries[0]
+            .named
+            .contains("calls no `monkey_patch()` that could become the selection: select the threading backend by hand where the process starts"));
     }
 
     #[test]
