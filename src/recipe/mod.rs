@@ -159,7 +159,7 @@ pub struct Catalog {
 /// module can use `futurist.GreenThreadPoolExecutor` without ever writing `eventlet`. A
 /// wildcard (`greenlet.*`) names a library used without eventlet too, whose recipe reports
 /// it next to eventlet only: it adds none.
-fn needles(recipes: &[Recipe]) -> Needles {
+fn needles(recipes: &[Recipe]) -> Result<Needles, String> {
     let named = recipes.iter().flat_map(|r| &r.matches).filter_map(|name| {
         let last = name.rsplit('.').next().unwrap_or(name);
         (!name.contains("eventlet") && last != "*").then(|| last.to_string())
@@ -278,10 +278,18 @@ impl Catalog {
                 }
             }
         }
-        if errors.is_empty() {
+        let needles = needles(&recipes).map_err(|message| {
+            errors.push(RecipeError {
+                path: names.0.to_string(),
+                line: 1,
+                column: 1,
+                message,
+            })
+        });
+        if let (true, Ok(needles)) = (errors.is_empty(), needles) {
             recipes.sort_by(|a, b| a.id.cmp(&b.id));
             Ok(Catalog {
-                needles: needles(&recipes),
+                needles,
                 recipes,
                 reexports,
                 patchers,

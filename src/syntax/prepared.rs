@@ -16,21 +16,19 @@ pub struct Prepared {
 /// The words one of which a file must contain for anything in it to be migrated: `eventlet`,
 /// and the names of the eventlet-backed library APIs the recipes match
 /// (`GreenThreadPoolExecutor`), which a module can use without ever writing `eventlet`.
+/// Searched for together, in one pass over a file.
 #[derive(Debug, Clone)]
-pub struct Needles(Vec<String>);
+pub struct Needles(aho_corasick::AhoCorasick);
 
 impl Needles {
-    pub fn new(words: impl IntoIterator<Item = String>) -> Needles {
-        let mut words: Vec<String> = words.into_iter().collect();
-        words.sort();
-        words.dedup();
-        Needles(words)
+    pub fn new(words: impl IntoIterator<Item = String>) -> Result<Needles, String> {
+        aho_corasick::AhoCorasick::new(words)
+            .map(Needles)
+            .map_err(|e| format!("the words files are searched for: {e}"))
     }
 
     pub fn found_in(&self, bytes: &[u8]) -> bool {
-        self.0
-            .iter()
-            .any(|w| memchr::memmem::find(bytes, w.as_bytes()).is_some())
+        self.0.is_match(bytes)
     }
 }
 

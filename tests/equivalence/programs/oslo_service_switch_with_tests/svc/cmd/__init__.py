@@ -1,3 +1,0 @@
-import eventlet
-
-eventlet.monkey_patch()
