@@ -148,10 +148,22 @@ pub struct Family {
     /// The scope and name, for grouping the members' rewrites.
     pub key: String,
     pub members: usize,
-    /// The name the members are bound to, or of the container holding them.
+    /// The name the members are bound to, or of the container holding them, or of the
+    /// object handed to the others.
     pub name: String,
-    /// The members are the objects a list, set or dict holds (not a name's bindings).
-    pub held: bool,
+    pub tie: Tie,
+}
+
+/// What makes the members of a family one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tie {
+    /// Bound to one name by the same constructor.
+    Bound,
+    /// Held by one list, set or dict.
+    Held,
+    /// One object handed to calls whose rewrites use it as its own rewrite makes it
+    /// (`GreenPile(pool)`).
+    HandedTo,
 }
 
 /// The callers of a function that returns an object, as the project plan found them: each

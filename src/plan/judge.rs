@@ -282,20 +282,26 @@ pub fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<Di
         .partition(|f| f.family.as_ref().is_some_and(|g| partial.contains(&g.key)));
     *fixes = kept;
     for fix in withdrawn {
-        // Only fixes of a family are withdrawn here.
-        let (name, held) = fix
-            .family
-            .as_ref()
-            .map_or(("", false), |f| (f.name.as_str(), f.held));
-        let how = if held {
-            "also holds"
-        } else {
-            "is also bound to"
+        // Only fixes of a family are withdrawn here (any other goes back).
+        let Some(family) = fix.family.as_ref() else {
+            fixes.push(fix);
+            continue;
         };
-        let message = format!(
-            "`{}` not rewritten: `{name}` {how} another object made the same way that is not rewritten; migrate them together",
-            fix.subject
-        );
+        let name = &family.name;
+        let message = match family.tie {
+            crate::fix::Tie::Bound => format!(
+                "`{}` not rewritten: `{name}` is also bound to another object made the same way that is not rewritten; migrate them together",
+                fix.subject
+            ),
+            crate::fix::Tie::Held => format!(
+                "`{}` not rewritten: `{name}` also holds another object made the same way that is not rewritten; migrate them together",
+                fix.subject
+            ),
+            crate::fix::Tie::HandedTo => format!(
+                "`{}` not rewritten: it is rewritten only together with `{name}` and what `{name}` is handed to, and one of them is not rewritten; migrate them together",
+                fix.subject
+            ),
+        };
         manual_items.push(fix.withdraw(message));
     }
 }

@@ -350,6 +350,14 @@ pub(super) fn compile_rule(
         (false, false) => rule.methods.clone(),
     };
     let methods = compile_methods(&method_rules, &imports, fail)?;
+    if rule.with_argument.is_some()
+        && (rule.when.arg_made_by.is_none() || !matches!(action, Action::Replace(_)))
+    {
+        return Err(fail(
+            "with-argument",
+            "`with-argument` needs `when.arg-made-by` (the argument it is rewritten with) and a `replace` action".to_string(),
+        ));
+    }
     Ok(CompiledRule {
         on: rule.on,
         when: rule.when.clone(),
@@ -361,6 +369,8 @@ pub(super) fn compile_rule(
         defines,
         methods,
         allow_escape: rule.allow_escape,
+        handed_to: rules.handed_to.clone(),
+        with_argument: rule.with_argument.clone(),
         last: rule.last,
         dual_mode: rule.dual_mode,
         requires_python: rule.requires_python,

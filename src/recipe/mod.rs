@@ -66,6 +66,10 @@ pub struct CompiledRule {
     pub methods: Vec<CompiledMethod>,
     /// Passing the object to other code is allowed (as a review item).
     pub allow_escape: bool,
+    /// The calls the object may be handed to, rewritten with it ([`model::TargetRules::handed_to`]).
+    pub handed_to: Vec<model::ArgCall>,
+    /// Rewritten together with the object its `arg-made-by` argument names.
+    pub with_argument: Option<model::WithArgument>,
     /// Only when nothing else in the file is left for a human.
     pub last: bool,
     /// Right in a process that stays on the hub (given the flags its imports need).

@@ -51,6 +51,11 @@ pub struct TargetRules {
     /// class it constructs) defines it as if it listed it in its own `defines`.
     #[serde(default)]
     pub defines: Vec<String>,
+    /// The calls the object may be handed to (as the argument `index` of `name`) whose own
+    /// recipe rewrites them with it (`with-argument`): the object and each of them are
+    /// rewritten together or not at all (`GreenPile(pool)` and the pool).
+    #[serde(default)]
+    pub handed_to: Vec<ArgCall>,
 }
 
 /// One rewrite rule. Exactly one action (`replace`, `replace-callee`, `remove-statement`,
@@ -110,6 +115,11 @@ pub struct Rule {
     /// allowed, as a review item.
     #[serde(default)]
     pub allow_escape: bool,
+    /// The replacement uses the object its `arg-made-by` argument names as that object's
+    /// own recipe rewrites it (whose `handed-to` lists this call): the two are rewritten
+    /// together or not at all.
+    #[serde(default)]
+    pub with_argument: Option<WithArgument>,
     /// Apply only when nothing else in the file is left for a human (monkey patching goes
     /// last: code still running on eventlet needs it).
     #[serde(default)]
@@ -243,6 +253,16 @@ pub struct ArgText {
 }
 
 /// `{ index = 0, name = "eventlet.convenience.listen" }`.
+/// How a rule's object is rewritten with the object its argument names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WithArgument {
+    /// The argument's methods that may end it (a pool's last `waitall()` shuts its executor
+    /// down): the object must not be used after them.
+    #[serde(default)]
+    pub until: Vec<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ArgCall {

@@ -197,7 +197,7 @@ pub fn track<'a>(
                     key: format!("{scope}:{}", name.id),
                     members: made.iter().flatten().map(|(_, _, n)| n).sum(),
                     name: name.id.to_string(),
-                    held: false,
+                    tie: crate::fix::Tie::Bound,
                 });
             }
             let uses = uses_of(semantic, parents, scope, name.id.as_str());

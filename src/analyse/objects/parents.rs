@@ -139,6 +139,11 @@ pub(super) const LOGGER_METHODS: &[&str] = &[
 ];
 
 impl<'a> Parents<'a> {
+    /// The call the expression at `range` is an argument of, and where it is passed.
+    pub fn argument_slot(&self, range: TextRange) -> Option<(&'a ExprCall, Slot<'a>)> {
+        self.arguments.get(&range).copied()
+    }
+
     /// The call the expression at `range` is an argument of.
     pub fn call_of_argument(&self, range: TextRange) -> Option<&'a ExprCall> {
         self.arguments.get(&range).map(|(call, _)| *call)

@@ -99,6 +99,7 @@ pub(super) fn borrowed_fix(
         safety: Safety::Review,
         note: None,
         family: None,
+        handed: None,
         crossings: Vec::new(),
         returns: Vec::new(),
         rule,

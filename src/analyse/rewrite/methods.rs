@@ -180,6 +180,15 @@ pub(super) fn follow(
         return Err(Stop::Skip(problems.join("; ")));
     }
     note_reach(tracked, draft);
+    if let Some(handed) = draft.handed.take() {
+        if draft.family.is_some() {
+            return Err(Stop::Skip(format!(
+                "the object is bound more than once, and handed to code rewritten with it (`{}`)",
+                handed.name
+            )));
+        }
+        draft.family = Some(handed);
+    }
     match rule.append.as_ref().filter(|_| !tracked.made_elsewhere) {
         Some(template) => append_statement(cx, template, target, draft),
         None => Ok(()),
@@ -214,6 +223,13 @@ fn follow_use(
     draft: &mut Draft,
 ) -> Result<(), String> {
     let at = position(cx.text, u.range);
+    // Handed to a call its own recipe rewrites with it (`GreenPile(pool)`): one family.
+    if u.parent.is_none() {
+        if let Some(family) = super::handoff::handed_off(cx, rule, u.range) {
+            draft.handed = Some(family);
+            return Ok(());
+        }
+    }
     match u.parent {
         None if rule.allow_escape => {
             escaped(draft, format!("the object is passed to other code at {at}"));

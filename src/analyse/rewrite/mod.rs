@@ -12,6 +12,7 @@ mod render;
 use render::*;
 mod doubles;
 use doubles::*;
+mod handoff;
 mod timeouts;
 
 use std::collections::BTreeSet;
@@ -118,6 +119,8 @@ struct Draft {
     safety: Safety,
     note: Option<String>,
     family: Option<crate::fix::Family>,
+    /// The family its object joins by being handed to calls rewritten with it.
+    handed: Option<crate::fix::Family>,
     crossings: Vec<Crossing>,
     returns: Vec<Return>,
     /// The rule's place among the recipe's rules for the target.
@@ -516,6 +519,7 @@ fn draft(
         safety: rule.safety,
         note: rule.note.clone(),
         family: None,
+        handed: None,
         crossings: Vec::new(),
         returns: Vec::new(),
         rule: index,
@@ -629,6 +633,9 @@ fn draft(
             draft.rebind = Some((binding, spec));
         }
         _ => return Ok(None),
+    }
+    if let Some(with) = &rule.with_argument {
+        handoff::with_argument(cx, (rule, with), site, object, &mut draft)?;
     }
     Ok(Some(draft))
 }
