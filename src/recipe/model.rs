@@ -252,7 +252,6 @@ pub struct ArgText {
     pub non_positive_int: bool,
 }
 
-/// `{ index = 0, name = "eventlet.convenience.listen" }`.
 /// How a rule's object is rewritten with the object its argument names.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -263,6 +262,7 @@ pub struct WithArgument {
     pub until: Vec<String>,
 }
 
+/// `{ index = 0, name = "eventlet.convenience.listen" }`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ArgCall {

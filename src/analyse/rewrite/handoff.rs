@@ -67,7 +67,7 @@ pub(super) fn family(
     let handed = cx
         .semantic
         .references_to(scope, name.id.as_str())
-        .filter(|r| callee_of(cx, r.range, index).as_deref() == Some(callee))
+        .filter(|r| handed_to(cx, r.range).is_some_and(|(i, c)| i == index && c == callee))
         .count();
     Some(Family {
         key: format!("{callee}({}@{})", name.id, u32::from(start)),
@@ -84,22 +84,28 @@ pub(super) fn handed_off(
     rule: &CompiledRule,
     range: TextRange,
 ) -> Option<Family> {
-    let (call, Slot::Position(index)) = cx.parents.get().argument_slot(range)? else {
-        return None;
-    };
-    let callee = callee_of(cx, range, index)?;
+    let (index, callee) = handed_to(cx, range)?;
+    let argument = cx
+        .parents
+        .get()
+        .argument_slot(range)?
+        .0
+        .arguments
+        .args
+        .get(index)?;
     rule.handed_to
         .iter()
         .any(|h| h.index == index && h.name == callee)
-        .then(|| family(cx, call.arguments.args.get(index)?, index, &callee))?
+        .then(|| family(cx, argument, index, &callee))?
 }
 
-/// The canonical name of the call whose positional argument `index` is at `range`.
-fn callee_of(cx: &RewriteContext<'_, '_>, range: TextRange, index: usize) -> Option<String> {
-    let (call, slot) = cx.parents.get().argument_slot(range)?;
-    (slot == Slot::Position(index)).then_some(())?;
+/// The position the expression at `range` is passed at, and the canonical name of the call.
+fn handed_to(cx: &RewriteContext<'_, '_>, range: TextRange) -> Option<(usize, String)> {
+    let (call, Slot::Position(index)) = cx.parents.get().argument_slot(range)? else {
+        return None;
+    };
     let qualified = cx.semantic.expr_qualified_name(&call.func)?;
-    Some((cx.canonical)(&qualified))
+    Some((index, (cx.canonical)(&qualified)))
 }
 
 /// Why the object made here (`pile`) cannot be rewritten with the one its argument names
