@@ -64,6 +64,8 @@ impl Engine {
             &mut triage.taken,
         );
         withdraw_under_manual(prepared, analysed, &position, &mut triage);
+        // A family is applied whole: what the steps above withdrew takes its members too.
+        withdraw_partial_families(&mut triage.fixes, &mut triage.manual_items);
         let (fixes, manual) = (&triage.fixes, &mut triage.manual_items);
         crate::plan::judge::give_back(fixes, manual, &mut triage.taken);
         let remaining = self.note_what_stays(text, &position, context, &mut triage, &mut migration);
