@@ -5,7 +5,10 @@
 use ruff_python_ast::Expr;
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{Draft, Object, RewriteContext, Stop};
+use super::Draft;
+use super::Object;
+use super::RewriteContext;
+use super::Stop;
 use crate::analyse::objects::{Parent, Slot, Tracked};
 use crate::analyse::sites::{Site, SiteNode};
 use crate::fix::{Family, Tie};
