@@ -250,6 +250,10 @@ pub struct ArgText {
     /// Or: an integer literal of zero or less (a size the target rejects).
     #[serde(default)]
     pub non_positive_int: bool,
+    /// Or: a function that never reads its first parameter (a `lambda`, or an undecorated
+    /// `def` of this module bound once): it may be called with another object there.
+    #[serde(default)]
+    pub ignores_first_parameter: bool,
 }
 
 /// How a rule's object is rewritten with the object its argument names.

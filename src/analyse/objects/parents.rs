@@ -309,6 +309,17 @@ impl<'a> Parents<'a> {
             .find(|d| d.range == range)
     }
 
+    /// The function definition that starts at `start` (where its name is bound).
+    pub fn function_def_starting(
+        &self,
+        start: ruff_text_size::TextSize,
+    ) -> Option<&'a ruff_python_ast::StmtFunctionDef> {
+        self.function_defs
+            .iter()
+            .copied()
+            .find(|d| d.range.start() == start)
+    }
+
     /// The innermost class (`classes = true`) or function definition containing `range`.
     pub fn innermost(&self, range: TextRange, classes: bool) -> Option<TextRange> {
         self.defs

@@ -63,7 +63,7 @@ pub(super) fn follow_result(
             }
         };
         let name = attr.attr.as_str();
-        let method = pick_method(methods, name, Some((inner, discarded)))
+        let method = pick_method(cx, methods, name, Some((inner, discarded)))
             .ok_or_else(|| format!("`.{name}()` has no equivalent in the new API"))?;
         rewrite_method_call(method, inner, attr, draft)
             .map_err(|why| format!("`.{name}()`{why}"))?;
@@ -335,7 +335,7 @@ fn rewrite_iteration(
 ) -> Result<(), String> {
     let at = position(cx.text, u.range);
     let Some((method, MethodAction::Replace(template))) =
-        pick_method(&rule.methods, "__iter__", None).map(|m| (m, &m.action))
+        pick_method(cx, &rule.methods, "__iter__", None).map(|m| (m, &m.action))
     else {
         return Err(format!(
             "the object is iterated at {at}, which the recipe cannot map"
@@ -372,7 +372,7 @@ fn follow_method(
 ) -> Result<(), String> {
     let name = attr.attr.as_str();
     let at = position(cx.text, attr.attr.range);
-    let Some(method) = pick_method(&rule.methods, name, Some((call, discarded))) else {
+    let Some(method) = pick_method(cx, &rule.methods, name, Some((call, discarded))) else {
         return Err(format!(
             "`.{name}()` at {at} has no equivalent in the new API"
         ));
@@ -407,7 +407,7 @@ fn follow_attribute(
 ) -> Result<(), String> {
     let name = attr.attr.as_str();
     let at = position(cx.text, attr.attr.range);
-    match pick_method(&rule.methods, name, None).map(|m| (m, &m.action)) {
+    match pick_method(cx, &rule.methods, name, None).map(|m| (m, &m.action)) {
         Some((method, MethodAction::Rename(new))) => {
             if new != name {
                 draft
@@ -636,6 +636,7 @@ pub(super) fn raise(draft: &mut Draft, method: &CompiledMethod) {
 
 /// The first method rule for `name` whose conditions hold for this use.
 pub(super) fn pick_method<'r>(
+    cx: &RewriteContext<'_, '_>,
     methods: &'r [CompiledMethod],
     name: &str,
     call: Option<(&ExprCall, bool)>,
@@ -648,7 +649,7 @@ pub(super) fn pick_method<'r>(
                         && m.when
                             .arg
                             .as_ref()
-                            .is_none_or(|a| arg_text_matches(a, call))
+                            .is_none_or(|a| arg_text_matches(cx, a, call))
                 }
                 None => m.when.args.is_none() && m.when.result.is_none() && m.when.arg.is_none(),
             }

@@ -105,7 +105,10 @@ pub(super) fn applies(
         ) => {
             call_fits(when, call, discarded)
                 && uses_ok
-                && when.arg.as_ref().is_none_or(|a| arg_text_matches(a, call))
+                && when
+                    .arg
+                    .as_ref()
+                    .is_none_or(|a| arg_text_matches(cx, a, call))
         }
         (SiteKind::Reference, SiteNode::Reference { .. }) => true,
         (SiteKind::Module, SiteNode::Reference { expr }) => matches!(expr, Expr::Attribute(_)),
@@ -158,13 +161,86 @@ pub(super) fn selected_argument<'c>(
         })
 }
 
-pub(super) fn arg_text_matches(arg: &crate::recipe::ArgText, call: &ExprCall) -> bool {
+pub(super) fn arg_text_matches(
+    cx: &RewriteContext<'_, '_>,
+    arg: &crate::recipe::ArgText,
+    call: &ExprCall,
+) -> bool {
     selected_argument(arg, call).is_some_and(|v| {
         let int = int_literal(v);
         source_text(v).is_some_and(|text| arg.text.contains(&text))
             || (arg.positive_int && int.is_some_and(|i| i > 0))
             || (arg.non_positive_int && int.is_some_and(|i| i <= 0))
+            || (arg.ignores_first_parameter && ignores_first_parameter(cx, v))
     })
+}
+
+/// Whether `function` is a lambda, or names an undecorated `def` of this module bound once,
+/// whose first positional parameter its body never names.
+fn ignores_first_parameter(cx: &RewriteContext<'_, '_>, function: &Expr) -> bool {
+    use ruff_python_ast::visitor::{self, Visitor};
+    struct Names<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Names<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Name(n) if n.id.as_str() == self.name => self.found = true,
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let first = |parameters: &ruff_python_ast::Parameters| {
+        parameters
+            .posonlyargs
+            .iter()
+            .chain(&parameters.args)
+            .next()
+            .map(|p| p.parameter.name.to_string())
+    };
+    match function {
+        Expr::Lambda(lambda) => {
+            let Some(name) = lambda.parameters.as_deref().and_then(first) else {
+                return false;
+            };
+            let mut names = Names {
+                name: &name,
+                found: false,
+            };
+            names.visit_expr(&lambda.body);
+            !names.found
+        }
+        Expr::Name(name) => {
+            let Some(scope) = cx
+                .semantic
+                .reference_at(name.range.start())
+                .and_then(|r| r.resolved)
+            else {
+                return false;
+            };
+            let [binding] = cx.semantic.bindings_of(scope, name.id.as_str()) else {
+                return false;
+            };
+            let start = cx.semantic.bindings[*binding].start;
+            let Some(def) = cx.parents.get().function_def_starting(start) else {
+                return false;
+            };
+            let Some(parameter) = first(&def.parameters) else {
+                return false;
+            };
+            if !def.decorator_list.is_empty() {
+                return false;
+            }
+            let mut names = Names {
+                name: &parameter,
+                found: false,
+            };
+            names.visit_body(&def.body);
+            !names.found
+        }
+        _ => false,
+    }
 }
 
 /// The value of an integer literal (`3`, `-1`) that fits an `i128`.
