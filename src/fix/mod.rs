@@ -122,6 +122,11 @@ pub struct Diagnostic {
 }
 
 impl Fix {
+    /// Whether its edits rewrite the site at `range`, another recipe's ([`Fix::takes`]).
+    pub fn takes_site(&self, range: TextRange) -> bool {
+        self.takes.iter().any(|r| r.start() == range.start())
+    }
+
     /// Not applied after all: what is reported instead, at the same place.
     pub fn withdraw(self, message: String) -> Diagnostic {
         Diagnostic {
@@ -164,6 +169,8 @@ pub enum Tie {
     /// One object handed to calls whose rewrites use it as its own rewrite makes it
     /// (`GreenPile(pool)`).
     HandedTo,
+    /// Green threads running one function, which each rewrite gives a parameter of its own.
+    Run,
 }
 
 /// The callers of a function that returns an object, as the project plan found them: each

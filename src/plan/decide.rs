@@ -44,6 +44,8 @@ impl Engine {
         let mut triage = self.triage(prepared, analysed, plan, context, injected);
         migration.stale_doubles = std::mem::take(&mut triage.stale_doubles);
         withdraw_partial_families(&mut triage.fixes, &mut triage.manual_items);
+        // What a withdrawn fix took over is rewritten on its own again, and judged below.
+        crate::plan::judge::restore_displaced(&mut triage.fixes, &mut triage.displaced);
         let set_aside = self.set_aside_backends_in(analysed, context, &mut triage);
         // Comments a replacement would drop are kept on a line of their own above the statement.
         let mut edits: Vec<Edit> = crate::plan::judge::keep_dropped_comments(
@@ -68,6 +70,7 @@ impl Engine {
         withdraw_partial_families(&mut triage.fixes, &mut triage.manual_items);
         let (fixes, manual) = (&triage.fixes, &mut triage.manual_items);
         crate::plan::judge::give_back(fixes, manual, &mut triage.taken);
+        crate::plan::judge::report_displaced(fixes, manual, &mut triage.displaced);
         let remaining = self.note_what_stays(text, &position, context, &mut triage, &mut migration);
         self.mark_reliance(context, &mut triage.fixes, migration.patches.as_ref());
         patching_last(remaining, context, &position, &mut triage);
@@ -82,6 +85,7 @@ impl Engine {
         migration.imports_added = added;
         let (fixes, manual) = (&triage.fixes, &mut triage.manual_items);
         crate::plan::judge::give_back(fixes, manual, &mut triage.taken);
+        crate::plan::judge::report_displaced(fixes, manual, &mut triage.displaced);
         self.report(
             &position,
             triage,

@@ -64,6 +64,37 @@ pub fn give_back(fixes: &[Fix], manual: &mut Vec<Diagnostic>, taken: &mut Vec<Di
     manual.extend(back);
 }
 
+/// The fixes displaced by a fix that took their sites over ([`Fix::takes`]) and has been
+/// withdrawn since come back, in source order; those still taken stay displaced.
+pub fn restore_displaced(fixes: &mut Vec<Fix>, displaced: &mut Vec<(Fix, String)>) {
+    let free = untaken(fixes, displaced);
+    if !free.is_empty() {
+        fixes.extend(free.into_iter().map(|(fix, _)| fix));
+        fixes.sort_by_key(|f| f.range.start());
+    }
+}
+
+/// The displaced fixes whose taker has been withdrawn too late for them to come back:
+/// reported, with their message.
+pub fn report_displaced(
+    fixes: &[Fix],
+    manual: &mut Vec<Diagnostic>,
+    displaced: &mut Vec<(Fix, String)>,
+) {
+    for (fix, message) in untaken(fixes, displaced) {
+        manual.push(fix.withdraw(message));
+    }
+}
+
+/// Takes out of `displaced` the fixes no fix of `fixes` takes over any more.
+fn untaken(fixes: &[Fix], displaced: &mut Vec<(Fix, String)>) -> Vec<(Fix, String)> {
+    let (taken, free) = std::mem::take(displaced)
+        .into_iter()
+        .partition(|(fix, _)| fixes.iter().any(|f| f.takes_site(fix.range)));
+    *displaced = taken;
+    free
+}
+
 /// Withdraws every fix `why` objects to, reporting it with that message; the others stay,
 /// in order.
 pub fn withdraw_where(
@@ -295,6 +326,10 @@ pub fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<Di
             ),
             crate::fix::Tie::Held => format!(
                 "`{}` not rewritten: `{name}` also holds another object made the same way that is not rewritten; migrate them together",
+                fix.subject
+            ),
+            crate::fix::Tie::Run => format!(
+                "`{}` not rewritten: `{name}` is also run by another green thread that is not rewritten; migrate them together",
                 fix.subject
             ),
             crate::fix::Tie::HandedTo => format!(

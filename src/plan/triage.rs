@@ -45,6 +45,7 @@ impl Engine {
             patch_calls: Vec::new(),
             stale_doubles: Vec::new(),
             taken: Vec::new(),
+            displaced: Vec::new(),
         };
         // Fixes, in source order; a fix that touches what an earlier one did is reported.
         for (site, outcome) in &analysed.sites {
@@ -102,12 +103,21 @@ impl Engine {
             }
             return;
         }
+        // A site an accepted rewrite takes over and rewrites itself (a sleep of the function
+        // it tells to stop): its own fix waits in `displaced`, back if that one goes.
+        if let Outcome::Fix(fix) = outcome {
+            let taker = triage.fixes.iter().find(|f| f.takes_site(site.range));
+            if let Some(taker) = taker {
+                let message = taken_by(sorting, fix, taker);
+                triage.displaced.push(((**fix).clone(), message));
+                return;
+            }
+        }
         // Code an accepted rewrite replaces (an argument it does not copy, a statement it
         // removes) is gone with it; a site it takes over is reported until it applies
         // ([`crate::plan::judge::take_over`]).
         let subsumed = triage.fixes.iter().any(|f| {
-            let taken = f.takes.iter().any(|r| r.start() == site.range.start());
-            !taken && f.edits.iter().any(|e| e.drops(site.range))
+            !f.takes_site(site.range) && f.edits.iter().any(|e| e.drops(site.range))
                 || f.removals
                     .iter()
                     .any(|&s| semantic.stmts[s].range.contains_range(site.range))
@@ -219,7 +229,9 @@ fn sort_fix(sorting: &Sorting<'_, '_>, site: &Site<'_>, mut fix: Fix, triage: &m
         triage.manual_items.push(fix.withdraw(message));
         return;
     }
-    if overlaps(&fix, &triage.fixes, semantic) {
+    // The fixes of earlier sites it takes over do not count: they wait in `displaced`.
+    let kept = triage.fixes.iter().filter(|f| !fix.takes_site(f.range));
+    if overlaps(&fix, kept, semantic) {
         triage.manual_items.push(Diagnostic {
             recipe: fix.recipe,
             range: fix.range,
@@ -228,8 +240,26 @@ fn sort_fix(sorting: &Sorting<'_, '_>, site: &Site<'_>, mut fix: Fix, triage: &m
             link: fix.link,
         });
     } else {
+        let (taken, kept): (Vec<Fix>, Vec<Fix>) = std::mem::take(&mut triage.fixes)
+            .into_iter()
+            .partition(|f| fix.takes_site(f.range));
+        triage.fixes = kept;
+        for one in taken {
+            let message = taken_by(sorting, &one, &fix);
+            triage.displaced.push((one, message));
+        }
         triage.fixes.push(fix);
     }
+}
+
+/// Why a site's own fix is not applied when `taker` rewrites it (shown only if `taker` is
+/// withdrawn after the fix could have come back: the site is then left as it was).
+fn taken_by(sorting: &Sorting<'_, '_>, fix: &Fix, taker: &Fix) -> String {
+    let (line, _) = sorting.position(taker.range);
+    format!(
+        "`{}` goes with the rewrite of `{}` at line {line}, which takes it over: migrate them together",
+        fix.subject, taker.subject
+    )
 }
 
 /// A file's sites sorted out ([`Engine::triage`](crate::analyse::engine::Engine::triage)).
@@ -252,6 +282,9 @@ pub(crate) struct Triage<'a> {
     manual_objects: Vec<String>,
     /// Items of sites that fixes take over ([`crate::plan::judge::take_over`]).
     pub(crate) taken: Vec<Diagnostic>,
+    /// Fixes of sites that other fixes take over and rewrite themselves, with what to
+    /// report if they cannot come back ([`crate::plan::judge::restore_displaced`]).
+    pub(crate) displaced: Vec<(Fix, String)>,
 }
 
 impl Triage<'_> {
@@ -286,7 +319,11 @@ fn held_for_double(fix: &Fix, why: &str) -> String {
 }
 
 /// Whether `fix` touches code an accepted fix already changes.
-fn overlaps(fix: &Fix, accepted: &[Fix], semantic: &Semantic) -> bool {
+fn overlaps<'f>(
+    fix: &Fix,
+    accepted: impl IntoIterator<Item = &'f Fix>,
+    semantic: &Semantic,
+) -> bool {
     // A removed statement is a deletion of its range, for the overlap test.
     let all = |f: &Fix| {
         f.edits
@@ -302,7 +339,7 @@ fn overlaps(fix: &Fix, accepted: &[Fix], semantic: &Semantic) -> bool {
     let mine = all(fix);
     // The same edit made by two fixes (the methods of a list's objects, rewritten for each of
     // its elements) is made once.
-    accepted.iter().any(|other| {
+    accepted.into_iter().any(|other| {
         all(other)
             .iter()
             .any(|b| mine.iter().any(|a| a != b && a.conflicts(b)))

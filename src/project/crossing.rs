@@ -119,11 +119,9 @@ pub fn mentioned(
 
 /// Whether `bytes` hold `name` as a whole word.
 fn names_word(bytes: &[u8], name: &str) -> bool {
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
-        let end = at + name.len();
-        (at == 0 || !word(bytes[at - 1])) && bytes.get(end).is_none_or(|&b| !word(b))
-    })
+    crate::syntax::names::word_matches(bytes, name)
+        .next()
+        .is_some()
 }
 
 /// The file and function a callee names, as the module `caller` (the file at `path`,

@@ -358,6 +358,7 @@ pub(super) fn compile_rule(
             "`with-argument` needs `when.arg-made-by` (the argument it is rewritten with) and a `replace` action".to_string(),
         ));
     }
+    let stops = stops_of(rule, &action, fail)?;
     Ok(CompiledRule {
         on: rule.on,
         when: rule.when.clone(),
@@ -371,6 +372,7 @@ pub(super) fn compile_rule(
         allow_escape: rule.allow_escape,
         handed_to: rules.handed_to.clone(),
         with_argument: rule.with_argument.clone(),
+        stops,
         last: rule.last,
         dual_mode: rule.dual_mode,
         requires_python: rule.requires_python,
@@ -527,6 +529,57 @@ fn rule_safety(
 }
 
 /// The `append-statement` template: statements using only `{target}`.
+/// A rule's `stops`, its templates parsed: only for a `replace` whose object is followed
+/// (its `kill()` is a method of the new object), each template over the sleep's arguments.
+fn stops_of(
+    rule: &Rule,
+    action: &Action,
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<Option<CompiledStops>, RecipeError> {
+    let Some(stops) = &rule.stops else {
+        return Ok(None);
+    };
+    if rule.methods.is_empty() || !matches!(action, Action::Replace(_)) {
+        return Err(fail(
+            "stops",
+            "`stops` needs a `replace` action and a `method` table (the new object's `kill()`)"
+                .to_string(),
+        ));
+    }
+    let condition = |key: &str, text: &str| -> Result<Template, RecipeError> {
+        let template =
+            Template::parse(text).map_err(|e| fail(key, format!("template `{text}`: {e}")))?;
+        if template
+            .holes()
+            .iter()
+            .any(|h| matches!(h.value, HoleValue::Target | HoleValue::Receiver))
+        {
+            return Err(fail(
+                key,
+                format!("`stops.{key}` `{text}` may only use the sleep's arguments"),
+            ));
+        }
+        if !crate::syntax::names::mentions_word(text, &stops.parameter) {
+            return Err(fail(
+                key,
+                format!(
+                    "`stops.{key}` `{text}` must test the event, `{}`",
+                    stops.parameter
+                ),
+            ));
+        }
+        Ok(template)
+    };
+    Ok(Some(CompiledStops {
+        function: stops.function,
+        parameter: stops.parameter.clone(),
+        sleep: stops.sleep.clone(),
+        wait: condition("wait", &stops.wait)?,
+        yield_: condition("yield", &stops.yield_)?,
+        blocking: stops.blocking.clone(),
+    }))
+}
+
 fn append_template(
     rule: &Rule,
     fail: &dyn Fn(&str, String) -> RecipeError,

@@ -70,12 +70,25 @@ pub struct CompiledRule {
     pub handed_to: Vec<model::ArgCall>,
     /// Rewritten together with the object its `arg-made-by` argument names.
     pub with_argument: Option<model::WithArgument>,
+    /// The function the call runs, told to stop where it sleeps ([`model::Stops`]).
+    pub stops: Option<CompiledStops>,
     /// Only when nothing else in the file is left for a human.
     pub last: bool,
     /// Right in a process that stays on the hub (given the flags its imports need).
     pub dual_mode: bool,
     /// The oldest Python the replacement's own text runs on.
     pub requires_python: Option<PythonVersion>,
+}
+
+/// [`model::Stops`] with its templates parsed.
+#[derive(Debug, Clone)]
+pub struct CompiledStops {
+    pub function: usize,
+    pub parameter: String,
+    pub sleep: String,
+    pub wait: Template,
+    pub yield_: Template,
+    pub blocking: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -120,6 +120,10 @@ pub struct Rule {
     /// together or not at all.
     #[serde(default)]
     pub with_argument: Option<WithArgument>,
+    /// The function the call runs, told to stop where it waits instead of being killed:
+    /// the object's `kill()` sets an event the function is given, on which its sleeps wait.
+    #[serde(default)]
+    pub stops: Option<Stops>,
     /// Apply only when nothing else in the file is left for a human (monkey patching goes
     /// last: code still running on eventlet needs it).
     #[serde(default)]
@@ -264,6 +268,31 @@ pub struct WithArgument {
     /// down): the object must not be used after them.
     #[serde(default)]
     pub until: Vec<String>,
+}
+
+/// How the function a green thread runs is told to stop (`stops`): `{ function = 0,
+/// parameter = "stopped", sleep = "eventlet.greenthread.sleep", wait = "stopped.wait({arg0})",
+/// yield = "stopped.is_set()" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Stops {
+    /// The argument that is the function (a def of the module, or a method of the class
+    /// making the call).
+    pub function: usize,
+    /// The keyword parameter the function is given the event by.
+    pub parameter: String,
+    /// The canonical name of the sleep the function may wait in (and nothing else).
+    pub sleep: String,
+    /// What each sleep with an argument tests, returning when it is true, over the sleep's
+    /// own arguments.
+    pub wait: String,
+    /// The same for a sleep without one (a yield).
+    #[serde(rename = "yield")]
+    pub yield_: String,
+    /// Methods that wait (`join`; `get()`: only called without a positional argument), which
+    /// kill() interrupted and a stop event does not: a function calling one is not stopped.
+    #[serde(default)]
+    pub blocking: Vec<String>,
 }
 
 /// `{ index = 0, name = "eventlet.convenience.listen" }`.

@@ -320,6 +320,24 @@ impl<'a> Parents<'a> {
             .find(|d| d.range.start() == start)
     }
 
+    /// The method `name` defined directly in the class whose range is `class`, when it is
+    /// defined there once.
+    pub fn method_named(
+        &self,
+        class: TextRange,
+        name: &str,
+    ) -> Option<&'a ruff_python_ast::StmtFunctionDef> {
+        let mut found = self.function_defs.iter().copied().filter(|d| {
+            d.name.as_str() == name
+                && self.innermost(d.range, true) == Some(class)
+                && self
+                    .innermost(d.range, false)
+                    .is_none_or(|f| f.contains_range(class))
+        });
+        let method = found.next()?;
+        found.next().is_none().then_some(method)
+    }
+
     /// The innermost class (`classes = true`) or function definition containing `range`.
     pub fn innermost(&self, range: TextRange, classes: bool) -> Option<TextRange> {
         self.defs

@@ -103,7 +103,7 @@ pub(super) fn handed_off(
 }
 
 /// The position the expression at `range` is passed at, and the canonical name of the call.
-fn handed_to(cx: &RewriteContext<'_, '_>, range: TextRange) -> Option<(usize, String)> {
+pub(super) fn handed_to(cx: &RewriteContext<'_, '_>, range: TextRange) -> Option<(usize, String)> {
     let (call, Slot::Position(index)) = cx.parents.get().argument_slot(range)? else {
         return None;
     };

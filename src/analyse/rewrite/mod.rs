@@ -13,6 +13,7 @@ use render::*;
 mod doubles;
 use doubles::*;
 mod handoff;
+mod stops;
 mod timeouts;
 
 use std::collections::BTreeSet;
@@ -636,6 +637,9 @@ fn draft(
     }
     if let Some(with) = &rule.with_argument {
         handoff::with_argument(cx, (rule, with), site, object, &mut draft)?;
+    }
+    if let Some(stops) = &rule.stops {
+        stops::stop_function(cx, stops, site, &mut draft)?;
     }
     Ok(Some(draft))
 }

@@ -175,6 +175,19 @@ pub(super) fn arg_text_matches(
     })
 }
 
+/// The `def` of this module that `name` denotes, where the name is bound once, by it.
+pub(super) fn def_named<'p>(
+    cx: &RewriteContext<'_, 'p>,
+    name: &ruff_python_ast::ExprName,
+) -> Option<&'p ruff_python_ast::StmtFunctionDef> {
+    let scope = cx.semantic.reference_at(name.range.start())?.resolved?;
+    let [binding] = cx.semantic.bindings_of(scope, name.id.as_str()) else {
+        return None;
+    };
+    let start = cx.semantic.bindings[*binding].start;
+    cx.parents.get().function_def_starting(start)
+}
+
 /// Whether `function` is a lambda, or names an undecorated `def` of this module bound once,
 /// whose first positional parameter its body never names.
 fn ignores_first_parameter(cx: &RewriteContext<'_, '_>, function: &Expr) -> bool {
@@ -212,18 +225,7 @@ fn ignores_first_parameter(cx: &RewriteContext<'_, '_>, function: &Expr) -> bool
             !names.found
         }
         Expr::Name(name) => {
-            let Some(scope) = cx
-                .semantic
-                .reference_at(name.range.start())
-                .and_then(|r| r.resolved)
-            else {
-                return false;
-            };
-            let [binding] = cx.semantic.bindings_of(scope, name.id.as_str()) else {
-                return false;
-            };
-            let start = cx.semantic.bindings[*binding].start;
-            let Some(def) = cx.parents.get().function_def_starting(start) else {
+            let Some(def) = def_named(cx, name) else {
                 return false;
             };
             let Some(parameter) = first(&def.parameters) else {

@@ -246,7 +246,7 @@ fn is_timeout(cx: &RewriteContext<'_, '_>, expr: &Expr) -> bool {
 }
 
 /// The statements from the module's body down to the innermost one holding `range`.
-fn statements_to(body: &[Stmt], range: TextRange) -> Vec<&Stmt> {
+pub(super) fn statements_to(body: &[Stmt], range: TextRange) -> Vec<&Stmt> {
     struct Path<'a> {
         range: TextRange,
         found: Vec<&'a Stmt>,

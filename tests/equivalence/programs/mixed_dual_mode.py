@@ -28,7 +28,7 @@ def main():
     eventlet.sleep(0.05)
     stop.send()
     eventlet.sleep(0.02)
-    spy.kill()
+    eventlet.kill(spy)
     print("ticked", len(log) >= 3)
 
 

@@ -45,7 +45,7 @@ def main():
     eventlet.debug.hub_exceptions(debug)
     print(majority([0, 1, 2]))
     print(report([0, 1, 2, 3]))
-    spy.kill()
+    eventlet.kill(spy)
 
 
 if __name__ == "__main__":

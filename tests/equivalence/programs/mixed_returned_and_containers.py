@@ -43,7 +43,7 @@ def main():
     for n in range(3):
         pile.spawn(square, n)
     print('pile', list(pile))
-    background.kill()
+    eventlet.kill(background)
     print('ticked', bool(LOG))
 
 

@@ -33,7 +33,7 @@ def main():
         print("after batch:", sorted(done))
     report = eventlet.spawn_after(0.01, summary, 2)
     print(report.wait())
-    beat.kill()
+    eventlet.kill(beat)
 
 
 if __name__ == "__main__":

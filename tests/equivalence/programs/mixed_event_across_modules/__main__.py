@@ -21,7 +21,7 @@ def main():
     done = eventlet.event.Event()
     eventlet.spawn_n(helpers.finish, done, 'job')
     helpers.await_event(done)
-    background.kill()
+    eventlet.kill(background)
     print('ticked', bool(ticks))
     print(helpers.SEEN)
 
