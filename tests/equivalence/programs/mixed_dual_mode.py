@@ -1,6 +1,7 @@
-# A script that patches everything and keeps one green thread it kills (so the process stays
-# on the hub): its sleeps, thread and event become the standard library's, which run green
-# under the patching (dual mode).
+# A script that patches everything and keeps one green thread it kills with eventlet.kill()
+# (so the process stays on the hub): its sleeps, thread and event become the standard
+# library's, which run green under the patching (dual mode), and so does the green thread it
+# kills with its own kill(): a StoppableThread, told to stop where it sleeps.
 import eventlet
 
 eventlet.monkey_patch()
@@ -21,14 +22,21 @@ def watcher():
         eventlet.sleep(0.005)
 
 
+def guard():
+    while True:
+        eventlet.sleep(0.005)
+
+
 def main():
     stop = event.Event()
     eventlet.spawn_n(ticker, stop)
     spy = eventlet.spawn(watcher)
+    guarding = eventlet.spawn(guard)
     eventlet.sleep(0.05)
     stop.send()
     eventlet.sleep(0.02)
-    eventlet.kill(spy)
+    eventlet.kill(guarding)
+    spy.kill()
     print("ticked", len(log) >= 3)
 
 
