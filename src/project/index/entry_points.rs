@@ -132,6 +132,7 @@ pub(super) fn test_runners(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoi
                 .push(name.clone());
         }
     }
+    let runners = split_by_test_paths(project, runners, &configured_test_paths(paths), &roots);
     let conftests: Vec<(PathBuf, &String)> = project
         .modules
         .iter()
@@ -190,6 +191,68 @@ pub(super) fn test_runners(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoi
             }
         })
         .collect()
+}
+
+/// The runners whose directory holds test paths the project runs apart (`.stestr.conf`,
+/// `tox.ini`: `cinder/tests/unit`, `cinder/tests/functional`): one per outermost such path,
+/// with the modules under it; the modules left run in the directory's runner only if test
+/// files are among them.
+fn split_by_test_paths(
+    project: &Project,
+    runners: BTreeMap<PathBuf, (String, Vec<String>)>,
+    test_paths: &[PathBuf],
+    roots: &[PathBuf],
+) -> BTreeMap<PathBuf, (String, Vec<String>)> {
+    let mut out = BTreeMap::new();
+    for (dir, (name, modules)) in runners {
+        let inside: Vec<&PathBuf> = test_paths
+            .iter()
+            .filter(|p| p.starts_with(&dir) && **p != dir)
+            .collect();
+        let outermost: Vec<&PathBuf> = inside
+            .iter()
+            .filter(|p| !inside.iter().any(|q| q != *p && p.starts_with(q)))
+            .copied()
+            .collect();
+        if outermost.is_empty() {
+            out.insert(dir, (name, modules));
+            continue;
+        }
+        let mut rest = Vec::new();
+        let mut split: BTreeMap<&PathBuf, Vec<String>> = BTreeMap::new();
+        for module in modules {
+            let path = std::path::absolute(&project.modules[&module].path).ok();
+            match path.and_then(|p| outermost.iter().find(|t| p.starts_with(t))) {
+                Some(test_path) => split.entry(*test_path).or_default().push(module),
+                None => rest.push(module),
+            }
+        }
+        for (test_path, modules) in split {
+            let root = roots.iter().filter(|r| test_path.starts_with(r)).max();
+            let shown = root.map_or(test_path.as_path(), |r| {
+                test_path.strip_prefix(r).unwrap_or(test_path)
+            });
+            out.insert(
+                test_path.clone(),
+                (format!("`{}/`", shown.display()), modules),
+            );
+        }
+        if rest.iter().any(|m| is_test_file(&project.modules[m])) {
+            out.insert(dir, (name, rest));
+        }
+    }
+    out
+}
+
+/// A file unittest's or pytest's discovery collects (`test*.py`, `*_test.py`), or a
+/// `conftest.py`.
+fn is_test_file(info: &ModuleInfo) -> bool {
+    info.path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|stem| {
+            stem.starts_with("test") || stem.ends_with("_test") || stem == "conftest"
+        })
 }
 
 /// Whether a test runner imports a module itself: a test file (`test*.py`, `*_test.py`, as

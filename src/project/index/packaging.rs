@@ -53,6 +53,73 @@ pub(super) fn declared_plugins(paths: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
+/// The test paths the project's configuration runs, each in a process of its own: the
+/// `test_path` of `.stestr.conf` (its default, for `${OS_TEST_PATH:-./pkg/tests/unit}`) and
+/// the `OS_TEST_PATH=`, `TESTS_DIR=` and `--test-path` values of `tox.ini`, at the packaging
+/// roots of `paths`.
+pub(super) fn configured_test_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for root in packaging_roots(paths) {
+        let read = |file: &str| std::fs::read_to_string(root.join(file)).ok();
+        let stestr = read(".stestr.conf").into_iter().flat_map(|text| {
+            text.lines()
+                .filter_map(|l| l.trim().strip_prefix("test_path"))
+                .filter_map(|rest| rest.trim_start().strip_prefix('='))
+                .map(|v| v.trim().to_string())
+                .collect::<Vec<_>>()
+        });
+        let tox = read("tox.ini")
+            .into_iter()
+            .flat_map(|text| tox_test_paths(&text));
+        found.extend(
+            stestr
+                .chain(tox)
+                .filter_map(|value| test_path_value(&value))
+                .map(|relative| root.join(relative)),
+        );
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The test-path values a `tox.ini` sets (`OS_TEST_PATH=./pkg/tests/functional`,
+/// `stestr --test-path=./pkg/tests/functional run`).
+fn tox_test_paths(text: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
+        for key in ["OS_TEST_PATH", "TESTS_DIR"] {
+            if let Some(rest) = line.strip_prefix(key) {
+                if let Some(value) = rest.trim_start().strip_prefix('=') {
+                    values.extend(value.split_whitespace().next().map(str::to_string));
+                }
+            }
+        }
+        let mut words = line.split_whitespace();
+        while let Some(word) = words.next() {
+            match word.strip_prefix("--test-path") {
+                Some("") => values.extend(words.next().map(str::to_string)),
+                Some(rest) => values.extend(rest.strip_prefix('=').map(str::to_string)),
+                None => {}
+            }
+        }
+    }
+    values
+}
+
+/// A test path as a path relative to the project's root: `${VAR:-default}` is its default,
+/// `{toxinidir}/` and `./` go; anything else substituted is unknown (`None`).
+fn test_path_value(value: &str) -> Option<String> {
+    let value = value.trim().trim_matches(['"', '\'']);
+    let value = match value.strip_prefix("${") {
+        Some(rest) => rest.strip_suffix('}')?.split_once(":-")?.1,
+        None => value,
+    };
+    let value = value.strip_prefix("{toxinidir}/").unwrap_or(value);
+    let value = value.trim_start_matches("./").trim_end_matches('/');
+    (!value.is_empty() && !value.contains(['{', '$', '*'])).then(|| value.to_string())
+}
+
 /// The import order the isort configuration at the packaging roots of `paths` asks for
 /// (`.isort.cfg`, `[isort]`/`[tool:isort]` in `setup.cfg` or `tox.ini`, `[tool.isort]` in
 /// `pyproject.toml`): `force_sort_within_sections`, or a profile that sets it (`google`,
@@ -304,4 +371,38 @@ pub fn setup_py_scripts(text: &str) -> Vec<(String, String)> {
     let mut strings = Strings(Vec::new());
     strings.visit_body(&parsed.syntax().body);
     strings.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_paths_are_read_with_their_defaults_and_without_substitutions() {
+        assert_eq!(
+            test_path_value("${OS_TEST_PATH:-./cinder/tests/unit}").as_deref(),
+            Some("cinder/tests/unit")
+        );
+        assert_eq!(
+            test_path_value("{toxinidir}/nova/tests/functional/").as_deref(),
+            Some("nova/tests/functional")
+        );
+        assert_eq!(test_path_value("${OS_TEST_PATH}"), None);
+        assert_eq!(test_path_value("{posargs}"), None);
+    }
+
+    #[test]
+    fn tox_sets_test_paths_in_setenv_and_on_the_command_line() {
+        let tox = "[testenv:functional]\nsetenv =\n  OS_TEST_PATH = ./svc/tests/functional\n\
+                   commands =\n  stestr --test-path=./svc/tests/api run {posargs}\n\
+                   # OS_TEST_PATH=./commented\n  stestr --test-path ./svc/tests/fullstack run\n";
+        assert_eq!(
+            tox_test_paths(tox),
+            [
+                "./svc/tests/functional",
+                "./svc/tests/api",
+                "./svc/tests/fullstack"
+            ]
+        );
+    }
 }
