@@ -8,7 +8,8 @@
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtTry, StmtWith};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_source_file::LineRanges;
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::fix::edit::Edit;
 use crate::fix::Request;
@@ -97,8 +98,11 @@ fn fits(bounding: &Bounding, call: &ExprCall) -> bool {
 /// The `with` around the call, and the `try` handler that catches its timeout.
 struct Shape<'a> {
     with: &'a StmtWith,
-    /// The statement the call is the value of, alone in the `with`.
+    /// The statement the call is the value of, first in the `with`.
     statement: &'a Stmt,
+    /// The statements after it in the `with`, which never yield (where a timeout can fire):
+    /// they run after the call as they did, out of the `with`.
+    rest: &'a [Stmt],
     timeout: &'a ExprCall,
     seconds: &'a Expr,
     /// The timeout the first handler of the `try` around the `with` alone names.
@@ -123,7 +127,14 @@ impl<'a> Shape<'a> {
         let [item] = with.items.as_slice() else {
             return None;
         };
-        if with.is_async || with.body.len() != 1 || item.optional_vars.is_some() {
+        if with.is_async
+            || with.body.first().map(Ranged::range) != Some(statement.range())
+            || item.optional_vars.is_some()
+        {
+            return None;
+        }
+        let rest = &with.body[1..];
+        if !rest.iter().all(|s| never_yields(cx, s)) {
             return None;
         }
         let Expr::Call(timeout) = &item.context_expr else {
@@ -148,6 +159,7 @@ impl<'a> Shape<'a> {
         Some(Shape {
             with,
             statement,
+            rest,
             timeout,
             seconds,
             handler,
@@ -179,20 +191,27 @@ impl<'a> Shape<'a> {
             && !text[self.statement.range()].contains('\n')
             && starts_line(text, self.statement.start());
         let discarded = matches!(self.statement, Stmt::Expr(_));
+        // The statements after it leave the `with` with it: one line each, no comment
+        // among them (it would keep the deeper indent).
+        let dedent = self.dedent(cx);
+        let movable = dedent.is_some();
         match (&bounding.expiry, self.handler) {
             (Expiry::Raises(exception), None) => edits.push(Edit::replace(
                 self.timeout.range(),
                 format!("contextlib.suppress({exception})"),
             )),
-            (Expiry::ReturnsFalse, None) if one_line && discarded => {
+            // A silent timeout skipped what follows the call; a false result does not.
+            (Expiry::ReturnsFalse, None) if one_line && discarded && self.rest.is_empty() => {
                 edits.push(Edit::delete(header));
             }
-            (Expiry::Raises(exception), Some(named)) if one_line => {
+            (Expiry::Raises(exception), Some(named)) if one_line && movable => {
                 edits.push(Edit::delete(header));
+                edits.extend(dedent.into_iter().flatten());
                 edits.push(Edit::replace(named.range(), exception.clone()));
             }
-            (Expiry::ReturnsFalse, Some(named)) if one_line && discarded => {
+            (Expiry::ReturnsFalse, Some(named)) if one_line && discarded && movable => {
                 let indent = indentation_at(text, self.statement.start());
+                edits.extend(dedent.into_iter().flatten());
                 edits.push(Edit::replace(header, "if not "));
                 edits.push(Edit::insert(
                     self.statement.end(),
@@ -204,6 +223,99 @@ impl<'a> Shape<'a> {
         }
         Some(edits)
     }
+}
+
+impl Shape<'_> {
+    /// The edits that take the statements after the call out of the `with` (the
+    /// indentation the `with` adds, deleted on each of their lines), or `None` where one
+    /// spans lines or a comment is among them.
+    fn dedent(&self, cx: &RewriteContext<'_, '_>) -> Option<Vec<Edit>> {
+        let (Some(first), Some(last)) = (self.rest.first(), self.rest.last()) else {
+            return Some(Vec::new());
+        };
+        let text = cx.text;
+        let span = TextRange::new(self.statement.end(), last.end());
+        if !cx.comments.within(span).is_empty() {
+            return None;
+        }
+        let outer = indentation_at(text, self.with.start()).len();
+        let inner = indentation_at(text, first.start()).len();
+        let added = inner.checked_sub(outer).filter(|n| *n > 0)?;
+        self.rest
+            .iter()
+            .map(|s| {
+                let one_line = !text[s.range()].contains('\n') && starts_line(text, s.start());
+                let start = text.line_start(s.start()) + TextSize::try_from(outer).ok()?;
+                let width = TextSize::try_from(added).ok()?;
+                (one_line && indentation_at(text, s.start()).len() == inner)
+                    .then(|| Edit::delete(TextRange::at(start, width)))
+            })
+            .collect()
+    }
+}
+
+/// Builtins that never yield to the hub: a statement calling nothing else runs the same
+/// inside a timeout or after it.
+const NEVER_YIELD: &[&str] = &[
+    "print",
+    "len",
+    "str",
+    "repr",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "sorted",
+    "min",
+    "max",
+    "sum",
+    "abs",
+    "round",
+    "isinstance",
+    "format",
+    "enumerate",
+    "zip",
+    "range",
+];
+
+/// Whether `stmt` can run out of a timeout's reach unchanged: a simple statement whose
+/// calls are all of [`NEVER_YIELD`].
+fn never_yields(cx: &RewriteContext<'_, '_>, stmt: &Stmt) -> bool {
+    struct Calls<'c, 'a, 'p> {
+        cx: &'c RewriteContext<'a, 'p>,
+        other: bool,
+    }
+    impl<'v> Visitor<'v> for Calls<'_, '_, '_> {
+        fn visit_expr(&mut self, expr: &'v Expr) {
+            match expr {
+                Expr::Call(call) => {
+                    let builtin = self.cx.semantic.builtin_name(&call.func);
+                    let known = builtin
+                        .as_deref()
+                        .and_then(|b| b.strip_prefix("builtins."))
+                        .is_some_and(|b| NEVER_YIELD.contains(&b));
+                    self.other |= !known;
+                    visitor::walk_expr(self, expr);
+                }
+                Expr::Await(_) | Expr::Yield(_) | Expr::YieldFrom(_) | Expr::Lambda(_) => {
+                    self.other = true;
+                }
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    if !matches!(
+        stmt,
+        Stmt::Expr(_) | Stmt::Assign(_) | Stmt::AugAssign(_) | Stmt::AnnAssign(_) | Stmt::Pass(_)
+    ) {
+        return false;
+    }
+    let mut calls = Calls { cx, other: false };
+    calls.visit_stmt(stmt);
+    !calls.other
 }
 
 /// The timeout the first handler of the `try` that is `outer` names (alone or in a tuple),

@@ -57,6 +57,17 @@ def main():
     except (eventlet.Timeout, KeyError):
         print('nobody sent it')
 
+    # What follows the call in the `with` never yields: it moves out of it with the call.
+    jobs.put('last')
+    for _ in range(2):
+        try:
+            with eventlet.Timeout(0.2):
+                job = jobs.get()
+                size = len(job)
+                print('late job', job, size)
+        except eventlet.Timeout:
+            print('no late job')
+
     slots.acquire()
     with eventlet.Timeout(0.05, False):
         slots.acquire()
