@@ -348,7 +348,9 @@ impl<'a> Finder<'a, '_, '_> {
                 return false;
             };
             let value = literal.value.to_str();
-            let start = if value.starts_with("eventlet.") {
+            // An eventlet name, or another one a recipe matches (`oslo_messaging.
+            // get_rpc_server`), or eventlet through a project module.
+            let start = if value.starts_with("eventlet.") || self.index.lookup(value).is_some() {
                 0
             } else if let Some(at) = value.find(".eventlet.") {
                 at + 1

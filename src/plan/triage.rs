@@ -95,7 +95,7 @@ impl Engine {
             let left = match outcome {
                 Outcome::Manual(item) => Some(item.range),
                 Outcome::Fix(_) => Some(site.range),
-                Outcome::Nothing => None,
+                Outcome::Nothing | Outcome::Holds => None,
             };
             if let Some(range) = left {
                 triage.unselected_manual.push((range, recipe.id.clone()));
@@ -129,20 +129,11 @@ impl Engine {
         match outcome.clone() {
             Outcome::Fix(fix) => sort_fix(sorting, site, *fix, triage),
             Outcome::Manual(item) => {
-                // (A double through a project module freezes that module only: the
-                // project plan sees it in the index.)
-                if matches!(
-                    site.node,
-                    SiteNode::PatchName { start: 0, .. } | SiteNode::PatchObject { .. }
-                ) {
-                    let (line, column) = sorting.position(site.range);
-                    triage
-                        .stale_doubles
-                        .push((site.name.clone(), format!("{line}:{column}")));
-                }
+                freeze_doubled(sorting, site, triage);
                 triage.record_staying(text, semantic, site);
                 triage.manual_items.push(item);
             }
+            Outcome::Holds => freeze_doubled(sorting, site, triage),
             Outcome::Nothing => {}
         }
     }
@@ -249,6 +240,21 @@ fn sort_fix(sorting: &Sorting<'_, '_>, site: &Site<'_>, mut fix: Fix, triage: &m
             triage.displaced.push((one, message));
         }
         triage.fixes.push(fix);
+    }
+}
+
+/// A test double that cannot follow a rewrite holds what it doubles in its processes as it
+/// is (a double through a project module freezes that module only: the project plan sees
+/// it in the index).
+fn freeze_doubled(sorting: &Sorting<'_, '_>, site: &Site<'_>, triage: &mut Triage<'_>) {
+    if matches!(
+        site.node,
+        SiteNode::PatchName { start: 0, .. } | SiteNode::PatchObject { .. }
+    ) {
+        let (line, column) = sorting.position(site.range);
+        triage
+            .stale_doubles
+            .push((site.name.clone(), format!("{line}:{column}")));
     }
 }
 

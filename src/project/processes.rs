@@ -59,8 +59,14 @@ pub fn processes(project: &Project, entries: &[EntryPoint]) -> Vec<Process> {
                     .get(m)
                     .is_some_and(|i| !i.patches.is_empty())
             });
+            let selecting = modules.iter().any(|m| {
+                project
+                    .modules
+                    .get(m)
+                    .is_some_and(|i| !i.selects_backend.is_empty())
+            });
             // Most processes patch nowhere: no need to know what they call.
-            let reachable = if patching {
+            let reachable = if patching || selecting {
                 project.reachable(&modules, &entry.functions)
             } else {
                 Default::default()
@@ -135,13 +141,18 @@ fn backend_switch(
     how: &Running<'_>,
     libraries: Vec<LibraryUse>,
 ) -> (Vec<LibraryUse>, Option<Switched>) {
-    let (switchable, mut libraries): (Vec<LibraryUse>, Vec<LibraryUse>) =
-        libraries.into_iter().partition(|l| l.switch.is_some());
+    // What the project already selects itself keeps nothing on the hub.
+    let selected = selected_by_hand(project, how);
+    let (switchable, mut libraries): (Vec<LibraryUse>, Vec<LibraryUse>) = libraries
+        .into_iter()
+        .filter(|l| l.switch.as_ref().is_none_or(|s| !selected.contains(s)))
+        .partition(|l| l.switch.is_some());
     let mut switches: BTreeSet<String> =
         switchable.iter().filter_map(|l| l.switch.clone()).collect();
     for module in how.modules {
         switches.extend(project.modules[module].picks_backend.iter().cloned());
     }
+    switches.retain(|s| !selected.contains(s));
     if switches.is_empty() {
         return (libraries, None);
     }
@@ -169,6 +180,17 @@ fn backend_switch(
             (libraries, None)
         }
     }
+}
+
+/// The switches whose threading backend the process selects itself, where it runs the call
+/// (`init_backend(BackendType.THREADING)` in module code or a function it reaches).
+fn selected_by_hand(project: &Project, how: &Running<'_>) -> BTreeSet<String> {
+    how.modules
+        .iter()
+        .flat_map(|m| &project.modules[m].selects_backend)
+        .filter(|(function, _)| Project::runs(function, how.modules, how.reachable))
+        .map(|(_, switch)| switch.clone())
+        .collect()
 }
 
 /// Where the process can select its libraries' threading backends: the `monkey_patch()`
@@ -650,6 +672,25 @@ mod tests {
         assert!(process.libraries[0]
             .named
             .contains("calls no `monkey_patch()` that could become the selection: select the threading backend by hand where the process starts"));
+    }
+
+    #[test]
+    fn a_process_that_selects_the_threading_backend_itself_is_not_kept_by_it() {
+        // As heat's and mistral's entry points do: nothing to switch, nothing keeps it.
+        let worker = (
+            "svc/cmd/worker.py",
+            "from oslo_service import backend\nbackend.init_backend(backend.BackendType.THREADING)\n\nfrom oslo_service import service\n",
+        );
+        let process = process_of(&[("svc/__init__.py", ""), worker], "svc.cmd.worker");
+        assert!(process.switch.is_none());
+        assert!(process.libraries.is_empty(), "{:?}", process.libraries);
+        // In a function the process never calls, it selects nothing.
+        let unused = (
+            "svc/cmd/worker.py",
+            "from oslo_service import backend\nfrom oslo_service import service\n\n\ndef unused():\n    backend.init_backend(backend.BackendType.THREADING)\n",
+        );
+        let process = process_of(&[("svc/__init__.py", ""), unused], "svc.cmd.worker");
+        assert_eq!(process.libraries.len(), 1);
     }
 
     #[test]

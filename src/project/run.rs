@@ -298,7 +298,7 @@ fn index_file(
         // Eventlet code that cannot be parsed stays as it is: its imports, read as text,
         // still tell which processes it keeps on the hub.
         Err(e) => Some((Some(by_text(&String::from_utf8_lossy(bytes))), Some(Err(e)))),
-        Ok(None) if memchr::memmem::find(bytes, b"monkey_patch").is_none() => {
+        Ok(None) if !may_patch_or_select(engine, bytes) => {
             let info = match std::str::from_utf8(bytes) {
                 // No copy for the common case: only imports and names are read.
                 Ok(text) => trace::timed("index text", || by_text(text)),
@@ -313,6 +313,13 @@ fn index_file(
     })
     .ok()
     .flatten()
+}
+
+/// Whether a module that never mentions eventlet may still call a monkey-patching helper, or
+/// select a threading backend itself: its calls are read.
+fn may_patch_or_select(engine: &Engine, bytes: &[u8]) -> bool {
+    let names = |word: &str| memchr::memmem::find(bytes, word.as_bytes()).is_some();
+    names("monkey_patch") || engine.catalog.process.selecting_functions().any(names)
 }
 
 /// Indexes a module that never mentions eventlet from its syntax, for its calls (no names

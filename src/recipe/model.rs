@@ -516,6 +516,17 @@ pub struct BackendSwitch {
     pub requirement: String,
 }
 
+impl BackendSwitch {
+    /// The last names of the function its `select` statement calls and of the argument it
+    /// gives (`init_backend`, `THREADING`).
+    fn selection(&self) -> (&str, &str) {
+        let (called, rest) = self.select.split_once('(').unwrap_or((&self.select, ""));
+        let called = called.rsplit('.').next().unwrap_or(called);
+        let chosen = rest.trim_end_matches(')');
+        (called, chosen.rsplit('.').next().unwrap_or(chosen))
+    }
+}
+
 impl ProcessData {
     /// The switch whose backend importing `module` picks through one of the libraries that
     /// import its modules (`imported-by`), if any.
@@ -524,6 +535,24 @@ impl ProcessData {
             .iter()
             .find(|(_, s)| s.imported_by.iter().any(|m| module_within(module, m)))
             .map(|(name, _)| name.as_str())
+    }
+
+    /// The switch a call selects the threading backend of, as its `select` statement does
+    /// (`backend.init_backend(backend.BackendType.THREADING)`: a call of `init_backend`
+    /// whose first argument names `THREADING`), if any: the project made the switch itself.
+    pub fn selected_by(&self, call: &ruff_python_ast::ExprCall) -> Option<&str> {
+        let callee = crate::syntax::names::last_name(&call.func)?;
+        let argument = crate::syntax::names::last_name(call.arguments.args.first()?)?;
+        self.backend_switch
+            .iter()
+            .find(|(_, s)| s.selection() == (callee, argument))
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// The functions whose calls select a threading backend (`init_backend`): a module
+    /// that names one has its calls read.
+    pub fn selecting_functions(&self) -> impl Iterator<Item = &str> {
+        self.backend_switch.values().map(|s| s.selection().0)
     }
 
     /// The switch that frees `library` (a key of `eventlet_libraries`), if any.

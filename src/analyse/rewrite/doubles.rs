@@ -14,6 +14,19 @@ use ruff_text_size::{Ranged, TextLen, TextRange};
 
 use super::*;
 
+/// Whether the migrated code still calls `name`, a library's (not eventlet's): every rule of
+/// the recipe changes an argument at most (`executor='eventlet'` → `'threading'`), so a
+/// double of it patches what the code calls after the migration as before; only what it
+/// asserts of the arguments may not follow, so the calls it doubles are held.
+fn keeps_the_name(recipe: &Recipe, target: Target, name: &str) -> bool {
+    let rules = recipe.rules(target);
+    !name.starts_with("eventlet.")
+        && !rules.is_empty()
+        && rules
+            .iter()
+            .all(|r| matches!(r.action, Action::ReplaceArg(_) | Action::Leave(_)))
+}
+
 /// Test doubles follow the code: `mock.patch('eventlet.sleep')` → `mock.patch('time.sleep')`,
 /// `mock.patch.object(eventlet, 'sleep')` → `mock.patch.object(time, 'sleep')`.
 pub(super) fn rewrite_patch(
@@ -22,12 +35,16 @@ pub(super) fn rewrite_patch(
     site: &Site<'_>,
 ) -> Outcome {
     let manual = |message: String| manual_item(cx, recipe, site, message);
+    if keeps_the_name(recipe, cx.target, &site.name) {
+        return Outcome::Holds;
+    }
     let Some(full) = dotted_target(recipe, cx.target, &site.name) else {
         return manual(format!(
             "a test double patches `{}`, which the migration does not replace by a single object: patch what the migrated code calls",
             site.name
         ));
     };
+    let dual_mode = recipe.rules(cx.target).iter().all(|r| r.dual_mode);
     let fix = |edits: Vec<Edit>, requests: Vec<Request>, note: String| {
         Outcome::Fix(Box::new(Fix {
             recipe: recipe.id.clone(),
@@ -44,7 +61,9 @@ pub(super) fn rewrite_patch(
             name: site.name.clone(),
             guide: recipe.guide.get(&cx.target).cloned(),
             last: false,
-            dual_mode: true,
+            // It follows the code it doubles: where the process stays on the hub, only
+            // as far as the recipe's rewrites apply there.
+            dual_mode,
             patch_target: Some(full.clone()),
             family: None,
             defines: Vec::new(),

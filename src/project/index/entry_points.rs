@@ -90,7 +90,9 @@ pub(super) fn test_runners(project: &Project, paths: &[PathBuf]) -> Vec<EntryPoi
     let mut runners: BTreeMap<PathBuf, (String, Vec<String>)> = BTreeMap::new();
     let mut package_dirs: BTreeMap<&str, PathBuf> = BTreeMap::new();
     for (name, info) in &project.modules {
-        if !is_test_package(name) || parents(name).any(is_test_package) {
+        // A package: a module `test.py` (`manila/test.py`, a base class) is not a tree.
+        let package = info.path.file_name().is_some_and(|f| f == "__init__.py");
+        if !package || !is_test_package(name) || parents(name).any(is_test_package) {
             continue;
         }
         if let Some(dir) = absolute(info).as_deref().and_then(Path::parent) {

@@ -440,6 +440,10 @@ impl<'a> Visitor<'a> for Indexer<'_> {
                     preceded_by,
                 });
             }
+            if let Some(switch) = self.catalog.process.selected_by(call) {
+                let made = (self.function.clone(), switch.to_string());
+                self.info.selects_backend.push(made);
+            }
             self.note_keyword_call(call);
         }
         visitor::walk_expr(self, expr);

@@ -59,6 +59,9 @@ pub struct ModuleInfo {
     pub has_main: bool,
     /// Names it imports from libraries known to keep a process on the hub, with why.
     pub eventlet_libraries: Vec<LibraryUse>,
+    /// Where it selects a switchable library's threading backend itself, as the switch would
+    /// (`init_backend(BackendType.THREADING)`): the function (or module code) and the switch.
+    pub selects_backend: Vec<(FunctionId, String)>,
     /// Imports of libraries that pick a switchable library's backend when imported
     /// (`oslo_messaging`), by switch: they keep nothing on the hub.
     pub picks_backend: BTreeSet<String>,

@@ -202,3 +202,22 @@ fn a_library_used_only_through_its_neutral_names_keeps_no_process() {
     // Imported and never used: kept, as an import alone was.
     assert_eq!(uses("from oslo_service import wsgi  # noqa\n"), 1);
 }
+
+#[test]
+fn a_module_named_test_is_no_test_tree() {
+    // `svc/test.py` (a test base class, as `manila/test.py`) does not make `svc/` a test
+    // directory: only the `svc.tests` package has a runner.
+    let project = project_of(&[
+        ("svc/__init__.py", ""),
+        (
+            "svc/test.py",
+            "import unittest\n\n\nclass TestCase(unittest.TestCase):\n    pass\n",
+        ),
+        ("svc/api.py", "import eventlet\n"),
+        ("svc/tests/__init__.py", ""),
+        ("svc/tests/test_api.py", "from svc import test\n"),
+    ]);
+    let runners = entry_points::test_runners(&project, &[]);
+    let names: Vec<&str> = runners.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["the test runner of `svc.tests`"]);
+}
