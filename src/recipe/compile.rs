@@ -218,10 +218,33 @@ pub(super) fn compile_methods(
             note: method.note.clone(),
             result: compile_methods(&method.result, imports, fail)?,
             bounded: compile_bounded(method, imports, fail)?,
+            callback: compile_callback(method, fail)?,
             action,
         });
     }
     Ok(methods)
+}
+
+/// A method's `callback`: its new method names must be names.
+fn compile_callback(
+    method: &model::MethodRule,
+    fail: &dyn Fn(&str, String) -> RecipeError,
+) -> Result<Option<model::Callback>, RecipeError> {
+    let Some(callback) = &method.callback else {
+        return Ok(None);
+    };
+    if let Some(bad) = callback
+        .methods
+        .iter()
+        .flat_map(|(old, new)| [old, new])
+        .find(|name| !is_identifier(name))
+    {
+        return Err(fail(
+            bad,
+            format!("`callback.methods`: `{bad}` is not a method name"),
+        ));
+    }
+    Ok(Some(callback.clone()))
 }
 
 /// A method's `bounded`: only for a rename (the call keeps its arguments, and takes one

@@ -111,6 +111,8 @@ pub struct CompiledMethod {
     pub result: Vec<CompiledMethod>,
     /// How the new call takes a timeout of its own (`with eventlet.Timeout(t):` around it).
     pub bounded: Option<Bounding>,
+    /// The callback it is given, adapted to the new object.
+    pub callback: Option<model::Callback>,
 }
 
 /// A method call bounded by a timeout of its own.

@@ -348,6 +348,23 @@ pub struct MethodRule {
     /// alone becomes that argument.
     #[serde(default)]
     pub bounded: Option<Bounded>,
+    /// The function this call is given (a callback) receives the object as its first
+    /// parameter: it is adapted to the new object ([`Callback`]).
+    #[serde(default)]
+    pub callback: Option<Callback>,
+}
+
+/// A callback given the object (`gt.link(report)`: `report(gt)`), adapted to the new one:
+/// a lambda, or an undecorated `def` of the module named nowhere else, whose first
+/// parameter is used only by calling these methods without arguments, each renamed
+/// (`gt.wait()` → `future.result()`). `{ argument = 0, methods = { wait = "result" } }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Callback {
+    /// The argument that is the callback.
+    pub argument: usize,
+    /// Each method the callback may call on its first parameter, and its new name.
+    pub methods: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

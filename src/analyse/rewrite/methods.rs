@@ -383,9 +383,15 @@ fn follow_method(
         ));
     }
     let mut problems = Vec::new();
-    match rewrite_method_call(method, call, attr, draft) {
-        Ok(()) => super::timeouts::bound(cx, method, call, draft),
-        Err(why) => problems.push(format!("`.{name}()` at {at}{why}")),
+    let rewritten = rewrite_method_call(method, call, attr, draft).and_then(|()| {
+        super::timeouts::bound(cx, method, call, draft);
+        match &method.callback {
+            Some(callback) => super::callback::adapt(cx, callback, call, draft),
+            None => Ok(()),
+        }
+    });
+    if let Err(why) = rewritten {
+        problems.push(format!("`.{name}()` at {at}{why}"));
     }
     if !discarded && !method.result.is_empty() {
         if let Err(why) = follow_result(cx, &method.result, call, draft) {

@@ -12,6 +12,7 @@ mod render;
 use render::*;
 mod doubles;
 use doubles::*;
+mod callback;
 mod handoff;
 mod stops;
 mod timeouts;

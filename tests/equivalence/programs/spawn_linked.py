@@ -36,6 +36,29 @@ def supervise(jobs):
     print("ended", sorted(ended), "left", registry)
 
 
+def record(thread, name, results):
+    try:
+        results[name] = thread.wait()
+    except ValueError as e:
+        results[name] = "failed: %s" % e
+
+
+def check(path):
+    if path.endswith(".tmp"):
+        raise ValueError("temporary file " + path)
+    eventlet.sleep(0.01)
+    return len(path)
+
+
+def scan(paths):
+    # The callbacks read each green thread's value, or the error it ended with.
+    results = {}
+    for path in paths:
+        eventlet.spawn(check, path).link(record, path, results)
+    eventlet.sleep(0.2)
+    print(sorted(results.items()))
+
+
 def late_link():
     quick = eventlet.spawn(work, "quick", 0)
     eventlet.sleep(0.05)
@@ -47,3 +70,4 @@ def late_link():
 if __name__ == "__main__":
     supervise([("a", 0.06), ("b", 0.02), ("c", 0.04)])
     late_link()
+    scan(["a.txt", "b.tmp", "config.ini"])
