@@ -76,7 +76,7 @@ fn select_at(
         let spec = ImportSpec::parse(&switch.import)
             .map_err(|e| format!("[process.backend-switch.\"{name}\"] import: {e}"))?;
         let bound = spec.bound_name();
-        if semantic.mentions(bound) {
+        if semantic.module_uses(bound) {
             return Err(format!(
                 "`{}` kept: its processes must select {libraries}'s threading backend here, but `{bound}` is already a name in this module; select it by hand",
                 fix.subject

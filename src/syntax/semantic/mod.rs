@@ -313,6 +313,19 @@ impl Semantic {
     }
 
     /// Whether `name` is bound or read anywhere in the module.
+    /// Whether a new module-level binding of `name` would meet another: the module binds
+    /// it, or code reads it from the module (or as a builtin). A function's own local of
+    /// that name is not met.
+    pub fn module_uses(&self, name: &str) -> bool {
+        self.bindings
+            .iter()
+            .any(|b| b.name == name && b.scope == MODULE_SCOPE)
+            || self
+                .references
+                .iter()
+                .any(|r| r.name == name && r.resolved.is_none_or(|s| s == MODULE_SCOPE))
+    }
+
     pub fn mentions(&self, name: &str) -> bool {
         self.bindings.iter().any(|b| b.name == name)
             || self.references.iter().any(|r| r.name == name)

@@ -87,3 +87,15 @@ fn bindings_count_only_once_module_code_reaches_them() {
     assert!(semantic.bound_before(binding, function, TextSize::from(0)));
     assert!(semantic.runs_at_import(MODULE_SCOPE) && !semantic.runs_at_import(function));
 }
+
+#[test]
+fn a_functions_own_local_leaves_the_module_name_free() {
+    let (local, _) = model("def main():\n    for backend in ('a', 'b'):\n        print(backend)\n");
+    assert!(!local.module_uses("backend"));
+    let (global, _) = model("def main():\n    global backend\n    backend = 1\n");
+    assert!(global.module_uses("backend"));
+    let (read, _) = model("def main():\n    return backend\n");
+    assert!(read.module_uses("backend"));
+    let (bound, _) = model("backend = None\n");
+    assert!(bound.module_uses("backend"));
+}
