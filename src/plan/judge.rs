@@ -319,24 +319,24 @@ pub fn withdraw_partial_families(fixes: &mut Vec<Fix>, manual_items: &mut Vec<Di
             continue;
         };
         let name = &family.name;
-        let message = match family.tie {
+        let why = match family.tie {
             crate::fix::Tie::Bound => format!(
-                "`{}` not rewritten: `{name}` is also bound to another object made the same way that is not rewritten; migrate them together",
-                fix.subject
+                "`{name}` is also bound to another object made the same way that is not rewritten"
             ),
             crate::fix::Tie::Held => format!(
-                "`{}` not rewritten: `{name}` also holds another object made the same way that is not rewritten; migrate them together",
-                fix.subject
+                "`{name}` also holds another object made the same way that is not rewritten"
             ),
             crate::fix::Tie::Run => format!(
-                "`{}` not rewritten: `{name}` is also run by another green thread that is not rewritten; migrate them together",
-                fix.subject
+                "`{name}` is also run by another green thread that is not rewritten"
             ),
             crate::fix::Tie::HandedTo => format!(
-                "`{}` not rewritten: it is rewritten only together with `{name}` and what `{name}` is handed to, and one of them is not rewritten; migrate them together",
-                fix.subject
+                "it is rewritten only together with `{name}` and what `{name}` is handed to, and one of them is not rewritten"
             ),
         };
+        let message = format!(
+            "`{}` not rewritten: {why}; migrate them together",
+            fix.subject
+        );
         manual_items.push(fix.withdraw(message));
     }
 }

@@ -231,13 +231,16 @@ fn sort_fix(sorting: &Sorting<'_, '_>, site: &Site<'_>, mut fix: Fix, triage: &m
             link: fix.link,
         });
     } else {
-        let (taken, kept): (Vec<Fix>, Vec<Fix>) = std::mem::take(&mut triage.fixes)
-            .into_iter()
-            .partition(|f| fix.takes_site(f.range));
-        triage.fixes = kept;
-        for one in taken {
-            let message = taken_by(sorting, &one, &fix);
-            triage.displaced.push((one, message));
+        // (Most fixes take nothing over: the accepted ones are left as they are.)
+        if !fix.takes.is_empty() {
+            let (taken, kept): (Vec<Fix>, Vec<Fix>) = std::mem::take(&mut triage.fixes)
+                .into_iter()
+                .partition(|f| fix.takes_site(f.range));
+            triage.fixes = kept;
+            for one in taken {
+                let message = taken_by(sorting, &one, &fix);
+                triage.displaced.push((one, message));
+            }
         }
         triage.fixes.push(fix);
     }

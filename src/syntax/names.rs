@@ -27,3 +27,10 @@ pub(crate) fn word_matches<'t>(text: &'t [u8], name: &'t str) -> impl Iterator<I
 pub(crate) fn mentions_word(text: &str, name: &str) -> bool {
     word_matches(text.as_bytes(), name).next().is_some()
 }
+
+/// A function's positional parameters, positional-only ones first.
+pub(crate) fn positional(
+    parameters: &ruff_python_ast::Parameters,
+) -> impl Iterator<Item = &ruff_python_ast::ParameterWithDefault> {
+    parameters.posonlyargs.iter().chain(&parameters.args)
+}

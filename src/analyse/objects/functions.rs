@@ -84,11 +84,7 @@ pub fn parameter_in<'a>(
                         .into(),
                 );
             }
-            parameters
-                .posonlyargs
-                .iter()
-                .chain(&parameters.args)
-                .nth(index + receiver)
+            crate::syntax::names::positional(parameters).nth(index + receiver)
         }
         // By name: an ordinary or keyword-only parameter (not positional-only, nor `self`).
         Slot::Keyword(keyword) => parameters

@@ -470,12 +470,7 @@ impl<'a> Visitor<'a> for UseCollector<'a, '_> {
                     .functions
                     .push((def.range, def.name.to_string()));
                 // A method of the innermost class: its first parameter is `self`.
-                let first = def
-                    .parameters
-                    .posonlyargs
-                    .iter()
-                    .chain(&def.parameters.args)
-                    .next();
+                let first = crate::syntax::names::positional(&def.parameters).next();
                 let in_class = self.classes.last().is_some_and(|(_, s)| s.is_none());
                 if in_class {
                     let class = self.classes.last().map(|c| c.0).unwrap_or_default();

@@ -5,11 +5,12 @@
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, Parameters};
-use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
+use ruff_text_size::{Ranged, TextRange};
+use std::collections::BTreeMap;
 
 use super::*;
 use crate::recipe::model::Callback;
-use crate::syntax::names::word_matches;
+use crate::syntax::names::positional;
 
 /// The edits that adapt the callback `call` is given, joined to `draft`; or why it cannot be
 /// adapted (completing a sentence about the call: `: why`).
@@ -25,30 +26,23 @@ pub(super) fn adapt(
         .get(callback.argument)
         .ok_or(": it is given no callback")?;
     let shown = &cx.text[function.range()];
-    let renames = match function {
-        Expr::Lambda(lambda) => {
-            let parameters = lambda
-                .parameters
-                .as_deref()
-                .ok_or(": the lambda takes nothing")?;
-            let mut uses = Uses::of(callback, parameters)?;
-            uses.visit_expr(&lambda.body);
-            uses.renames()
+    match function {
+        Expr::Lambda(lambda) if lambda.parameters.is_none() => {
+            return Err(": the lambda takes nothing".to_string())
         }
+        Expr::Lambda(_) => {}
         Expr::Name(name) => {
             let def = def_named(cx, name)
                 .filter(|d| d.decorator_list.is_empty())
                 .ok_or_else(|| {
                     format!(": `{shown}` is not an undecorated function of this module")
                 })?;
-            named_only_here(cx, def.name.as_str())
-                .then_some(())
-                .ok_or_else(|| {
-                    format!(": `{shown}` is named elsewhere, where it may get another object")
-                })?;
-            let mut uses = Uses::of(callback, &def.parameters)?;
-            uses.visit_body(&def.body);
-            uses.renames()
+            let name = def.name.as_str();
+            if code_mentions(cx, name) != 2 || cx.elsewhere.mention(name) {
+                return Err(format!(
+                    ": `{shown}` is named elsewhere, where it may get another object"
+                ));
+            }
         }
         _ => {
             return Err(format!(
@@ -56,67 +50,70 @@ pub(super) fn adapt(
             ))
         }
     }
-    .map_err(|at| {
-        format!(
-            ": the callback reads what it is given other than by calling {} on it, at `{}`",
-            callback
-                .methods
-                .keys()
-                .map(|m| format!("`{m}()`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            &cx.text[at]
-        )
-    })?;
+    let renames = first_parameter_uses(cx, function, &callback.methods)
+        .ok_or(": the callback takes no positional parameter")?
+        .map_err(|at| {
+            format!(
+                ": the callback reads what it is given other than by calling {} on it, at `{}`",
+                callback
+                    .methods
+                    .keys()
+                    .map(|m| format!("`{m}()`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                &cx.text[at]
+            )
+        })?;
     draft.edits.extend(renames);
     Ok(())
 }
 
-/// Whether the function `name` is named twice in the module (its `def` and the one
-/// argument), comments aside, and in no other module.
-fn named_only_here(cx: &RewriteContext<'_, '_>, name: &str) -> bool {
-    let everywhere = TextRange::up_to(cx.text.text_len());
-    let comments = cx.comments.within(everywhere);
-    let in_comment = |at: usize| {
-        let at = TextSize::try_from(at).unwrap_or_default();
-        comments.iter().any(|c| c.contains(at))
+/// What a callback (a lambda, or an undecorated `def` of this module the name is bound to
+/// once) does with its first positional parameter: only calls of `methods` without
+/// arguments, each renamed (the edits), or the first other use. `None`: it is no such
+/// function, or takes no positional parameter.
+pub(super) fn first_parameter_uses(
+    cx: &RewriteContext<'_, '_>,
+    function: &Expr,
+    methods: &BTreeMap<String, String>,
+) -> Option<Result<Vec<Edit>, TextRange>> {
+    let mut uses = match function {
+        Expr::Lambda(lambda) => {
+            let mut uses = Uses::of(methods, lambda.parameters.as_deref()?)?;
+            uses.visit_expr(&lambda.body);
+            uses
+        }
+        Expr::Name(name) => {
+            let def = def_named(cx, name).filter(|d| d.decorator_list.is_empty())?;
+            let mut uses = Uses::of(methods, &def.parameters)?;
+            uses.visit_body(&def.body);
+            uses
+        }
+        _ => return None,
     };
-    let mentions = word_matches(cx.text.as_bytes(), name)
-        .filter(|&at| !in_comment(at))
-        .count();
-    mentions == 2 && !cx.elsewhere.mention(name)
+    Some(match uses.other.take() {
+        Some(at) => Err(at),
+        None => Ok(uses.renames),
+    })
 }
 
 /// The uses of a callback's first parameter: each a call of a renamed method without
 /// arguments, or the first other use.
-struct Uses<'c> {
-    callback: &'c Callback,
+struct Uses<'m> {
+    methods: &'m BTreeMap<String, String>,
     parameter: String,
     renames: Vec<Edit>,
     other: Option<TextRange>,
 }
 
-impl<'c> Uses<'c> {
-    fn of(callback: &'c Callback, parameters: &Parameters) -> Result<Uses<'c>, String> {
-        let first = parameters
-            .posonlyargs
-            .iter()
-            .chain(&parameters.args)
-            .next()
-            .ok_or(": the callback takes no positional parameter")?;
-        Ok(Uses {
-            callback,
-            parameter: first.parameter.name.to_string(),
+impl<'m> Uses<'m> {
+    fn of(methods: &'m BTreeMap<String, String>, parameters: &Parameters) -> Option<Uses<'m>> {
+        Some(Uses {
+            methods,
+            parameter: positional(parameters).next()?.parameter.name.to_string(),
             renames: Vec::new(),
             other: None,
         })
-    }
-
-    fn renames(self) -> Result<Vec<Edit>, TextRange> {
-        match self.other {
-            Some(at) => Err(at),
-            None => Ok(self.renames),
-        }
     }
 }
 
@@ -131,8 +128,7 @@ impl Visitor<'_> for Uses<'_> {
                             .as_name_expr()
                             .is_some_and(|n| n.id.as_str() == self.parameter) =>
                     {
-                        self.callback
-                            .methods
+                        self.methods
                             .get(attr.attr.as_str())
                             .map(|new| Edit::replace(attr.attr.range, new.clone()))
                     }

@@ -66,6 +66,20 @@ fn loop_variable(cx: &RewriteContext<'_, '_>, name: &str) -> Option<usize> {
         })
 }
 
+/// How many times the module names `name` as a whole word outside comments (strings and
+/// attributes of that name count: they may reach what it names unseen).
+fn code_mentions(cx: &RewriteContext<'_, '_>, name: &str) -> usize {
+    use ruff_text_size::{TextLen, TextSize};
+    let comments = cx.comments.within(TextRange::up_to(cx.text.text_len()));
+    let in_comment = |at: usize| {
+        let at = TextSize::try_from(at).unwrap_or_default();
+        comments.iter().any(|c| c.contains(at))
+    };
+    crate::syntax::names::word_matches(cx.text.as_bytes(), name)
+        .filter(|&at| !in_comment(at))
+        .count()
+}
+
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Fix(Box<Fix>),

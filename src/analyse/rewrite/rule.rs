@@ -191,58 +191,11 @@ pub(super) fn def_named<'p>(
 /// Whether `function` is a lambda, or names an undecorated `def` of this module bound once,
 /// whose first positional parameter its body never names.
 fn ignores_first_parameter(cx: &RewriteContext<'_, '_>, function: &Expr) -> bool {
-    use ruff_python_ast::visitor::{self, Visitor};
-    struct Names<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'a> Visitor<'a> for Names<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Name(n) if n.id.as_str() == self.name => self.found = true,
-                _ => visitor::walk_expr(self, expr),
-            }
-        }
-    }
-    let first = |parameters: &ruff_python_ast::Parameters| {
-        parameters
-            .posonlyargs
-            .iter()
-            .chain(&parameters.args)
-            .next()
-            .map(|p| p.parameter.name.to_string())
-    };
-    match function {
-        Expr::Lambda(lambda) => {
-            let Some(name) = lambda.parameters.as_deref().and_then(first) else {
-                return false;
-            };
-            let mut names = Names {
-                name: &name,
-                found: false,
-            };
-            names.visit_expr(&lambda.body);
-            !names.found
-        }
-        Expr::Name(name) => {
-            let Some(def) = def_named(cx, name) else {
-                return false;
-            };
-            let Some(parameter) = first(&def.parameters) else {
-                return false;
-            };
-            if !def.decorator_list.is_empty() {
-                return false;
-            }
-            let mut names = Names {
-                name: &parameter,
-                found: false,
-            };
-            names.visit_body(&def.body);
-            !names.found
-        }
-        _ => false,
-    }
+    let none = std::collections::BTreeMap::new();
+    matches!(
+        super::callback::first_parameter_uses(cx, function, &none),
+        Some(Ok(_))
+    )
 }
 
 /// The value of an integer literal (`3`, `-1`) that fits an `i128`.

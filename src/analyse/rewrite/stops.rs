@@ -6,14 +6,14 @@
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
-use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::handoff::handed_to;
 use super::timeouts::statements_to;
 use super::*;
 use crate::fix::{Family, Tie};
 use crate::recipe::CompiledStops;
-use crate::syntax::names::{mentions_word, word_matches};
+use crate::syntax::names::{mentions_word, positional};
 use crate::syntax::source::{indentation_at, line_ending, starts_line};
 
 /// Makes the function the call runs stop where it sleeps: its edits join `draft`, or the
@@ -132,12 +132,7 @@ fn own_method<'p>(
         return None;
     };
     let caller = parents.function_def_at(parents.innermost(call.range(), false)?)?;
-    let first = caller
-        .parameters
-        .posonlyargs
-        .iter()
-        .chain(&caller.parameters.args)
-        .next()?;
+    let first = positional(&caller.parameters).next()?;
     if first.parameter.name.as_str() != receiver.id.as_str() {
         return None;
     }
@@ -182,19 +177,8 @@ fn runs_of(
         }
         _ => 1,
     };
-    // Any other mention (an attribute of that name, a string) may reach it unseen; a
-    // comment does not.
-    let everywhere = TextRange::up_to(cx.text.text_len());
-    let in_comment = |at: usize| {
-        cx.comments
-            .within(everywhere)
-            .iter()
-            .any(|c| c.contains(TextSize::try_from(at).unwrap_or_default()))
-    };
-    let mentions = word_matches(cx.text.as_bytes(), name)
-        .filter(|&at| !in_comment(at))
-        .count();
-    if mentions != runs + 1 {
+    // Any other mention (an attribute of that name, a string) may reach it unseen.
+    if code_mentions(cx, name) != runs + 1 {
         return Err("is named elsewhere in the module, which would not give it the event".into());
     }
     Ok(runs)
@@ -289,11 +273,7 @@ fn parameter_edit(text: &str, def: &StmtFunctionDef, parameter: &str) -> Edit {
     let parameters = &def.parameters;
     let keyword_only = parameters.vararg.is_some()
         || !parameters.kwonlyargs.is_empty()
-        || parameters
-            .posonlyargs
-            .iter()
-            .chain(&parameters.args)
-            .any(|p| p.default.is_some());
+        || positional(parameters).any(|p| p.default.is_some());
     // After `*args` or a keyword-only parameter it is keyword-only already.
     let after_star = parameters.vararg.is_some() || !parameters.kwonlyargs.is_empty();
     let new = if keyword_only && !after_star {

@@ -297,11 +297,7 @@ pub(super) fn patch_helper(
     patchers: &crate::recipe::model::Patchers,
 ) -> Option<bool> {
     use crate::recipe::model::Patchers;
-    let params: Vec<&str> = def
-        .parameters
-        .posonlyargs
-        .iter()
-        .chain(&def.parameters.args)
+    let params: Vec<&str> = crate::syntax::names::positional(&def.parameters)
         .skip(1)
         .map(|p| p.parameter.name.as_str())
         .collect();
